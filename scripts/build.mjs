@@ -1,0 +1,46 @@
+// One esbuild script for every bundle: the extension host (cjs, `vscode` external), the worker process,
+// the profiling threads, the `mllab` CLI, and one browser bundle per webview app.
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production') || process.env.NODE_ENV === 'production';
+
+rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist/webview', { recursive: true });
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  external: ['vscode'],
+};
+
+const configs = [
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { worker: 'src/worker/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { profileThread: 'src/core/profile/thread.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  {
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+    sourcemap: production ? false : 'linked',
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: { dataQuality: 'webview/dataQuality/main.ts' },
+    outdir: 'dist/webview',
+  },
+].filter((c) => Object.values(c.entryPoints).every((p) => existsSync(p)));
+
+if (watch) {
+  for (const c of configs) await (await esbuild.context(c)).watch();
+} else {
+  await Promise.all(configs.map((c) => esbuild.build(c)));
+}
+if (existsSync('media/codicon')) cpSync('media/codicon', 'dist/codicon', { recursive: true });

@@ -1,0 +1,32 @@
+// Errors meant for the user: a stable code for programs and tests, a one-line message for people.
+// Anything else that escapes a job is a bug and is reported as such, never shown as a stack trace.
+
+export type UserErrorCode =
+  | 'NOT_FOUND'
+  | 'NOT_A_FILE'
+  | 'EMPTY_FILE'
+  | 'NO_DATA_ROWS'
+  | 'BINARY_FILE'
+  | 'UNBALANCED_QUOTE'
+  | 'FILE_CHANGED'
+  | 'CANCELLED'
+  | 'UNREADABLE'
+  | 'BAD_ARGUMENT';
+
+export class UserError extends Error {
+  override readonly name = 'UserError';
+  constructor(
+    readonly code: UserErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isUserError(e: unknown): e is UserError {
+  return e instanceof UserError || (typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'UserError' && typeof (e as { code?: unknown }).code === 'string');
+}
+
+export function cancelled(): UserError {
+  return new UserError('CANCELLED', 'Cancelled.');
+}
