@@ -1,0 +1,284 @@
+// KLL quantile sketch (Karnin, Lang, Liberty 2016) in the lazy-compaction form of the DataSketches
+// library: level h holds items of weight 2^h; when the sketch is over its total capacity, the lowest level
+// at or over its own capacity is sorted and every other item (random offset) moves up a level.
+// Level capacities shrink geometrically (factor 2/3) below the top, so memory is about 3k items.
+//
+// Accuracy measured with test/unit/profile/sketch/kll.test.ts (1e6 values, halves merged, random / sorted /
+// reversed order): with the default k = 400 the worst rank error over p1..p99 is well under 1%
+// (measured 0.18-0.19% at k = 400; k = 16 gives about 5.5%).
+// Until the first compaction every value is kept and the sketch is exact.
+
+export interface KllState {
+  k: number;
+  n: number;
+  /** levels[h] holds items of weight 2^h. Plain arrays so the state survives JSON as well as structuredClone. */
+  levels: number[][];
+  min: number;
+  max: number;
+}
+
+export const DEFAULT_KLL_K = 400;
+
+const MIN_LEVEL_CAPACITY = 8;
+const SHRINK = 2 / 3;
+
+export class KllSketch {
+  readonly k: number;
+  private n = 0;
+  private lo = Infinity;
+  private hi = -Infinity;
+  /** One growable buffer per level; only the first lengths[h] items are live. */
+  private buffers: Float64Array[] = [];
+  private lengths: number[] = [];
+  /** Level 0, kept in fields because update() touches nothing else. */
+  private l0: Float64Array;
+  private l0Length = 0;
+  /** Live items over all levels, and the capacity that triggers a compaction. */
+  private size = 0;
+  private maxSize = 0;
+  private rng = 0x2545f491;
+
+  constructor(k: number = DEFAULT_KLL_K) {
+    if (!Number.isInteger(k) || k < MIN_LEVEL_CAPACITY) throw new RangeError(`KLL k must be an integer >= ${MIN_LEVEL_CAPACITY}, got ${k}`);
+    this.k = k;
+    this.l0 = new Float64Array(k + 1);
+    this.buffers.push(this.l0);
+    this.lengths.push(0);
+    this.maxSize = this.capacitySum();
+  }
+
+  /** Non-finite values are ignored. Amortized O(log k), no allocation once the buffers have grown. */
+  update(x: number): void {
+    if (!Number.isFinite(x)) return;
+    if (this.l0Length === this.l0.length) this.growLevel0();
+    this.l0[this.l0Length++] = x;
+    this.n++;
+    if (x < this.lo) this.lo = x;
+    if (x > this.hi) this.hi = x;
+    if (++this.size > this.maxSize) this.compress();
+  }
+
+  merge(o: KllSketch): void {
+    if (o.n === 0) return;
+    this.syncLevel0();
+    o.syncLevel0();
+    while (this.buffers.length < o.buffers.length) this.addLevel();
+    for (let h = 0; h < o.buffers.length; h++) {
+      const len = o.lengths[h]!;
+      if (len === 0) continue;
+      this.appendToLevel(h, o.buffers[h]!.subarray(0, len));
+    }
+    this.l0 = this.buffers[0]!;
+    this.l0Length = this.lengths[0]!;
+    this.n += o.n;
+    this.size += o.size;
+    if (o.lo < this.lo) this.lo = o.lo;
+    if (o.hi > this.hi) this.hi = o.hi;
+    while (this.size > this.maxSize) this.compress();
+  }
+
+  get count(): number {
+    return this.n;
+  }
+  get min(): number {
+    return this.lo;
+  }
+  get max(): number {
+    return this.hi;
+  }
+  /** True while no compaction has happened: quantiles and ranks are exact. */
+  get exact(): boolean {
+    this.syncLevel0();
+    for (let h = 1; h < this.lengths.length; h++) if (this.lengths[h]! > 0) return false;
+    return true;
+  }
+
+  /**
+   * q in [0,1]; NaN when empty. Each retained item stands for `weight` consecutive ranks and is placed at the
+   * middle of them; the answer interpolates linearly between neighbouring items (and min at rank 0, max at
+   * rank n-1). With all weights 1 this is exactly pandas' default (linear) quantile.
+   */
+  quantile(q: number): number {
+    if (this.n === 0) return NaN;
+    if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile q must be in [0, 1], got ${q}`);
+    const { values, weights } = this.sortedView();
+    const target = q * (this.n - 1);
+    let prevPos = 0;
+    let prevVal = this.lo;
+    let cum = 0;
+    for (let i = 0; i < values.length; i++) {
+      const w = weights[i]!;
+      const pos = cum + (w - 1) / 2;
+      const v = values[i]!;
+      if (pos >= target) {
+        if (pos === target || pos === prevPos) return v;
+        return prevVal + ((v - prevVal) * (target - prevPos)) / (pos - prevPos);
+      }
+      prevPos = pos;
+      prevVal = v;
+      cum += w;
+    }
+    const lastPos = this.n - 1;
+    if (lastPos === prevPos) return this.hi;
+    return prevVal + ((this.hi - prevVal) * (target - prevPos)) / (lastPos - prevPos);
+  }
+
+  /** Fraction of values <= x; NaN when empty. */
+  rank(x: number): number {
+    if (this.n === 0) return NaN;
+    this.syncLevel0();
+    let below = 0;
+    for (let h = 0; h < this.buffers.length; h++) {
+      const buf = this.buffers[h]!;
+      const len = this.lengths[h]!;
+      let c = 0;
+      for (let i = 0; i < len; i++) if (buf[i]! <= x) c++;
+      below += c * 2 ** h;
+    }
+    return below / this.n;
+  }
+
+  toJSON(): KllState {
+    this.syncLevel0();
+    const levels: number[][] = [];
+    for (let h = 0; h < this.buffers.length; h++) levels.push(Array.from(this.buffers[h]!.subarray(0, this.lengths[h]!)));
+    return { k: this.k, n: this.n, levels, min: this.lo, max: this.hi };
+  }
+
+  static fromJSON(s: KllState): KllSketch {
+    const sk = new KllSketch(s.k);
+    while (sk.buffers.length < s.levels.length) sk.addLevel();
+    let size = 0;
+    s.levels.forEach((items, h) => {
+      if (items.length > 0) sk.appendToLevel(h, Float64Array.from(items));
+      size += items.length;
+    });
+    sk.l0 = sk.buffers[0]!;
+    sk.l0Length = sk.lengths[0]!;
+    sk.size = size;
+    sk.n = s.n;
+    // JSON turns ±Infinity into null.
+    sk.lo = s.n === 0 || s.min === null ? Infinity : s.min;
+    sk.hi = s.n === 0 || s.max === null ? -Infinity : s.max;
+    while (sk.size > sk.maxSize) sk.compress();
+    return sk;
+  }
+
+  // --- internals ---
+
+  private capacity(h: number): number {
+    const depth = this.buffers.length - 1 - h;
+    return Math.max(MIN_LEVEL_CAPACITY, Math.ceil(this.k * SHRINK ** depth));
+  }
+
+  private capacitySum(): number {
+    let s = 0;
+    for (let h = 0; h < this.buffers.length; h++) s += this.capacity(h);
+    return s;
+  }
+
+  private addLevel(): void {
+    this.buffers.push(new Float64Array(MIN_LEVEL_CAPACITY * 2));
+    this.lengths.push(0);
+    this.maxSize = this.capacitySum();
+  }
+
+  private syncLevel0(): void {
+    this.lengths[0] = this.l0Length;
+  }
+
+  private growLevel0(): void {
+    const next = new Float64Array(this.l0.length * 2);
+    next.set(this.l0);
+    this.l0 = next;
+    this.buffers[0] = next;
+  }
+
+  private appendToLevel(h: number, items: Float64Array): void {
+    let buf = this.buffers[h]!;
+    const len = this.lengths[h]!;
+    if (len + items.length > buf.length) {
+      const next = new Float64Array(Math.max(buf.length * 2, len + items.length));
+      next.set(buf.subarray(0, len));
+      buf = next;
+      this.buffers[h] = next;
+    }
+    buf.set(items, len);
+    this.lengths[h] = len + items.length;
+  }
+
+  /** Compacts the lowest level that is at or over its capacity (one must be, since size > maxSize). */
+  private compress(): void {
+    this.syncLevel0();
+    for (let h = 0; h < this.buffers.length; h++) {
+      if (this.lengths[h]! < this.capacity(h)) continue;
+      if (h + 1 === this.buffers.length) this.addLevel();
+      this.compactLevel(h);
+      break;
+    }
+    this.l0 = this.buffers[0]!;
+    this.l0Length = this.lengths[0]!;
+  }
+
+  private compactLevel(h: number): void {
+    const buf = this.buffers[h]!;
+    const len = this.lengths[h]!;
+    const live = buf.subarray(0, len);
+    live.sort();
+    // An odd item out stays behind (the smallest, already at index 0) so the total weight is unchanged.
+    const start = len & 1;
+    const pairs = (len - start) >> 1;
+    const up = this.buffers[h + 1]!;
+    const upLen = this.lengths[h + 1]!;
+    let target = up;
+    if (upLen + pairs > up.length) {
+      target = new Float64Array(Math.max(up.length * 2, upLen + pairs));
+      target.set(up.subarray(0, upLen));
+      this.buffers[h + 1] = target;
+    }
+    let j = upLen;
+    for (let i = start + this.coin(); i < len; i += 2) target[j++] = buf[i]!;
+    this.lengths[h + 1] = j;
+    this.lengths[h] = start;
+    this.size -= pairs;
+  }
+
+  /** One random bit from a xorshift32 generator: deterministic per sketch, so runs are reproducible. */
+  private coin(): number {
+    let s = this.rng;
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    this.rng = s;
+    return (s >>> 31) & 1;
+  }
+
+  /** All retained items sorted by value with their weights. */
+  private sortedView(): { values: Float64Array; weights: Float64Array } {
+    this.syncLevel0();
+    let total = 0;
+    for (let h = 0; h < this.buffers.length; h++) total += this.lengths[h]!;
+    // Sort (value, level) pairs through an index so each value keeps its weight.
+    const values = new Float64Array(total);
+    const levelOf = new Uint8Array(total);
+    let j = 0;
+    for (let h = 0; h < this.buffers.length; h++) {
+      const buf = this.buffers[h]!;
+      for (let i = 0; i < this.lengths[h]!; i++) {
+        values[j] = buf[i]!;
+        levelOf[j++] = h;
+      }
+    }
+    const order = new Uint32Array(total);
+    for (let i = 0; i < total; i++) order[i] = i;
+    order.sort((a, b) => values[a]! - values[b]!);
+    const sortedValues = new Float64Array(total);
+    const weights = new Float64Array(total);
+    for (let i = 0; i < total; i++) {
+      const idx = order[i]!;
+      sortedValues[i] = values[idx]!;
+      weights[i] = 2 ** levelOf[idx]!;
+    }
+    return { values: sortedValues, weights };
+  }
+}
