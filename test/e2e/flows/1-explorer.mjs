@@ -1,0 +1,29 @@
+// Flow 1: the everyday path. Right-click loans.csv in the Explorer -> Profile Dataset -> the report opens
+// beside, with the numbers the fixture was built to have, and the profile lands in the workspace cache.
+import assert from 'node:assert/strict';
+import { LOANS } from '../loans.mjs';
+import { COMMAND_TITLE, assertCachedProfile, explorerContextCommand, openWorkbench, snap } from '../workbench.mjs';
+import { assertReport, reportReady } from '../report.mjs';
+
+export const flow = {
+  name: 'profile from the Explorer context menu',
+  trust: false,
+  async run({ page, url, workspace, shots, note }) {
+    await openWorkbench(page, url);
+    await snap(page, shots, '1-explorer-01-workbench');
+    const tries = await explorerContextCommand(page, LOANS.file, COMMAND_TITLE);
+    if (tries > 1) note(`context menu entry appeared on try ${tries}`);
+    const report = await reportReady(page);
+    await snap(page, shots, '1-explorer-02-report');
+    assertReport(report.text);
+    const cache = await assertCachedProfile(workspace, LOANS.file, LOANS.rows);
+    const cached = cache.hit.profile;
+    assert.equal(cached.columns.find((c) => c.name === LOANS.missingColumn)?.missing, LOANS.missingCount, 'cached missing count of income');
+    assert.equal(cached.duplicateRows, LOANS.duplicateRows, 'cached duplicate rows');
+    // The README picture: the same report once notifications have faded, with the pointer out of the way.
+    await page.mouse.move(1, 1);
+    await page.waitForTimeout(1500);
+    await snap(page, shots, '1-explorer-03-readme');
+    return report;
+  },
+};

@@ -1,0 +1,195 @@
+// What the e2e flows do to the workbench, in the user's terms: open the explorer, right-click a file,
+// run a palette command, read the Data Quality report, check the cache. Recipe: /work/shared/E2E.md.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const COMMAND_TITLE = 'Profile Dataset';
+export const PALETTE_TITLE = 'ML Lab: Profile Dataset';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` until it returns a truthy value or `timeoutMs` passes; returns the last value. */
+export async function waitFor(what, probe, { timeoutMs = 30_000, intervalMs = 500 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  let lastError;
+  while (Date.now() < deadline) {
+    try {
+      last = await probe();
+      if (last) return last;
+    } catch (err) {
+      lastError = err;
+    }
+    await sleep(intervalMs);
+  }
+  const why = lastError instanceof Error ? ` (last error: ${lastError.message.split('\n')[0]})` : '';
+  throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${why}`);
+}
+
+/** Saves a screenshot as test-results/e2e/<name>.png and returns its path. */
+export async function snap(page, dir, name) {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Opens the workbench and waits until the explorer lists the workspace's files. */
+export async function openWorkbench(page, url) {
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 90_000 });
+  await waitFor('the workbench to settle', async () => (await page.locator('.monaco-workbench').count()) > 0, { timeoutMs: 30_000 });
+}
+
+export function explorerRow(page, fileName) {
+  return page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: fileName }).first();
+}
+
+/**
+ * Right-clicks `fileName` in the explorer and picks `label`. On a cold start the explorer shows before the
+ * extension's menu contributions are registered, so a missing entry gets Escape and another try.
+ */
+export async function explorerContextCommand(page, fileName, label, { attempts = 4 } = {}) {
+  const row = explorerRow(page, fileName);
+  await row.waitFor({ state: 'visible', timeout: 60_000 });
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    await row.click({ button: 'right' });
+    const item = page.getByRole('menuitem', { name: label }).first();
+    try {
+      await item.waitFor({ state: 'visible', timeout: 1000 + attempt * 1500 });
+      await item.click();
+      // A menu that re-renders while contributions arrive can swallow the click: the menu must close.
+      await item.waitFor({ state: 'hidden', timeout: 3000 });
+      return attempt;
+    } catch {
+      await page.keyboard.press('Escape');
+      await sleep(1500 * attempt);
+    }
+  }
+  throw new Error(`"${label}" never appeared in the explorer context menu of ${fileName} (${attempts} tries)`);
+}
+
+/** Opens a file in an editor from the explorer (a double-click pins it instead of previewing). */
+export async function openFileFromExplorer(page, fileName) {
+  const row = explorerRow(page, fileName);
+  await row.waitFor({ state: 'visible', timeout: 60_000 });
+  await row.dblclick();
+  await page.locator('.tabs-container .tab').filter({ hasText: fileName }).first().waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+/** F1, type the command title, pick the exact entry. Retries while the extension is still registering. */
+export async function runFromPalette(page, title, { timeoutMs = 60_000 } = {}) {
+  await waitFor(`"${title}" in the command palette`, async () => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input').first();
+    await input.waitFor({ state: 'visible', timeout: 5000 });
+    await input.fill(`>${title}`);
+    const entry = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: title }).first();
+    try {
+      await entry.waitFor({ state: 'visible', timeout: 3000 });
+    } catch {
+      await page.keyboard.press('Escape');
+      return false;
+    }
+    await entry.click();
+    return true;
+  }, { timeoutMs, intervalMs: 1500 });
+}
+
+/* global document -- DEEP_TEXT runs inside the webview frame, not in Node. */
+// Text of a frame including open shadow roots: @vscode-elements renders inside them, and innerText stops there.
+const DEEP_TEXT = () => {
+  const parts = [];
+  const walk = (node) => {
+    if (node.nodeType === 3) {
+      const t = node.textContent.trim();
+      if (t) parts.push(t);
+      return;
+    }
+    if (node.nodeType !== 1 && node.nodeType !== 11) return;
+    if (node.nodeType === 1) {
+      const tag = node.tagName;
+      if (tag === 'SCRIPT' || tag === 'STYLE' || tag === 'TEMPLATE') return;
+      if (node.shadowRoot) walk(node.shadowRoot);
+    }
+    for (const c of node.childNodes) walk(c);
+  };
+  if (document.body) walk(document.body);
+  return parts.join('\n');
+};
+
+/** The deep text of every frame (webview content sits two iframes down). */
+export async function frameTexts(page) {
+  const out = [];
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) continue;
+    try {
+      out.push({ frame, text: await frame.evaluate(DEEP_TEXT) });
+    } catch {
+      // Frame navigating or detached.
+    }
+  }
+  return out;
+}
+
+/**
+ * Waits until a webview frame shows the finished report for `fileName` (not the quick preview) and returns
+ * { frame, text }. `ready(text)` says when the report is complete enough to assert on.
+ */
+export async function waitForReport(page, fileName, ready, { timeoutMs = 90_000 } = {}) {
+  await page.locator('.tabs-container .tab').filter({ hasText: `Data Quality: ${fileName}` }).first()
+    .waitFor({ state: 'visible', timeout: timeoutMs });
+  return waitFor(`the Data Quality report of ${fileName} in a webview frame`, async () => {
+    for (const f of await frameTexts(page)) {
+      if (ready(f.text)) return f;
+    }
+    return null;
+  }, { timeoutMs, intervalMs: 1000 });
+}
+
+/** Numbers in the text, as written for people: "1,234" and "1 234" count as 1234. */
+export function hasNumber(text, n) {
+  const plain = String(n);
+  const grouped = n.toLocaleString('en-US');
+  const re = new RegExp(`(^|[^\\d.,])(${plain}|${grouped.replace(/,/g, '[,\\u202f\\u00a0 ]')})(?![\\d]|[.,]\\d)`);
+  return re.test(text);
+}
+
+/** Cached profiles under <workspace>/.mllab/profiles: { files, index, profiles } once at least one exists. */
+export function readProfileCache(workspace) {
+  const dir = join(workspace, '.mllab', 'profiles');
+  if (!existsSync(dir)) return null;
+  const files = readdirSync(dir);
+  const entries = files.filter((f) => /^[0-9a-f]{64}\.json$/.test(f));
+  if (entries.length === 0) return null;
+  const profiles = entries.map((f) => {
+    const json = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+    // The entry may be the profile itself or wrap it with cache metadata.
+    return { file: f, json, profile: typeof json.rows === 'number' ? json : json.profile };
+  });
+  const index = files.includes('index.json') ? JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) : null;
+  return { dir, files, index, profiles };
+}
+
+/**
+ * Asserts the cache holds a finished profile of `fileName` under the sha256 of its content, with `rows`
+ * rows, and that index.json points the file's relative path at that hash.
+ */
+export async function assertCachedProfile(workspace, fileName, rows) {
+  const sha = createHash('sha256').update(readFileSync(join(workspace, fileName))).digest('hex');
+  const cache = await waitFor(`${sha}.json and index.json in .mllab/profiles`, () => {
+    const c = readProfileCache(workspace);
+    if (!c || !c.index) return null;
+    const hit = c.profiles.find((p) => p.file === `${sha}.json`);
+    return hit ? { ...c, hit } : null;
+  }, { timeoutMs: 30_000 });
+  const { profile } = cache.hit;
+  assert.ok(profile, `${sha}.json holds a profile`);
+  assert.equal(profile.preview, false, 'the cached profile is the full pass, not the preview');
+  assert.equal(profile.rows, rows, `cached profile rows (${cache.hit.file})`);
+  const entries = cache.index.entries ?? cache.index;
+  assert.equal(entries[fileName]?.sha256, sha, `index.json maps ${fileName} to its content hash`);
+  return cache;
+}
