@@ -154,7 +154,8 @@ async function waitForHttp(url, child, timeoutMs) {
  * Starts code-server on 127.0.0.1 with `vsix` installed into a fresh profile (user data + extensions dir).
  * trust=false turns workspace trust off (the usual test setup); trust=true leaves it on, so a workspace
  * nobody has trusted opens in Restricted Mode.
- * Returns { url (with ?folder=), baseUrl, port, runDir, extensionsDir, installed (extension ids), stop() }.
+ * Returns { url (with ?folder=), baseUrl, port, runDir, userDataDir, extensionsDir, installed (extension ids),
+ * logFile, pid, exited (resolves with the exit code or signal), stop() }.
  */
 export async function startCodeServer({ workspace, vsix, port, trust = false, runDir, logFile, settings = {} }) {
   ensureCodeServer();
@@ -204,12 +205,12 @@ export async function startCodeServer({ workspace, vsix, port, trust = false, ru
     detached: true,
   });
 
+  const exited = new Promise((r) => child.once('exit', (code, signal) => r(code ?? signal)));
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     if (child.exitCode === null && child.pid) {
-      const exited = new Promise((r) => child.once('exit', r));
       killTree(child.pid, 'SIGTERM');
       const timedOut = await Promise.race([exited.then(() => false), new Promise((r) => setTimeout(() => r(true), 5000))]);
       if (timedOut) killTree(child.pid, 'SIGKILL');
@@ -238,7 +239,7 @@ export async function startCodeServer({ workspace, vsix, port, trust = false, ru
     throw new Error(`${err instanceof Error ? err.message : String(err)}\n${tail}`, { cause: err });
   }
   const url = `${baseUrl}/?folder=${encodeURIComponent(resolve(workspace)).replace(/%2F/g, '/')}`;
-  return { url, baseUrl, port: chosenPort, runDir: dir, userDataDir, extensionsDir, installed, logFile: out, pid: child.pid, stop };
+  return { url, baseUrl, port: chosenPort, runDir: dir, userDataDir, extensionsDir, installed, logFile: out, pid: child.pid, exited, stop };
 }
 
 // `node scripts/code-server.mjs install` does only the install (used by .ci/run and for warming the cache).
