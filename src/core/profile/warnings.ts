@@ -41,6 +41,11 @@ const MIN_ROWS_FOR_ID = 20;
 /** Longer values on average read as free text (descriptions, comments), not identifiers or categories. */
 const FREE_TEXT_MEAN_LENGTH = 40;
 const MAX_QUOTED_LENGTH = 40;
+/**
+ * An approximate duplicate count is rows minus a HyperLogLog estimate of distinct rows (p = 14: 0.81%
+ * standard error), so below about three standard errors of the row count it is noise, not duplicates.
+ */
+const APPROX_DUPLICATES_NOISE = (3 * 1.04) / Math.sqrt(2 ** 14);
 
 const SEVERITY_RANK: Record<WarningSeverity, number> = { error: 0, warning: 1, info: 2 };
 /** Tie-break inside one column and severity: the order a reader would want them in. */
@@ -79,7 +84,8 @@ export function deriveWarnings(profile: Omit<DatasetProfile, 'warnings'>, thresh
     });
   }
 
-  if (profile.duplicateRows > 0 && profile.rows > 0) {
+  const duplicatesNoise = profile.duplicateRowsApprox ? APPROX_DUPLICATES_NOISE * profile.rows : 0;
+  if (profile.duplicateRows > duplicatesNoise && profile.rows > 0) {
     const d = profile.duplicateRows;
     const pct = (100 * d) / profile.rows;
     out.push({

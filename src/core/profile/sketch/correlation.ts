@@ -5,6 +5,8 @@
 // Chan et al., and each column's reference moves to its current mean; so values around 1e9 with small
 // noise, or a first row far from the rest, do not cost the digits a raw sum-of-squares formula would.
 // Pairs include i == j, which gives each column's own count and variance for the diagonal.
+// Rows with every column present (the usual case) take a shorter path: per-column Σx and Σx², and only
+// Σxy per pair, since those rows share one count and one set of column sums.
 
 export interface CorrelationState {
   columns: number;
@@ -27,6 +29,11 @@ export class CorrelationAccumulator {
   /** rowStart[i] - i + j is the pair index of (i, j) for i <= j. */
   private readonly rowOffset: Int32Array;
   private readonly live: Float64Array;
+  /** Complete rows since the last fold: their count, per-column Σd and Σd², per-pair Σ d_i d_j. */
+  private fullRows = 0;
+  private readonly fullSum: Float64Array;
+  private readonly fullSq: Float64Array;
+  private readonly fullCross: Float64Array;
   private readonly bn: Float64Array;
   private readonly bmx: Float64Array;
   private readonly bmy: Float64Array;
@@ -48,6 +55,9 @@ export class CorrelationAccumulator {
     this.rowOffset = new Int32Array(columns);
     for (let i = 0; i < columns; i++) this.rowOffset[i] = i * columns - (i * (i - 1)) / 2 - i;
     this.live = new Float64Array(this.pairs * LIVE);
+    this.fullSum = new Float64Array(columns);
+    this.fullSq = new Float64Array(columns);
+    this.fullCross = new Float64Array(this.pairs);
     this.bn = new Float64Array(this.pairs);
     this.bmx = new Float64Array(this.pairs);
     this.bmy = new Float64Array(this.pairs);
@@ -80,20 +90,34 @@ export class CorrelationAccumulator {
       k++;
     }
     if (k === 0) return;
-    const live = this.live;
     const rowOffset = this.rowOffset;
-    for (let a = 0; a < k; a++) {
-      const x = d[a]!;
-      const base = rowOffset[idx[a]!]!;
-      for (let b = a; b < k; b++) {
-        const y = d[b]!;
-        const o = (base + idx[b]!) * LIVE;
-        live[o]! += 1;
-        live[o + 1]! += x;
-        live[o + 2]! += y;
-        live[o + 3]! += x * x;
-        live[o + 4]! += y * y;
-        live[o + 5]! += x * y;
+    if (k === m) {
+      this.fullRows++;
+      const sum = this.fullSum;
+      const sq = this.fullSq;
+      const cross = this.fullCross;
+      for (let a = 0; a < m; a++) {
+        const x = d[a]!;
+        sum[a]! += x;
+        sq[a]! += x * x;
+        const base = rowOffset[a]!;
+        for (let b = a + 1; b < m; b++) cross[base + b]! += x * d[b]!;
+      }
+    } else {
+      const live = this.live;
+      for (let a = 0; a < k; a++) {
+        const x = d[a]!;
+        const base = rowOffset[idx[a]!]!;
+        for (let b = a; b < k; b++) {
+          const y = d[b]!;
+          const o = (base + idx[b]!) * LIVE;
+          live[o]! += 1;
+          live[o + 1]! += x;
+          live[o + 2]! += y;
+          live[o + 3]! += x * x;
+          live[o + 4]! += y * y;
+          live[o + 5]! += x * y;
+        }
       }
     }
     if (++this.rowsSinceFold >= this.foldEvery) {
@@ -173,6 +197,26 @@ export class CorrelationAccumulator {
     this.rowsSinceFold = 0;
     const live = this.live;
     const m = this.columns;
+    // Complete rows first become ordinary raw sums of every pair, so one fold handles both.
+    const full = this.fullRows;
+    if (full > 0) {
+      for (let i = 0; i < m; i++) {
+        const base = this.rowOffset[i]!;
+        for (let j = i; j < m; j++) {
+          const o = (base + j) * LIVE;
+          live[o]! += full;
+          live[o + 1]! += this.fullSum[i]!;
+          live[o + 2]! += this.fullSum[j]!;
+          live[o + 3]! += this.fullSq[i]!;
+          live[o + 4]! += this.fullSq[j]!;
+          live[o + 5]! += i === j ? this.fullSq[i]! : this.fullCross[base + j]!;
+        }
+      }
+      this.fullRows = 0;
+      this.fullSum.fill(0);
+      this.fullSq.fill(0);
+      this.fullCross.fill(0);
+    }
     for (let i = 0; i < m; i++) {
       const si = this.shift[i]!;
       const base = this.rowOffset[i]!;

@@ -169,3 +169,19 @@ test('state survives JSON and structuredClone; non-finite values are absent', ()
   assert.equal(c.pairCount(0, 0), 2);
   assert.deepEqual(new CorrelationAccumulator(0).matrix(), []);
 });
+
+test('complete rows (the short path) mixed with rows that have gaps, across folds and merges', () => {
+  const rand = seeded(6);
+  const rows: Table = [];
+  for (let r = 0; r < 9000; r++) {
+    const x = rand() * 3 + 100;
+    const gap = rand() < 0.15;
+    rows.push([x, gap && rand() < 0.5 ? null : -x * 0.5 + rand(), rand(), gap ? null : x * x, 5 + (r % 7)]);
+  }
+  assert.ok(rows.filter((r) => r.every((v) => v !== null)).length > 7000);
+  assertMatrix(accumulate(rows, 5).matrix(), rows, 5, 1e-10);
+  const a = accumulate(rows.slice(0, 4321), 5);
+  a.merge(accumulate(rows.slice(4321), 5));
+  assertMatrix(a.matrix(), rows, 5, 1e-10);
+  assert.equal(a.pairCount(0, 3), rows.filter((r) => r[3] !== null).length);
+});
