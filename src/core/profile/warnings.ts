@@ -166,10 +166,14 @@ function columnWarnings(c: ColumnProfile, rows: number, t: WarningThresholds, ou
     const e = c.evidence;
     const numbers = e.numeric + e.numericLikeText;
     const numbersPct = (100 * numbers) / c.count;
-    const datesPct = (100 * e.datetime) / c.count;
+    // otherDateFormats (MM/DD/YYYY and the like) is optional in the contract; read it without relying on it.
+    const otherDates = (e as { otherDateFormats?: number }).otherDateFormats ?? 0;
+    const dates = e.datetime + otherDates;
+    const datesPct = (100 * dates) / c.count;
     if (datesPct >= t.probableDatesPct) {
-      add('probableDates', 'warning', `${label}: ${percent(datesPct)} of values (${int(e.datetime)} of ${int(c.count)}) are dates kept as text.`, {
+      add('probableDates', 'warning', `${label}: ${percent(datesPct)} of values (${int(dates)} of ${int(c.count)}) are dates kept as text.`, {
         datetime: e.datetime,
+        otherDateFormats: otherDates,
         count: c.count,
         pct: round(datesPct, 4),
       });

@@ -218,6 +218,12 @@ test('probable dates kept as text', () => {
   );
   const w = only(ws, 'probableDates');
   assert.equal(w.message, '`signup`: 99.2% of values (9,920 of 10,000) are dates kept as text.');
+  // Dates in other layouts (01/02/2024) count too.
+  const mixed = only(
+    deriveWarnings(profile([category(0, 'born', { type: 'text', evidence: { numeric: 0, integer: 0, boolean: 0, datetime: 4000, numericLikeText: 0, padded: 0, variantGroups: [], otherDateFormats: 5500 } as ColumnProfile['evidence'] })])),
+    'probableDates',
+  );
+  assert.equal(mixed.message, '`born`: 95.0% of values (9,500 of 10,000) are dates kept as text.');
   // A column already typed datetime is fine.
   assert.deepEqual(deriveWarnings(profile([category(0, 'signup', { type: 'datetime', evidence: { numeric: 0, integer: 0, boolean: 0, datetime: ROWS, numericLikeText: 0, padded: 0, variantGroups: [] } })])), []);
 });
