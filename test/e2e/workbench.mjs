@@ -59,6 +59,9 @@ export async function explorerContextCommand(page, fileName, label, { attempts =
     const item = page.getByRole('menuitem', { name: label }).first();
     try {
       await item.waitFor({ state: 'visible', timeout: 1000 + attempt * 1500 });
+      // A click that lands right as the menu opens is ignored by the workbench (it guards against the
+      // right-click's own mouse-up picking an item), so let the menu settle first.
+      await sleep(600);
       await item.click();
       // A menu that re-renders while contributions arrive can swallow the click: the menu must close.
       await item.waitFor({ state: 'hidden', timeout: 3000 });
