@@ -88,6 +88,8 @@ export interface ColumnEvidence {
   padded: number;
   /** Groups of distinct values equal after trimming and lower-casing (only when distinct is exact). */
   variantGroups: string[][];
+  /** Values that look like dates in other layouts (MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY). Optional: added by the engine. */
+  otherDateFormats?: number;
 }
 
 export interface Dialect {

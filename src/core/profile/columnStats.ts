@@ -1,0 +1,344 @@
+// One column's accumulator for the single pass: counts, type evidence, moments, quantile sketch, log
+// histogram, exact values while few, distinct values and string lengths. Everything merges, so byte ranges
+// profiled by different threads combine into the same answer a single stream would give.
+import { KllSketch, type KllState } from './sketch/kll.js';
+import { LogHistogram, type LogHistogramState } from './sketch/logHistogram.js';
+import { Moments, type MomentsState } from './sketch/moments.js';
+import { booleanBit, isNumericLikeText, isOtherDate, parseIsoDate, parseNumber, parsedInteger } from './cellValues.js';
+import { ValueTable, type ValueTableState } from './valueTable.js';
+
+/** Per-column memory limits, scaled down as the column count grows. */
+export interface ColumnCaps {
+  distinct: number;
+  exactValues: number;
+  kllK: number;
+  hllPrecision: number;
+}
+
+export function columnCaps(columnCount: number): ColumnCaps {
+  const n = Math.max(1, columnCount);
+  return {
+    distinct: Math.max(50, Math.min(10000, Math.floor(400000 / n))),
+    exactValues: Math.max(64, Math.min(10000, Math.floor(400000 / n))),
+    kllK: Math.max(32, Math.min(400, Math.floor(800000 / n))),
+    hllPrecision: n > 256 ? 10 : 14,
+  };
+}
+
+/** The key of the last cell added (set by addCell): the row hash of duplicates mixes these. */
+export const cellKey = new Uint32Array(2);
+export const MISSING_KEY_LO = 0x5f3759df;
+export const MISSING_KEY_HI = 0x7ffc0001;
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+/** Growable list of exact values, dropped once it passes its cap (then the sketches answer). */
+class ExactValues {
+  values: Float64Array | null = new Float64Array(16);
+  n = 0;
+  constructor(readonly cap: number) {}
+  push(x: number): void {
+    const v = this.values;
+    if (v === null) return;
+    if (this.n === v.length) {
+      if (this.n >= this.cap) {
+        this.values = null;
+        return;
+      }
+      const bigger = new Float64Array(Math.min(this.cap, v.length * 2));
+      bigger.set(v);
+      this.values = bigger;
+      bigger[this.n++] = x;
+      return;
+    }
+    v[this.n++] = x;
+  }
+  toState(): Float64Array | null {
+    return this.values === null ? null : this.values.slice(0, this.n);
+  }
+  mergeState(s: Float64Array | null, limit: number): void {
+    if (this.values === null) return;
+    if (s === null || this.n + s.length > limit) {
+      this.values = null;
+      return;
+    }
+    const next = new Float64Array(this.n + s.length);
+    next.set(this.values.subarray(0, this.n));
+    next.set(s, this.n);
+    this.values = next;
+    this.n = next.length;
+  }
+  sorted(): Float64Array | null {
+    return this.values === null ? null : this.values.slice(0, this.n).sort();
+  }
+}
+
+export interface ColumnState {
+  missing: number;
+  count: number;
+  numeric: number;
+  integer: number;
+  boolean: number;
+  booleanMask: number;
+  datetime: number;
+  otherDates: number;
+  numericLike: number;
+  padded: number;
+  lenMin: number;
+  lenMax: number;
+  lenSum: number;
+  moments: MomentsState | null;
+  kll: KllState | null;
+  logHistogram: LogHistogramState | null;
+  exact: Float64Array | null;
+  dateKll: KllState | null;
+  dateMin: number;
+  dateMax: number;
+  exactDates: Float64Array | null;
+  values: ValueTableState;
+}
+
+export class ColumnStats {
+  missing = 0;
+  count = 0;
+  numeric = 0;
+  integer = 0;
+  boolean = 0;
+  booleanMask = 0;
+  datetime = 0;
+  otherDates = 0;
+  numericLike = 0;
+  padded = 0;
+  lenMin = Infinity;
+  lenMax = 0;
+  lenSum = 0;
+  moments: Moments | null = null;
+  kll: KllSketch | null = null;
+  logHistogram: LogHistogram | null = null;
+  exact: ExactValues;
+  dateKll: KllSketch | null = null;
+  dateMin = Infinity;
+  dateMax = -Infinity;
+  exactDates: ExactValues;
+  values: ValueTable;
+
+  constructor(
+    readonly caps: ColumnCaps,
+    private readonly latin1: boolean,
+    /** Missing tokens (after trimming) as bytes, the empty token excluded. */
+    private readonly missingTokens: Uint8Array[],
+    /** missingFirst[b] = 1 when some token starts with byte b. */
+    private readonly missingFirst: Uint8Array,
+  ) {
+    this.exact = new ExactValues(caps.exactValues);
+    this.exactDates = new ExactValues(caps.exactValues);
+    this.values = new ValueTable(caps.distinct, caps.hllPrecision);
+  }
+
+  /** A field absent from a short (ragged) row. */
+  addAbsent(): void {
+    this.missing++;
+    cellKey[0] = MISSING_KEY_LO;
+    cellKey[1] = MISSING_KEY_HI;
+  }
+
+  /** Adds the cell buf[s..e); returns its number, or NaN when it is missing or not a number. Sets cellKey. */
+  addCell(buf: Uint8Array, s: number, e: number): number {
+    let ts = s;
+    let te = e;
+    while (ts < te && (buf[ts] === 32 || buf[ts] === 9)) ts++;
+    while (te > ts && (buf[te - 1] === 32 || buf[te - 1] === 9)) te--;
+    const b0 = buf[ts]!;
+    if (ts === te || (this.missingFirst[b0] === 1 && this.isMissingToken(buf, ts, te))) {
+      this.missing++;
+      cellKey[0] = MISSING_KEY_LO;
+      cellKey[1] = MISSING_KEY_HI;
+      return NaN;
+    }
+    this.count++;
+    if (ts !== s || te !== e) this.padded++;
+    let v = NaN;
+    if ((b0 >= 48 && b0 <= 57) || b0 === 45 || b0 === 43 || b0 === 46) v = parseNumber(buf, ts, te);
+    let chars: number;
+    let idx: number;
+    if (v === v) {
+      this.numeric++;
+      if (parsedInteger) this.integer++;
+      this.addNumber(v);
+      chars = e - s;
+      f64[0] = v === 0 ? 0 : v;
+      idx = this.values.add(u32[0]!, u32[1]!);
+      cellKey[0] = u32[0]!;
+      cellKey[1] = u32[1]!;
+      if (idx >= 0) this.values.setText(idx, decode(buf, ts, te, true));
+    } else {
+      let h1 = 0x811c9dc5;
+      let h2 = 0x27d4eb2f;
+      if (this.latin1) {
+        for (let p = s; p < e; p++) {
+          const b = buf[p]!;
+          h1 = Math.imul(h1 ^ b, 0x01000193);
+          h2 = Math.imul(h2 + b, 0x5bd1e995) ^ (h2 >>> 15);
+        }
+        chars = e - s;
+      } else {
+        chars = 0;
+        for (let p = s; p < e; p++) {
+          const b = buf[p]!;
+          h1 = Math.imul(h1 ^ b, 0x01000193);
+          h2 = Math.imul(h2 + b, 0x5bd1e995) ^ (h2 >>> 15);
+          if ((b & 0xc0) !== 0x80) chars++;
+        }
+      }
+      const lo = fmix32(h1 ^ (e - s));
+      const hi = (0x7ff80000 | (fmix32(h2 ^ lo) & 0x7ffff)) >>> 0;
+      cellKey[0] = lo;
+      cellKey[1] = hi;
+      idx = this.values.add(lo, hi);
+      if (idx >= 0) this.values.setText(idx, decode(buf, s, e, this.latin1));
+      if (b0 >= 48 && b0 <= 57) {
+        const d = parseIsoDate(buf, ts, te);
+        if (d === d) {
+          this.datetime++;
+          this.addDate(d);
+        } else if (isOtherDate(buf, ts, te)) this.otherDates++;
+        else if (isNumericLikeText(buf, ts, te)) this.numericLike++;
+      } else if (te - ts <= 5 && ((b0 | 0x20) >= 97 && (b0 | 0x20) <= 122)) {
+        const bit = booleanBit(buf, ts, te);
+        if (bit !== 0) {
+          this.boolean++;
+          this.booleanMask |= bit;
+        }
+      } else if (b0 === 36 || b0 === 0xe2 || b0 === 0xc2 || b0 === 0xa3 || b0 === 0xa5 || b0 === 45 || b0 === 43 || buf[te - 1] === 37) {
+        if (isNumericLikeText(buf, ts, te)) this.numericLike++;
+      }
+    }
+    if (chars < this.lenMin) this.lenMin = chars;
+    if (chars > this.lenMax) this.lenMax = chars;
+    this.lenSum += chars;
+    return v;
+  }
+
+  private addNumber(v: number): void {
+    if (this.moments === null) {
+      this.moments = new Moments();
+      this.kll = new KllSketch(this.caps.kllK);
+      this.logHistogram = new LogHistogram();
+    }
+    this.moments.add(v);
+    this.kll!.update(v);
+    this.logHistogram!.add(v);
+    if (this.exact.values !== null) this.exact.push(v);
+  }
+
+  private addDate(ms: number): void {
+    if (this.dateKll === null) this.dateKll = new KllSketch(this.caps.kllK);
+    this.dateKll.update(ms);
+    if (ms < this.dateMin) this.dateMin = ms;
+    if (ms > this.dateMax) this.dateMax = ms;
+    if (this.exactDates.values !== null) this.exactDates.push(ms);
+  }
+
+  private isMissingToken(buf: Uint8Array, s: number, e: number): boolean {
+    const n = e - s;
+    for (const t of this.missingTokens) {
+      if (t.length !== n) continue;
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        if (buf[s + i] !== t[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return true;
+    }
+    return false;
+  }
+
+  toState(): ColumnState {
+    return {
+      missing: this.missing,
+      count: this.count,
+      numeric: this.numeric,
+      integer: this.integer,
+      boolean: this.boolean,
+      booleanMask: this.booleanMask,
+      datetime: this.datetime,
+      otherDates: this.otherDates,
+      numericLike: this.numericLike,
+      padded: this.padded,
+      lenMin: this.lenMin,
+      lenMax: this.lenMax,
+      lenSum: this.lenSum,
+      moments: this.moments ? this.moments.toJSON() : null,
+      kll: this.kll ? this.kll.toJSON() : null,
+      logHistogram: this.logHistogram ? this.logHistogram.toJSON() : null,
+      exact: this.exact.toState(),
+      dateKll: this.dateKll ? this.dateKll.toJSON() : null,
+      dateMin: this.dateMin,
+      dateMax: this.dateMax,
+      exactDates: this.exactDates.toState(),
+      values: this.values.toState(),
+    };
+  }
+
+  /** Merges another range's state; `exactLimit` bounds the exact values kept after merging. */
+  mergeState(s: ColumnState, exactLimit: number): void {
+    this.missing += s.missing;
+    this.count += s.count;
+    this.numeric += s.numeric;
+    this.integer += s.integer;
+    this.boolean += s.boolean;
+    this.booleanMask |= s.booleanMask;
+    this.datetime += s.datetime;
+    this.otherDates += s.otherDates;
+    this.numericLike += s.numericLike;
+    this.padded += s.padded;
+    if (s.lenMin < this.lenMin) this.lenMin = s.lenMin;
+    if (s.lenMax > this.lenMax) this.lenMax = s.lenMax;
+    this.lenSum += s.lenSum;
+    if (s.moments && s.kll && s.logHistogram) {
+      if (this.moments === null) {
+        this.moments = Moments.fromJSON(s.moments);
+        this.kll = KllSketch.fromJSON(s.kll);
+        this.logHistogram = LogHistogram.fromJSON(s.logHistogram);
+      } else {
+        this.moments.merge(Moments.fromJSON(s.moments));
+        this.kll!.merge(KllSketch.fromJSON(s.kll));
+        this.logHistogram!.merge(LogHistogram.fromJSON(s.logHistogram));
+      }
+    }
+    this.exact.mergeState(s.exact, exactLimit);
+    if (s.dateKll) {
+      if (this.dateKll === null) this.dateKll = KllSketch.fromJSON(s.dateKll);
+      else this.dateKll.merge(KllSketch.fromJSON(s.dateKll));
+      if (s.dateMin < this.dateMin) this.dateMin = s.dateMin;
+      if (s.dateMax > this.dateMax) this.dateMax = s.dateMax;
+    }
+    this.exactDates.mergeState(s.exactDates, exactLimit);
+    this.values.mergeState(s.values);
+  }
+
+  sortedExact(): Float64Array | null {
+    return this.exact.sorted();
+  }
+  sortedExactDates(): Float64Array | null {
+    return this.exactDates.sorted();
+  }
+}
+
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function decode(buf: Uint8Array, s: number, e: number, latin1: boolean): string {
+  // Decode a little more than the display cap so the cut is made on characters, not bytes.
+  const end = Math.min(e, s + 1024);
+  return Buffer.from(buf.buffer, buf.byteOffset + s, end - s).toString(latin1 ? 'latin1' : 'utf8');
+}
