@@ -54,6 +54,11 @@ export interface WorkerErrorData {
   stack: string | null;
 }
 
+/** JSON-RPC's "request cancelled" code (LSP's RequestCancelled), so generic clients recognise it too. */
+export const REQUEST_CANCELLED = -32800;
+/** Error code of user-facing errors; the UserError code travels in the data. */
+export const USER_ERROR = 1;
+
 export const ProfileRequest = new RequestType<ProfileParams, ProfileResult, WorkerErrorData>('profile');
 export const CacheLookupRequest = new RequestType<CacheLookupParams, CacheLookupResult, WorkerErrorData>('profile/cacheLookup');
 export const PreviewNotification = new NotificationType<PreviewParams>('profile/preview');

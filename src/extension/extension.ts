@@ -1,0 +1,41 @@
+// activate() wires the services and registers the contributions, nothing else. It must stay cheap:
+// no work, no file reads, no worker; the worker is forked on the first request.
+import { moduleEvaluationStart } from './activationClock.js';
+import * as vscode from 'vscode';
+import { CommandIds } from './commandIds.js';
+import { ProfileDatasetCommand } from './commands/profileDataset.js';
+import { DataQualityPanel } from './views/dataQualityPanel.js';
+import { WorkerClient } from './workerClient.js';
+
+let worker: WorkerClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('ML Lab', { log: true });
+  context.subscriptions.push(log);
+
+  worker = new WorkerClient({ workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath, log });
+  const workerClient = worker;
+  context.subscriptions.push({ dispose: () => void workerClient.dispose() });
+
+  const profileDataset = new ProfileDatasetCommand(context.extensionUri, workerClient, log);
+  context.subscriptions.push(
+    profileDataset,
+    vscode.commands.registerCommand(CommandIds.profileDataset, (arg?: unknown) => profileDataset.run(arg)),
+    // Panels survive a window reload: VS Code hands them back with the state the webview saved.
+    vscode.window.registerWebviewPanelSerializer(DataQualityPanel.viewType, {
+      deserializeWebviewPanel: async (webviewPanel: vscode.WebviewPanel, state: unknown) => {
+        const panel = DataQualityPanel.revive(webviewPanel, context.extensionUri, state);
+        if (panel) await profileDataset.revived(panel);
+        else webviewPanel.dispose();
+      },
+    }),
+  );
+
+  log.info(`Activated in ${(performance.now() - moduleEvaluationStart).toFixed(1)} ms (extension ${String(context.extension.packageJSON.version)}).`);
+}
+
+/** Awaited by VS Code on shutdown: the worker is stopped before the host goes, so no process is orphaned. */
+export async function deactivate(): Promise<void> {
+  await worker?.dispose();
+  worker = undefined;
+}

@@ -1,0 +1,284 @@
+// The host's side of the worker: forks dist/worker.js on first use, sends typed JSON-RPC requests over
+// IPC, routes preview/progress notifications to the request they belong to, forwards cancellation, and
+// turns a dead worker into a clear error (the next request forks a fresh one).
+// No `vscode` import on purpose: this file is tested in plain Node.
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { CancellationTokenSource, createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node.js';
+import type { MessageConnection } from 'vscode-jsonrpc/node.js';
+import { cancelled, UserError } from '../core/errors.js';
+import type { DatasetProfile, ProfileProgress } from '../protocol/profile.js';
+import { CacheLookupRequest, PreviewNotification, ProfileRequest, ProgressNotification, REQUEST_CANCELLED } from '../protocol/worker.js';
+import type { CacheLookupParams, ProfileParams, ProfileResult, WorkerErrorData } from '../protocol/worker.js';
+
+export interface WorkerLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface WorkerClientOptions {
+  /** Absolute path of dist/worker.js. */
+  workerPath: string;
+  log: WorkerLog;
+  /** V8 heap of the worker's main isolate, in MiB (the whole worker should fit in about 256 MiB). */
+  maxOldSpaceMb?: number;
+  /** After a cancel, how long the worker gets to answer before it is killed and replaced. */
+  cancelGraceMs?: number;
+  /** An idle worker is stopped after this long, giving its memory back; 0 keeps it. */
+  idleMs?: number;
+}
+
+export interface ProfileHooks {
+  onPreview?(profile: DatasetProfile): void;
+  onProgress?(progress: ProfileProgress): void;
+  signal?: AbortSignal;
+}
+
+/** The worker process ended while requests were in flight; the message is meant for the user. */
+export class WorkerStoppedError extends Error {
+  override readonly name = 'WorkerStoppedError';
+}
+
+interface Pending {
+  file: string;
+  hooks: ProfileHooks;
+  cancelRequested: boolean;
+  fail(error: Error): void;
+}
+
+interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+interface RunningWorker {
+  child: ChildProcess;
+  connection: MessageConnection;
+  exited: Promise<ExitInfo>;
+  exitInfo: ExitInfo | null;
+  stderrTail: string[];
+  pending: Map<string, Pending>;
+  /** Set when we stopped it ourselves (dispose, idle, cancel grace): not a crash. */
+  stopping: boolean;
+}
+
+const DEFAULT_HEAP_MB = 192;
+const DEFAULT_CANCEL_GRACE_MS = 2000;
+const DEFAULT_IDLE_MS = 5 * 60_000;
+const STDERR_TAIL_LINES = 20;
+
+export class WorkerClient {
+  private worker: RunningWorker | undefined;
+  private nextRequestId = 1;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
+
+  constructor(private readonly options: WorkerClientOptions) {}
+
+  /** The running worker's process id, if one is running (for diagnostics and tests). */
+  get pid(): number | undefined {
+    return this.worker?.child.pid;
+  }
+
+  async lookupCache(params: CacheLookupParams): Promise<DatasetProfile | null> {
+    const worker = this.ensureWorker();
+    try {
+      return (await worker.connection.sendRequest(CacheLookupRequest, params)).profile;
+    } catch (e) {
+      // The cache only speeds things up; a failed lookup is a miss.
+      this.options.log.warn(`Cache lookup failed: ${e instanceof Error ? e.message : String(e)}`);
+      return null;
+    } finally {
+      this.armIdleTimer(worker);
+    }
+  }
+
+  profile(params: Omit<ProfileParams, 'requestId'>, hooks: ProfileHooks = {}): Promise<ProfileResult> {
+    if (hooks.signal?.aborted) return Promise.reject(cancelled());
+    let worker: RunningWorker;
+    try {
+      worker = this.ensureWorker();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const requestId = String(this.nextRequestId++);
+    const file = basename(params.path);
+    const source = new CancellationTokenSource();
+    let graceTimer: NodeJS.Timeout | undefined;
+
+    return new Promise<ProfileResult>((resolve, reject) => {
+      let settled = false;
+      const finish = (): void => {
+        settled = true;
+        worker.pending.delete(requestId);
+        hooks.signal?.removeEventListener('abort', onAbort);
+        clearTimeout(graceTimer);
+        source.dispose();
+        this.armIdleTimer(worker);
+      };
+      const entry: Pending = {
+        file,
+        hooks,
+        cancelRequested: false,
+        fail: (error) => {
+          if (settled) return;
+          finish();
+          reject(entry.cancelRequested ? cancelled() : error);
+        },
+      };
+      const onAbort = (): void => {
+        entry.cancelRequested = true;
+        source.cancel();
+        // A worker stuck in a long synchronous stretch cannot hear the cancel: replace it rather than wait.
+        graceTimer = setTimeout(() => {
+          this.options.log.warn(`The worker did not stop within ${this.cancelGraceMs} ms of a cancel; restarting it.`);
+          entry.fail(cancelled());
+          this.stopWorker(worker);
+        }, this.cancelGraceMs);
+      };
+      hooks.signal?.addEventListener('abort', onAbort, { once: true });
+      worker.pending.set(requestId, entry);
+
+      worker.connection.sendRequest(ProfileRequest, { ...params, requestId }, source.token).then(
+        (result) => {
+          if (settled) return;
+          finish();
+          resolve(result);
+        },
+        (e: unknown) => {
+          if (settled) return;
+          if (e instanceof ResponseError && !isConnectionError(e)) {
+            entry.fail(this.toError(e as ResponseError<WorkerErrorData | undefined>));
+            return;
+          }
+          // The connection went down: the exit handler has (or soon will have) the better message.
+          void Promise.race([worker.exited, delay(2000)]).then(() =>
+            entry.fail(worker.exitInfo ? this.stoppedError(worker, worker.exitInfo, file) : new Error(e instanceof Error ? e.message : String(e))),
+          );
+        },
+      );
+    });
+  }
+
+  /** Stops the worker (if any) and waits until it has exited. No request works afterwards. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    clearTimeout(this.idleTimer);
+    const worker = this.worker;
+    if (worker) await this.stopWorker(worker);
+  }
+
+  private get cancelGraceMs(): number {
+    return this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS;
+  }
+
+  private ensureWorker(): RunningWorker {
+    if (this.disposed) throw new Error('ML Lab is shutting down.');
+    clearTimeout(this.idleTimer);
+    if (this.worker) return this.worker;
+    const { workerPath, log } = this.options;
+    if (!existsSync(workerPath)) throw new Error(`The ML Lab worker is missing (${workerPath}). Reinstall the extension.`);
+
+    const child = fork(workerPath, [], {
+      execArgv: [`--max-old-space-size=${this.options.maxOldSpaceMb ?? DEFAULT_HEAP_MB}`],
+      // Inside VS Code process.execPath is Electron; this makes it behave as plain Node for the child.
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    let resolveExit: (info: ExitInfo) => void = () => undefined;
+    const worker: RunningWorker = {
+      child,
+      connection,
+      exited: new Promise<ExitInfo>((r) => (resolveExit = r)),
+      exitInfo: null,
+      stderrTail: [],
+      pending: new Map(),
+      stopping: false,
+    };
+    this.worker = worker;
+    log.info(`Worker started (pid ${child.pid ?? '?'}).`);
+
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => log.info(`[worker] ${text.trimEnd()}`));
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+      for (const line of text.split('\n')) {
+        if (line.trim() === '') continue;
+        worker.stderrTail.push(line);
+        if (worker.stderrTail.length > STDERR_TAIL_LINES) worker.stderrTail.shift();
+        log.warn(`[worker] ${line}`);
+      }
+    });
+    const onExit = (info: ExitInfo): void => {
+      if (worker.exitInfo) return;
+      worker.exitInfo = info;
+      if (this.worker === worker) this.worker = undefined;
+      connection.dispose();
+      const how = info.signal ? `signal ${info.signal}` : `exit code ${info.code ?? '?'}`;
+      if (worker.stopping) log.info(`Worker stopped (${how}).`);
+      else log.error(`Worker stopped unexpectedly (${how}).${worker.stderrTail.length ? ' Last output:\n' + worker.stderrTail.join('\n') : ''}`);
+      for (const entry of [...worker.pending.values()]) entry.fail(worker.stopping ? cancelled() : this.stoppedError(worker, info, entry.file));
+      resolveExit(info);
+    };
+    child.on('exit', (code, signal) => onExit({ code, signal }));
+    child.on('error', (e) => {
+      log.error(`Worker process error: ${e.message}`);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+
+    connection.onNotification(PreviewNotification, (p) => worker.pending.get(p.requestId)?.hooks.onPreview?.(p.profile));
+    connection.onNotification(ProgressNotification, (p) => worker.pending.get(p.requestId)?.hooks.onProgress?.(p.progress));
+    connection.onError(([e]) => log.warn(`Worker connection: ${e.message}`));
+    connection.listen();
+    return worker;
+  }
+
+  private stopWorker(worker: RunningWorker): Promise<void> {
+    worker.stopping = true;
+    if (this.worker === worker) this.worker = undefined;
+    if (!worker.exitInfo) {
+      worker.child.kill('SIGTERM');
+      const hardKill = setTimeout(() => worker.child.kill('SIGKILL'), 1000);
+      void worker.exited.then(() => clearTimeout(hardKill));
+    }
+    return worker.exited.then(() => undefined);
+  }
+
+  private armIdleTimer(worker: RunningWorker): void {
+    const idleMs = this.options.idleMs ?? DEFAULT_IDLE_MS;
+    if (idleMs <= 0 || this.worker !== worker || worker.pending.size > 0) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.worker === worker && worker.pending.size === 0) void this.stopWorker(worker);
+    }, idleMs);
+    this.idleTimer.unref();
+  }
+
+  private stoppedError(worker: RunningWorker, info: ExitInfo, file: string): WorkerStoppedError {
+    const outOfMemory = worker.stderrTail.some((l) => /heap out of memory|Reached heap limit|ERR_WORKER_OUT_OF_MEMORY/i.test(l));
+    const how = info.signal ? `signal ${info.signal}` : `exit code ${info.code ?? '?'}`;
+    const why = outOfMemory ? `ran out of memory (${how})` : `stopped unexpectedly (${how})`;
+    return new WorkerStoppedError(`The ML Lab worker ${why} while profiling ${file}. It will restart on the next request.`);
+  }
+
+  private toError(e: ResponseError<WorkerErrorData | undefined>): Error {
+    if (e.code === REQUEST_CANCELLED) return cancelled();
+    const data = e.data;
+    if (data?.userErrorCode) return new UserError(data.userErrorCode, e.message);
+    const error = new Error(e.message);
+    if (data?.stack) error.stack = data.stack;
+    return error;
+  }
+}
+
+function isConnectionError(e: ResponseError<unknown>): boolean {
+  // vscode-jsonrpc's own codes for a connection that closed under a pending request.
+  return e.code === -32097 || e.code === -32096 || e.code === -32099;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
