@@ -166,7 +166,7 @@ async function main() {
   }
 
   if (updateScreenshot) {
-    const shot = join(resultsDir, '1-explorer-03-readme.png');
+    const shot = join(resultsDir, '1-explorer-05-readme.png');
     if (existsSync(shot)) {
       copyFileSync(shot, join(repoRoot, 'media', 'screenshot.png'));
       say('e2e: updated media/screenshot.png');

@@ -138,18 +138,33 @@ export async function frameTexts(page) {
 }
 
 /**
- * Waits until a webview frame shows the finished report for `fileName` (not the quick preview) and returns
- * { frame, text }. `ready(text)` says when the report is complete enough to assert on.
+ * Watches the notification toasts until stop() and reports whether a "Profiling <file>" progress toast with
+ * a Cancel button showed. A small file is profiled in a blink, so this is evidence, not a requirement.
  */
-export async function waitForReport(page, fileName, ready, { timeoutMs = 90_000 } = {}) {
-  await page.locator('.tabs-container .tab').filter({ hasText: `Data Quality: ${fileName}` }).first()
-    .waitFor({ state: 'visible', timeout: timeoutMs });
-  return waitFor(`the Data Quality report of ${fileName} in a webview frame`, async () => {
-    for (const f of await frameTexts(page)) {
-      if (ready(f.text)) return f;
+export function watchProgressToast(page, fileName) {
+  let seen = null;
+  let running = true;
+  const loop = (async () => {
+    while (running && !seen) {
+      try {
+        const toast = page.locator('.notification-toast').filter({ hasText: `Profiling ${fileName}` }).first();
+        if ((await toast.count()) > 0) {
+          const cancel = (await toast.getByRole('button', { name: 'Cancel' }).count()) > 0;
+          seen = { cancel };
+        }
+      } catch {
+        // Page busy; look again.
+      }
+      await sleep(100);
     }
-    return null;
-  }, { timeoutMs, intervalMs: 1000 });
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return seen;
+    },
+  };
 }
 
 /** Numbers in the text, as written for people: "1,234" and "1 234" count as 1234. */

@@ -2,7 +2,7 @@
 // beside, with the numbers the fixture was built to have, and the profile lands in the workspace cache.
 import assert from 'node:assert/strict';
 import { LOANS } from '../loans.mjs';
-import { COMMAND_TITLE, assertCachedProfile, explorerContextCommand, openWorkbench, snap } from '../workbench.mjs';
+import { COMMAND_TITLE, assertCachedProfile, explorerContextCommand, openWorkbench, snap, watchProgressToast } from '../workbench.mjs';
 import { assertReport, reportReady } from '../report.mjs';
 
 export const flow = {
@@ -11,11 +11,15 @@ export const flow = {
   async run({ page, url, workspace, shots, note }) {
     await openWorkbench(page, url);
     await snap(page, shots, '1-explorer-01-workbench');
+    const toast = watchProgressToast(page, LOANS.file);
     const tries = await explorerContextCommand(page, LOANS.file, COMMAND_TITLE);
     if (tries > 1) note(`context menu entry appeared on try ${tries}`);
     const report = await reportReady(page);
+    const seen = await toast.stop();
+    note(seen ? `progress toast seen${seen.cancel ? ' with Cancel' : ' WITHOUT Cancel'}` : 'progress toast too quick to see');
     await snap(page, shots, '1-explorer-02-report');
-    assertReport(report.text);
+    await assertReport(page, report, (step) => snap(page, shots, `1-explorer-03-${step}`));
+    await snap(page, shots, '1-explorer-04-warnings');
     const cache = await assertCachedProfile(workspace, LOANS.file, LOANS.rows);
     const cached = cache.hit.profile;
     assert.equal(cached.columns.find((c) => c.name === LOANS.missingColumn)?.missing, LOANS.missingCount, 'cached missing count of income');
@@ -23,7 +27,7 @@ export const flow = {
     // The README picture: the same report once notifications have faded, with the pointer out of the way.
     await page.mouse.move(1, 1);
     await page.waitForTimeout(1500);
-    await snap(page, shots, '1-explorer-03-readme');
+    await snap(page, shots, '1-explorer-05-readme');
     return report;
   },
 };

@@ -13,7 +13,8 @@ export const flow = {
     await runFromPalette(page, PALETTE_TITLE);
     const report = await reportReady(page);
     await snap(page, shots, '2-palette-02-report');
-    assertReport(report.text);
+    await assertReport(page, report, (step) => snap(page, shots, `2-palette-03-${step}`));
+    await snap(page, shots, '2-palette-04-warnings');
     await assertCachedProfile(workspace, LOANS.file, LOANS.rows);
     return report;
   },

@@ -15,7 +15,8 @@ export const flow = {
     await explorerContextCommand(page, LOANS.file, COMMAND_TITLE);
     const report = await reportReady(page);
     await snap(page, shots, '3-restricted-02-report');
-    assertReport(report.text);
+    await assertReport(page, report, (step) => snap(page, shots, `3-restricted-03-${step}`));
+    await snap(page, shots, '3-restricted-04-warnings');
     await assertCachedProfile(workspace, LOANS.file, LOANS.rows);
     return report;
   },
