@@ -107,7 +107,7 @@ class ProgressLine {
     const now = Date.now();
     if (now - this.last < PROGRESS_REDRAW_MS) return;
     this.last = now;
-    const width = this.out.columns ?? 80;
+    const width = this.out.columns || 80;
     const line = progressLine(p);
     this.out.write(`\r${[...line].slice(0, width - 1).join('')}\x1b[K`);
     this.shown = true;

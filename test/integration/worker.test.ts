@@ -2,7 +2,7 @@
 // results, notifications, cancellation, a worker killed with SIGKILL, the cache, and no orphans on dispose.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -238,5 +238,22 @@ test('an idle worker is stopped and a new one starts on demand', async () => {
     assert.equal((await c.profile({ path: small, options: OPTIONS, cacheDir: null, useCache: false })).profile.rows, 5);
   } finally {
     await c.dispose();
+  }
+});
+
+test('a host that dies without disposing (kill -9) takes its worker with it', async () => {
+  const host = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'hostProcess.ts'), workerPath, small], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const [line] = (await once(host.stdout, 'data')) as [Buffer];
+    const workerPid = Number(line.toString().trim());
+    assert.ok(workerPid > 0 && alive(workerPid), 'the worker runs');
+    host.kill('SIGKILL');
+    await once(host, 'exit');
+    // The worker notices its IPC channel closing and exits; poll rather than sleep a fixed time.
+    const deadline = Date.now() + 5000;
+    while (alive(workerPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(alive(workerPid), false, 'no orphaned worker');
+  } finally {
+    host.kill('SIGKILL');
   }
 });
