@@ -3,7 +3,7 @@
 // file cache. Reports wall time, throughput and peak RSS, checks the targets, writes results JSON.
 // Usage: node bench/profile/run.mjs [--file F | --rows N] [--runs R] [--mllab-cli dist/cli.js]
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, openSync, closeSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,9 +60,34 @@ async function warmCache(path) {
   return (performance.now() - t0) / 1000;
 }
 
+/** The process ids below `pid` (children of every thread, recursively). */
+function descendants(pid) {
+  const out = [];
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop();
+    let tids;
+    try { tids = readdirSync(`/proc/${p}/task`); } catch { continue; }
+    for (const tid of tids) {
+      let kids;
+      try { kids = readFileSync(`/proc/${p}/task/${tid}/children`, 'utf8'); } catch { continue; }
+      for (const k of kids.split(' ').filter(Boolean)) { out.push(Number(k)); stack.push(Number(k)); }
+    }
+  }
+  return out;
+}
+
+function statusKiB(pid, field) {
+  try {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch { return 0; }
+}
+
 /**
  * Run a command under GNU time for its peak RSS (the maximum resident set of the process, threads
- * included); fall back to polling /proc/<pid>/status VmHWM when /usr/bin/time is missing.
+ * included). GNU time sees one process; if the tool forks helpers, the summed RSS of the process tree,
+ * polled from /proc every 50 ms, is larger and is reported instead. Without /usr/bin/time: VmHWM polling.
  */
 function measure(cmd, args, stdoutPath) {
   return new Promise((resolveRun, reject) => {
@@ -75,16 +100,17 @@ function measure(cmd, args, stdoutPath) {
     let stderr = '';
     child.stderr.on('data', (d) => { stderr += d; });
     let polledKiB = 0;
-    const poll = useTime ? null : setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) polledKiB = Math.max(polledKiB, Number(m[1]));
-      } catch { /* exited between polls */ }
-    }, 20);
+    let treeKiB = 0;
+    const poll = setInterval(() => {
+      if (!useTime) polledKiB = Math.max(polledKiB, statusKiB(child.pid, 'VmHWM'));
+      // Under time the tool is the child's child; the time process itself is left out.
+      const pids = useTime ? descendants(child.pid) : [child.pid, ...descendants(child.pid)];
+      treeKiB = Math.max(treeKiB, pids.reduce((sum, p) => sum + statusKiB(p, 'VmRSS'), 0));
+    }, 50);
     child.on('error', reject);
     child.on('close', (code) => {
       const wall = (performance.now() - t0) / 1000;
-      if (poll) clearInterval(poll);
+      clearInterval(poll);
       closeSync(out);
       let peakKiB = polledKiB;
       if (useTime && existsSync(timeFile)) {
@@ -93,7 +119,7 @@ function measure(cmd, args, stdoutPath) {
         rmSync(timeFile, { force: true });
       }
       if (code !== 0) return reject(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${stderr.slice(-2000)}`));
-      resolveRun({ wallS: wall, peakRssMiB: peakKiB / 1024 });
+      resolveRun({ wallS: wall, peakRssMiB: Math.max(peakKiB, treeKiB) / 1024, processPeakMiB: peakKiB / 1024, treePolledMiB: treeKiB / 1024 });
     });
   });
 }

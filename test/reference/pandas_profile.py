@@ -50,10 +50,13 @@ def main():
     a = ap.parse_args()
 
     if a.na is None:
-        df = pd.read_csv(a.file, sep=a.sep)
+        na = {}
     else:
         # Only the given tokens are missing, like ML Lab; pandas' own list would add e.g. 'n/a', '-NaN'.
-        df = pd.read_csv(a.file, sep=a.sep, na_values=a.na, keep_default_na=False)
+        na = {'na_values': a.na, 'keep_default_na': False}
+    df = pd.read_csv(a.file, sep=a.sep, **na)
+    # Value counts of the text as written: a bool column would otherwise print 'true' as 'True'.
+    raw = pd.read_csv(a.file, sep=a.sep, dtype=str, **na)
 
     out = {
         'pandas': pd.__version__,
@@ -87,9 +90,11 @@ def main():
                 col['sorted'] = [float(v) for v in x.sort_values().tolist()]
         else:
             col['numeric'] = False
-            vc = present.astype(str).value_counts()
+            text = raw[name].dropna()
+            col['distinct'] = int(text.nunique())
+            vc = text.value_counts()
             col['top'] = [{'value': str(v), 'count': int(c)} for v, c in vc.items()]
-            col['dates'] = iso_range(present.astype(str))
+            col['dates'] = iso_range(text)
         out['columns'].append(col)
     json.dump(out, sys.stdout, allow_nan=False)
     sys.stdout.write('\n')
