@@ -5,9 +5,12 @@ import { readSync } from 'node:fs';
 import type { RecordScanner } from './scanner.js';
 
 export const DEFAULT_BUFFER_BYTES = 1 << 20;
-export const DEFAULT_MAX_RECORD_BYTES = 256 << 20;
+/** Longest record kept in memory: far above any real field, low enough to stay inside the memory budget. */
+export const DEFAULT_MAX_RECORD_BYTES = 32 << 20;
 
 export class RecordTooLongError extends Error {
+  /** 1-based physical line of the record within the range read, when the caller knows it. */
+  line = 0;
   constructor(readonly recordStart: number) {
     super(`A record starting at byte ${recordStart} is longer than the limit.`);
   }

@@ -141,10 +141,6 @@ function variantGroups(c: ColumnStats): string[][] {
     .map((g) => g.members.slice(0, MAX_VARIANTS_PER_GROUP));
 }
 
-function roundTo(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
-}
-
 function histogramFromKll(c: ColumnStats, min: number, max: number): Histogram {
   const kll = c.dateKll!;
   let lo = min;
@@ -233,7 +229,7 @@ function columnProfile(c: ColumnStats, index: number, name: string, rows: number
     const sorted = c.sortedExactDates();
     p.histogram = sorted ? exactHistogram(sorted, HISTOGRAM_BINS) : histogramFromKll(c, c.dateMin, c.dateMax);
   }
-  if ((type === 'text' || type === 'categorical') && c.count > 0) p.length = { min: c.lenMin, max: c.lenMax, mean: roundTo(c.lenSum / c.count) };
+  if ((type === 'text' || type === 'categorical') && c.count > 0) p.length = { min: c.lenMin, max: c.lenMax, mean: c.lenSum / c.count };
   return p;
 }
 
@@ -248,6 +244,8 @@ export function buildProfile(acc: PassAccumulator, ctx: ProfileContext): Omit<Da
   ctx.correlationColumns.forEach((col, k) => {
     if (columns[col]?.type === 'numeric') keep.push(k);
   });
+  // One column has nothing to correlate with.
+  if (keep.length < 2) keep.length = 0;
   const full = acc.correlation ? acc.correlation.matrix() : [];
   const matrix = keep.map((a) => keep.map((b) => full[a]?.[b] ?? null));
   const co = ctx.cooccurrenceColumns.length;

@@ -96,8 +96,8 @@ function unbalanced(line: number): UserError {
   return new UserError('UNBALANCED_QUOTE', `Unbalanced quote: the quoted field opened on line ${line} is never closed.`);
 }
 
-function tooLong(offset: number): UserError {
-  return new UserError('UNBALANCED_QUOTE', `A record starting at byte ${offset} is longer than ${DEFAULT_MAX_RECORD_BYTES >> 20} MiB: a quote is probably never closed.`);
+function tooLong(line: number): UserError {
+  return new UserError('UNBALANCED_QUOTE', `Unbalanced quote: the record starting on line ${line} runs on for more than ${DEFAULT_MAX_RECORD_BYTES >> 20} MiB, so a quote in it is probably never closed.`);
 }
 
 function threadWorker(input: ThreadInput, script: string | undefined): Worker {
@@ -175,11 +175,11 @@ export async function profileFile(filePath: string, options: ProfileOptions, hoo
     try {
       previewResult = preview.result();
     } catch (e) {
-      if (e instanceof RecordTooLongError) throw tooLong(e.recordStart);
+      if (e instanceof RecordTooLongError) throw tooLong(e.line + layout.headerLines);
       throw e;
     }
     const previewAcc = previewResult.state;
-    if (preview.atEof && hooks.splitPoints === undefined) {
+    if (preview.atEof && hooks.splitPoints === undefined && n <= MAX_CORRELATION_COLUMNS) {
       checkUnchanged(filePath, before);
       return finish(previewAcc, context(previewAcc, false, 1, previewSetup.correlationColumns, null, allCo));
     }
@@ -235,19 +235,21 @@ export async function profileFile(filePath: string, options: ProfileOptions, hoo
           if (Date.now() - last >= PROGRESS_MS) {
             last = Date.now();
             progress(pass.offset - layout.dataStart, pass.acc.rows);
-            // Let the event loop run so a cancel request can arrive.
+          }
+          // Between buffers, let the event loop run so a cancel request can arrive.
+          if (signal) {
             await new Promise<void>((r) => setImmediate(r));
-            if (signal?.aborted) throw cancelled();
+            if (signal.aborted) throw cancelled();
           }
         }
       } catch (e) {
-        if (e instanceof RecordTooLongError) throw tooLong(e.recordStart);
+        if (e instanceof RecordTooLongError) throw tooLong(e.line + layout.headerLines);
         throw e;
       }
       merged.mergeState(pass.acc.toState(), 0);
     } else {
       const starts = hooks.splitPoints ?? Array.from({ length: threads }, (_, j) => layout.dataStart + Math.floor((j * dataBytes) / threads));
-      await runThreads(filePath, setup, starts, size, layout.dataStart, merged, hooks, progress);
+      await runThreads(filePath, setup, starts, size, layout, merged, hooks, progress);
     }
     checkUnchanged(filePath, before);
     progress(dataBytes, merged.rows);
@@ -268,17 +270,18 @@ async function runThreads(
   setup: PassSetup,
   starts: number[],
   size: number,
-  dataStart: number,
+  layout: SniffedLayout,
   merged: PassAccumulator,
   hooks: ProfileHooks,
   progress: (bytesDone: number, rowsDone: number) => void,
 ): Promise<void> {
   const t = starts.length;
-  const known: (number | null)[] = starts.map((s, j) => (j === 0 ? dataStart : null));
+  const known: (number | null)[] = starts.map((s, j) => (j === 0 ? layout.dataStart : null));
   for (;;) {
     const shared = new Float64Array(new SharedArrayBuffer(8 * 2 * t));
     const outputs = await runThreadsOnce(filePath, setup, starts, size, known, shared, hooks, progress);
     let rerun = false;
+    let lines = layout.headerLines;
     for (let j = 0; j < t; j++) {
       const out = outputs[j]!;
       const prev = j > 0 ? outputs[j - 1]! : null;
@@ -288,8 +291,9 @@ async function runThreads(
         rerun = true;
         break;
       }
-      if (out.type === 'tooLong') throw tooLong(out.recordStart);
+      if (out.type === 'tooLong') throw tooLong(out.line + lines);
       if (out.type === 'error') throw new Error(`A profiling thread failed: ${out.message}`);
+      lines += out.state.lines;
     }
     if (rerun) {
       setup.duplicateTable.fill(0);

@@ -4,7 +4,7 @@
 // profiling thread; the thread posts `toState()` and the main thread merges the states.
 import { readSync } from 'node:fs';
 import { FIELD_ESCAPED, QUOTE, RecordScanner, unescapeField } from '../csv/scanner.js';
-import { RecordReader } from '../csv/recordReader.js';
+import { RecordReader, RecordTooLongError } from '../csv/recordReader.js';
 import { CorrelationAccumulator, type CorrelationState } from './sketch/correlation.js';
 import { HyperLogLog, type HyperLogLogState } from './sketch/hyperLogLog.js';
 import { ColumnStats, cellKey, columnCaps, type ColumnCaps, type ColumnState } from './columnStats.js';
@@ -301,7 +301,14 @@ export class RangeProfiler {
     const acc = this.acc;
     const reads = reader.reads;
     while (reader.offset < this.stop && acc.rows < this.maxRows) {
-      if (!reader.next()) break;
+      let more: boolean;
+      try {
+        more = reader.next();
+      } catch (e) {
+        if (e instanceof RecordTooLongError) e.line = this.line;
+        throw e;
+      }
+      if (!more) break;
       if (scanner.unclosedQuote) {
         acc.unclosedQuoteLine = this.line + scanner.unclosedQuoteLine;
         break;

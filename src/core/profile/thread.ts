@@ -19,7 +19,7 @@ export interface ThreadInput {
 
 export type ThreadOutput =
   | { type: 'done'; begin: number; end: number; state: PassState }
-  | { type: 'tooLong'; begin: number; recordStart: number }
+  | { type: 'tooLong'; begin: number; line: number }
   | { type: 'error'; begin: number; message: string };
 
 function run(input: ThreadInput): ThreadOutput {
@@ -37,7 +37,7 @@ function run(input: ThreadInput): ThreadOutput {
     const r = pass.result();
     return { type: 'done', begin: r.begin, end: r.end, state: r.state.toState() };
   } catch (e) {
-    if (e instanceof RecordTooLongError) return { type: 'tooLong', begin, recordStart: e.recordStart };
+    if (e instanceof RecordTooLongError) return { type: 'tooLong', begin, line: e.line };
     return { type: 'error', begin, message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   } finally {
     closeSync(fd);

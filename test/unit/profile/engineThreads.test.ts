@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { profileFile } from '../../../src/core/profile/profileFile.js';
+import { DEFAULT_MISSING_TOKENS, type DatasetProfile } from '../../../src/protocol/profile.js';
+
+const fixture = (name: string): string => path.join(__dirname, '../../fixtures/csv', name);
+const options = { missingTokens: [...DEFAULT_MISSING_TOKENS], threads: 1 };
+const tmp = mkdtempSync(path.join(tmpdir(), 'mllab-threads-'));
+
+/** The profile without run info, floats to 12 significant digits (merged moments differ in the last bits). */
+function comparable(p: DatasetProfile): unknown {
+  const { run: _run, ...rest } = p;
+  return JSON.parse(JSON.stringify(rest, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v)));
+}
+
+async function sameAcrossSplits(file: string, splits: number[]): Promise<DatasetProfile> {
+  const single = await profileFile(file, options);
+  const threaded = await profileFile(file, options, { splitPoints: splits });
+  assert.equal(threaded.run.threads, splits.length);
+  assert.deepEqual(comparable(threaded), comparable(single));
+  return threaded;
+}
+
+function dataStartOf(text: string): number {
+  return text.indexOf('\n') + 1;
+}
+
+test('two threads give the same profile as one when a quoted field with line breaks straddles the split', async () => {
+  const file = fixture('quoted-newlines.csv');
+  const text = readFileSync(file, 'utf8');
+  // Inside record 20's quoted text, after its last embedded line break: the next line break ends the
+  // record, so the guess is right while the record straddles the split.
+  const inside = text.indexOf('"quoted"" three",20') + 3;
+  const p = await sameAcrossSplits(file, [dataStartOf(text), inside]);
+  assert.equal(p.rows, 40);
+});
+
+test('a wrong guess (the split lands right after a quoted line break) is detected and redone', async () => {
+  const file = fixture('quoted-newlines.csv');
+  const text = readFileSync(file, 'utf8');
+  // Just after the embedded line break of record 20: the thread guesses a record starts here, wrongly.
+  const wrong = text.indexOf('line two, with comma', text.indexOf('line one 20'));
+  const p = await sameAcrossSplits(file, [dataStartOf(text), wrong]);
+  assert.equal(p.rows, 40);
+  assert.equal(p.duplicateRows, 0);
+});
+
+test('several threads over a mixed file with duplicates, ragged rows and missing values', async () => {
+  const file = path.join(tmp, 'mixed.csv');
+  const lines = ['id,num,cat,when,text'];
+  for (let i = 0; i < 3000; i++) {
+    // Rows repeat every 1000 (duplicates), except the ragged ones.
+    const j = i % 1000;
+    const num = j % 17 === 0 ? 'NA' : String((j * 37) % 101);
+    const cat = ['red', 'green', 'blue', ''][j % 4];
+    const when = `2021-0${1 + (j % 9)}-1${j % 10}`;
+    const text = j % 5 === 0 ? `"multi\nline, ${j % 50}"` : `t${j % 200}`;
+    lines.push(i % 250 === 7 ? `${i},${num}` : `${j},${num},${cat},${when},${text}`);
+  }
+  const content = lines.join('\n') + '\n';
+  writeFileSync(file, content);
+  const start = dataStartOf(content);
+  const len = content.length - start;
+  const p = await sameAcrossSplits(file, [start, start + Math.floor(len / 3), start + Math.floor((2 * len) / 3) + 11]);
+  assert.equal(p.rows, 3000);
+  assert.ok(p.duplicateRows > 0);
+  assert.equal(p.ragged.count, 12);
+});
+
+test('the ragged line numbers and an unclosed quote are located in the whole file, not the range', async () => {
+  const file = path.join(tmp, 'late-quote.csv');
+  const lines = ['a,b'];
+  for (let i = 0; i < 400; i++) lines.push(i === 300 ? `${i}` : `${i},x${i}`);
+  lines.push('401,"never closed');
+  lines.push('402,y');
+  const content = lines.join('\n') + '\n';
+  writeFileSync(file, content);
+  const splits = [dataStartOf(content), Math.floor(content.length / 2)];
+  const expected = { name: 'UserError', code: 'UNBALANCED_QUOTE', message: /line 402\b/ };
+  await assert.rejects(profileFile(file, options), expected);
+  await assert.rejects(profileFile(file, options, { splitPoints: splits }), expected);
+
+  const ok = path.join(tmp, 'ragged-late.csv');
+  writeFileSync(ok, lines.slice(0, -2).join('\n') + '\n');
+  const p = await sameAcrossSplits(ok, [dataStartOf(content), Math.floor(content.length / 2)]);
+  assert.deepEqual(p.ragged.firstLines, [302]);
+});
