@@ -182,6 +182,8 @@ export async function startCodeServer({ workspace, vsix, port, trust = false, ru
         'update.mode': 'none',
         'chat.disableAIFeatures': true,
         'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        // Test and demo workspaces live inside this repository: no "open the parent git repository?" toast.
+        'git.openRepositoryInParentFolders': 'never',
         ...settings,
       },
       null,
