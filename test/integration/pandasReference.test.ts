@@ -232,6 +232,27 @@ datasets.push({
   },
 });
 
+datasets.push({
+  // Hand-written edge cases: BOM, CRLF, signed/exponent/leading-dot numbers, -0, leading zeros, quoted
+  // thousands ('1,234' stays text on both sides), an embedded CRLF and doubled quotes, every missing token.
+  name: 'edge cases (BOM, CRLF, number spellings, quotes)',
+  file: () => {
+    const rows = [
+      'n,f,money,t,d,b,code',
+      ' 12,1.5,"1,234","plain",2020-01-05,true,007',
+      '+5,.5,12,"multi\r\nline",N/A,false,010',
+      '-0,5.,"3,000","say ""hi""",2021-02-03,TRUE,7',
+      '1e3,-2.25E-1,NA,"a, b",null,False,0007',
+      '7,3,5,x,2019-12-31,true,7',
+      '7,3,5,x,2019-12-31,true,7',
+      ',nan,?,None,#N/A,NULL,',
+    ];
+    const f = join(tempDir(), 'edge.csv');
+    writeFileSync(f, '\ufeff' + rows.join('\r\n') + '\r\n');
+    return f;
+  },
+});
+
 // The benchmark's generator: NA tokens, quoted commas and quotes, padded and case variants, duplicates.
 // 8,000 rows stay under ML Lab's exact caps; 30,000 rows push the id-like columns onto the sketches.
 const generated = (rows: number) => (): string => {
