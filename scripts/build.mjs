@@ -43,4 +43,9 @@ if (watch) {
 } else {
   await Promise.all(configs.map((c) => esbuild.build(c)));
 }
-if (existsSync('media/codicon')) cpSync('media/codicon', 'dist/codicon', { recursive: true });
+// Codicons for the webviews: a vendored media/codicon wins, else the font @vscode-elements/elements depends on.
+const codicons = ['media/codicon', 'node_modules/@vscode/codicons/dist'].find((p) => existsSync(p));
+if (codicons) {
+  mkdirSync('dist/codicon', { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) if (existsSync(`${codicons}/${f}`)) cpSync(`${codicons}/${f}`, `dist/codicon/${f}`);
+}

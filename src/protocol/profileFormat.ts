@@ -31,6 +31,15 @@ export function formatNumber(x: number | null | undefined): string {
   return text.replace(/^-/, '−');
 }
 
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 3 });
+
+/** Axis ticks, where space is short: 102496.8 -> "102K", 5.31 -> "5.31", -0.5 -> "−0.5". */
+export function formatCompact(x: number): string {
+  if (!Number.isFinite(x)) return formatNumber(x);
+  if (x !== 0 && Math.abs(x) < 1e-3) return x.toExponential(1).replace(/^-/, '−');
+  return compact.format(x).replace(/^-/, '−');
+}
+
 /** A share in 0..100: "0%", "<0.01%", "0.28%", "18.0%", ">99.9%", "100%". */
 export function formatPercent(pct: number): string {
   if (!Number.isFinite(pct)) return '—';

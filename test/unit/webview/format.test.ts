@@ -85,3 +85,13 @@ test('progress and the preview banner', () => {
   assert.equal(plural(1, 'warning'), '1 warning');
   assert.equal(plural(3, 'warning'), '3 warnings');
 });
+
+test('compact axis ticks', async () => {
+  const { formatCompact } = await import('../../../src/protocol/profileFormat.js');
+  assert.equal(formatCompact(102_496.8), '102K');
+  assert.equal(formatCompact(2_000_000), '2M');
+  assert.equal(formatCompact(5.31), '5.31');
+  assert.equal(formatCompact(-0.5), '−0.5');
+  assert.equal(formatCompact(0), '0');
+  assert.equal(formatCompact(0.0002), '2.0e-4');
+});

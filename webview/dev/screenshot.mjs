@@ -1,0 +1,196 @@
+/* global window, document -- the page.evaluate callbacks run in the browser */
+// Dev harness for the Data Quality webview: bundles the app, serves it under the same CSP as the real
+// panel with a fake acquireVsCodeApi and a fixture profile, then screenshots it in Chromium with VS Code's
+// Dark Modern / Light Modern / High Contrast variables. Fails on any console error, CSP violation or alert.
+//
+//   node --import tsx webview/dev/screenshot.mjs [outDir]        (default test-results/webview)
+//
+// Not part of `npm test`: it needs Chromium and takes a few seconds.
+import * as esbuild from 'esbuild';
+import { createServer } from 'node:http';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chromium } from 'playwright-core';
+import { loansPreview, loansProfile } from '../../test/fixtures/profiles/loans.ts';
+import { hostileProfile } from '../../test/fixtures/profiles/hostile.ts';
+import { wideProfile } from '../../test/fixtures/profiles/wide.ts';
+import { THEMES } from './themes.mjs';
+
+const outDir = resolve(process.argv[2] ?? 'test-results/webview');
+mkdirSync(outDir, { recursive: true });
+const buildDir = join(outDir, 'build');
+
+await esbuild.build({
+  entryPoints: { dataQuality: 'webview/dataQuality/main.ts' },
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+  outdir: buildDir,
+  logLevel: 'warning',
+});
+
+const files = {
+  '/dataQuality.js': [join(buildDir, 'dataQuality.js'), 'text/javascript'],
+  '/dataQuality.css': ['media/dataQuality.css', 'text/css'],
+  '/codicon.css': ['node_modules/@vscode/codicons/dist/codicon.css', 'text/css'],
+  '/codicon.ttf': ['node_modules/@vscode/codicons/dist/codicon.ttf', 'font/ttf'],
+};
+
+const snapshots = {
+  loans: { fileUri: 'file:///home/ana/credit/loans.csv', fileName: 'loans.csv', phase: 'ready', profile: loansProfile, progress: null, notice: 'Loaded from cache (profiled 2 min ago)', error: null },
+  preview: { fileUri: 'file:///home/ana/credit/loans.csv', fileName: 'loans.csv', phase: 'preview', profile: loansPreview, progress: { bytesDone: 1_043_000, bytesTotal: 2_318_944, rowsDone: 5600, etaMs: 8200 }, notice: null, error: null },
+  loading: { fileUri: 'file:///home/ana/credit/loans.csv', fileName: 'loans.csv', phase: 'loading', profile: null, progress: { bytesDone: 400_000, bytesTotal: 2_318_944, rowsDone: 2100, etaMs: 12000 }, notice: null, error: null },
+  error: { fileUri: 'file:///home/ana/credit/loans.csv', fileName: 'loans.csv', phase: 'error', profile: null, progress: null, notice: null, error: 'Unbalanced quote: the field opened at line 1,042 never closes.' },
+  hostile: { fileUri: 'file:///tmp/x.csv', fileName: '<img src=x onerror=alert(1)>.csv', phase: 'ready', profile: hostileProfile, progress: null, notice: '</script><b>notice</b>', error: null },
+  wide: { fileUri: 'file:///data/wide.csv', fileName: 'wide.csv', phase: 'ready', profile: wideProfile(), progress: null, notice: null, error: null },
+};
+
+function page(nonce, theme, fixture, state) {
+  // `<` escaped so a `</script>` inside the data cannot end the JSON block.
+  const json = (v) => JSON.stringify(v).replace(/</g, '\\u003c');
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src 'self' 'nonce-${nonce}'; img-src 'self' data:; font-src 'self'">
+<link rel="stylesheet" href="/codicon.css" id="vscode-codicon-stylesheet" nonce="${nonce}">
+<link rel="stylesheet" href="/dataQuality.css" nonce="${nonce}">
+<script type="application/json" id="snapshot">${json(snapshots[fixture])}</script>
+<script type="application/json" id="state">${json(state ?? null)}</script>
+<script nonce="${nonce}">
+  // VS Code sets its theme variables through the CSSOM, which the CSP allows; so do we.
+  for (const [k, v] of Object.entries(${json(theme.vars)})) document.documentElement.style.setProperty(k, v);
+  window.__posted = [];
+  window.__alerts = 0;
+  window.alert = () => { window.__alerts++; };
+  document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));
+  let state = JSON.parse(document.getElementById('state').textContent);
+  window.acquireVsCodeApi = () => ({
+    postMessage(m) {
+      window.__posted.push(m);
+      if (m.type === 'ready') {
+        const snapshot = JSON.parse(document.getElementById('snapshot').textContent);
+        setTimeout(() => window.postMessage({ type: 'snapshot', snapshot }, '*'), 0);
+      }
+    },
+    getState() { return state; },
+    setState(s) { state = s; window.__state = s; },
+  });
+</script>
+</head><body class="${theme.bodyClass}" data-vscode-theme-kind="${theme.bodyClass}">
+<div id="app" aria-busy="true"></div>
+<script type="module" nonce="${nonce}" src="/dataQuality.js"></script>
+</body></html>`;
+}
+
+let current = { theme: THEMES.dark, fixture: 'loans', state: null };
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (url.pathname === '/') {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(page(randomBytes(12).toString('base64'), current.theme, current.fixture, current.state));
+    return;
+  }
+  const f = files[url.pathname];
+  if (url.pathname === '/favicon.ico') {
+    res.writeHead(204).end();
+    return;
+  }
+  if (!f) {
+    res.writeHead(404).end();
+    return;
+  }
+  res.writeHead(200, { 'content-type': f[1] });
+  res.end(readFileSync(f[0]));
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const problems = [];
+const ctx = await browser.newContext({ viewport: { width: 1280, height: 820 }, deviceScaleFactor: 1 });
+const tab = await ctx.newPage();
+tab.on('console', (m) => {
+  if (m.type() === 'error' || m.type() === 'warning') problems.push(`${current.fixture}/${current.theme.name}: console ${m.type()}: ${m.text()}`);
+});
+tab.on('pageerror', (e) => problems.push(`${current.fixture}/${current.theme.name}: page error: ${e.message}`));
+
+async function shoot(name, fixture, theme, prepare, state = null) {
+  current = { theme, fixture, state };
+  await tab.goto(base);
+  await tab.waitForFunction(() => document.getElementById('app')?.getAttribute('aria-busy') !== null && window.__posted.some((m) => m.type === 'ready'));
+  await tab.waitForTimeout(150);
+  if (prepare) await prepare(tab);
+  await tab.waitForTimeout(150);
+  const alerts = await tab.evaluate(() => window.__alerts);
+  if (alerts) problems.push(`${name}: alert() ran ${alerts} times`);
+  const file = join(outDir, `${name}.png`);
+  await tab.screenshot({ path: file });
+  console.log(`wrote ${file}`);
+}
+
+await shoot('loans-dark', 'loans', THEMES.dark, async (p) => {
+  await p.getByRole('option', { name: /^annual_income/ }).click();
+});
+await shoot('loans-light', 'loans', THEMES.light, async (p) => {
+  await p.getByRole('option', { name: /^home_ownership/ }).click();
+});
+await shoot('loans-hc', 'loans', THEMES.hc, async (p) => {
+  await p.getByRole('option', { name: /^issue_date/ }).click();
+});
+await shoot('warnings-dark', 'loans', THEMES.dark, async (p) => p.getByRole('tab', { name: /Warnings/ }).click());
+await shoot('correlations-light', 'loans', THEMES.light, async (p) => p.getByRole('tab', { name: /Correlations/ }).click());
+await shoot('missing-dark', 'loans', THEMES.dark, async (p) => p.getByRole('tab', { name: /Missing/ }).click());
+await shoot('preview-dark', 'preview', THEMES.dark, async (p) => {
+  await p.evaluate(() => window.postMessage({ type: 'progress', progress: { bytesDone: 1_900_000, bytesTotal: 2_318_944, rowsDone: 9800, etaMs: 2100 } }, '*'));
+});
+await shoot('loading-light', 'loading', THEMES.light);
+await shoot('error-dark', 'error', THEMES.dark);
+await shoot('hostile-dark', 'hostile', THEMES.dark, async (p) => {
+  const injected = await p.evaluate(() => document.querySelectorAll('#app img, #app script, #app svg[onload], #app b').length);
+  if (injected) problems.push(`hostile: ${injected} injected elements in the DOM`);
+});
+await shoot('hostile-warnings', 'hostile', THEMES.light, async (p) => p.getByRole('tab', { name: /Warnings/ }).click());
+
+// 5,000 columns: rows in the DOM stay bounded; keyboard moves through the list; End reaches the last column.
+await shoot('wide-dark', 'wide', THEMES.dark, async (p) => {
+  const rendered = await p.evaluate(() => document.querySelectorAll('.list-row').length);
+  if (rendered > 80) problems.push(`wide: ${rendered} rows in the DOM (virtualisation broken?)`);
+  await p.locator('.list-scroller').focus();
+  await p.keyboard.press('End');
+  await p.keyboard.press('Enter');
+  const title = await p.locator('.detail-header h2').textContent();
+  if (title !== 'feature_4999') problems.push(`wide: End+Enter opened ${title}`);
+  const t0 = Date.now();
+  for (let i = 0; i < 20; i++) await p.keyboard.press('PageUp');
+  console.log(`wide: 20 PageUp presses in ${Date.now() - t0} ms`);
+  await p.keyboard.press('Enter');
+});
+
+// State restore: filter + sort + selection survive a reload (the fake API keeps what setState saved).
+{
+  current = { theme: THEMES.dark, fixture: 'loans', state: null };
+  await tab.goto(base);
+  await tab.waitForSelector('.list-row');
+  await tab.locator('vscode-textfield.filter').click();
+  await tab.keyboard.type('inc');
+  await tab.getByRole('button', { name: /Sort by missing share/ }).click();
+  await tab.getByRole('option', { name: /^annual_income/ }).click();
+  const saved = await tab.evaluate(() => window.__state);
+  await shoot('restored-dark', 'loans', THEMES.dark, async (p) => {
+    const filter = await p.evaluate(() => document.querySelector('vscode-textfield.filter')?.value);
+    const selected = await p.locator('.detail-header h2').textContent();
+    if (filter !== 'inc' || selected !== 'annual_income') problems.push(`restore: filter=${filter} selected=${selected}`);
+  }, saved);
+  writeFileSync(join(outDir, 'saved-state.json'), JSON.stringify(saved, null, 2));
+}
+
+await browser.close();
+server.close();
+if (problems.length) {
+  console.error(problems.join('\n'));
+  process.exit(1);
+}
+console.log('no console errors, CSP violations or alerts');
