@@ -83,6 +83,7 @@ function withTimeout(promise, ms, what) {
 
 async function runFlow(browser, vsix, flow) {
   const workspace = freshWorkspace(flow.id);
+  if (flow.prepare) await flow.prepare(workspace);
   const notes = [];
   const server = await startCodeServer({ workspace, vsix, trust: flow.trust, runDir: join(workDir, flow.id, 'server') });
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });

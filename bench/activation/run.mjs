@@ -66,14 +66,17 @@ function runParent() {
   for (const [k, s] of Object.entries(summary)) {
     console.log(`${(k === 'total' ? 'require + activate' : k).padEnd(20)}${s.median.toFixed(1).padStart(9)}${s.p95.toFixed(1).padStart(9)}${s.min.toFixed(1).padStart(9)}${s.max.toFixed(1).padStart(9)}`);
   }
+  // Both are shown: on a shared machine the p95 mostly measures the neighbours.
+  const passMedian = summary.total.median < TARGET_MS;
   const pass = summary.total.p95 < TARGET_MS;
   console.log('');
-  console.log(`${pass ? 'PASS' : 'MISS'}  activation (require + activate) p95 < ${TARGET_MS} ms: median ${summary.total.median.toFixed(1)} ms, p95 ${summary.total.p95.toFixed(1)} ms`);
+  console.log(`${passMedian ? 'PASS' : 'MISS'}  activation (require + activate) median < ${TARGET_MS} ms: ${summary.total.median.toFixed(1)} ms`);
+  console.log(`${pass ? 'PASS' : 'MISS'}  activation (require + activate) p95 < ${TARGET_MS} ms: ${summary.total.p95.toFixed(1)} ms`);
   const outDir = join(here, 'results');
   mkdirSync(outDir, { recursive: true });
   const outFile = join(outDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(outFile, JSON.stringify({ date: new Date().toISOString(), extension: ext, runs, node: process.version, summary, targetMs: TARGET_MS, pass, samples }, null, 2) + '\n');
-  if (values.json) console.log(JSON.stringify({ summary, pass }));
+  writeFileSync(outFile, JSON.stringify({ date: new Date().toISOString(), extension: ext, runs, node: process.version, summary, targetMs: TARGET_MS, passMedian, pass, samples }, null, 2) + '\n');
+  if (values.json) console.log(JSON.stringify({ summary, passMedian, pass }));
   console.log(`results: ${outFile}`);
 }
 
@@ -240,7 +243,8 @@ function makeVscodeStub() {
   // Namespaces answer unknown members with a recorded no-op; `then` stays undefined so nothing mistakes them for promises.
   const guard = (obj, path) => new Proxy(obj, {
     get(target, prop, recv) {
-      if (typeof prop === 'symbol' || prop in target || prop === 'then' || prop === 'toJSON') return Reflect.get(target, prop, recv);
+      // esbuild's interop reads __esModule; it is absent on the real module too.
+      if (typeof prop === 'symbol' || prop in target || prop === 'then' || prop === 'toJSON' || prop === '__esModule') return Reflect.get(target, prop, recv);
       unknown.add(`${path}.${prop}`);
       return () => disposable();
     },

@@ -97,6 +97,8 @@ export function generate(path, rows) {
   const dateOf = (day) => { let s = dateCache.get(day); if (s === undefined) { s = isoDate(base + day * DAY); dateCache.set(day, s); } return s; };
 
   const ring = [];
+  // Fresh rows are unique (the id), so every replay from the ring is exactly one duplicate row.
+  let duplicates = 0;
   const tmp = path + '.part';
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(tmp, 'w');
@@ -108,6 +110,7 @@ export function generate(path, rows) {
       let line;
       if (ring.length === 64 && rnd() < 0.004) {
         line = ring[int(0, 63)];
+        duplicates++;
       } else {
         const f = new Array(23);
         f[0] = i;
@@ -163,7 +166,7 @@ export function generate(path, rows) {
   }
   closeSync(fd);
   renameSync(tmp, path);
-  writeFileSync(path + '.meta.json', JSON.stringify({ rows, bytes, seed: SEED, columns: COLUMNS.length }) + '\n');
+  writeFileSync(path + '.meta.json', JSON.stringify({ rows, bytes, duplicates, seed: SEED, columns: COLUMNS.length }) + '\n');
   return bytes;
 }
 

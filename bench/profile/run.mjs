@@ -180,12 +180,16 @@ for (const t of targets) console.log(`${t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${
 const sanity = compare(JSON.parse(readFileSync(mllabOut, 'utf8')), JSON.parse(readFileSync(duckOut, 'utf8')));
 console.log('');
 console.log(`sanity: rows ML Lab ${sanity.rows.mllab}, DuckDB ${sanity.rows.duckdb} ${sanity.rows.agree ? 'agree' : 'DISAGREE'}`);
+if (sanity.duplicates) {
+  const d = sanity.duplicates;
+  console.log(`sanity: duplicate rows ML Lab ${d.mllab}${d.mllabApprox ? ' (approx)' : ''}, generator wrote ${d.generated} ${d.agree ? 'agree' : 'DISAGREE'}`);
+}
 console.log(`${pad('column', 14)}${pad('ML Lab type', 13)}${pad('DuckDB type', 13)}${padL('null% ML', 9)}${padL('null% DD', 9)}  min/max`);
 for (const c of sanity.columns) {
   const mm = c.minMax === null ? '-' : `${c.minMax.agree ? 'agree' : 'DISAGREE'} (${c.minMax.mllab.join(' .. ')} | ${c.minMax.duckdb.join(' .. ')})`;
   console.log(`${pad(c.name, 14)}${pad(c.mllabType, 13)}${pad(c.duckdbType, 13)}${padL(c.nullPct.mllab.toFixed(2), 9)}${padL(c.nullPct.duckdb.toFixed(2), 9)}${c.nullPct.agree ? '' : ' DISAGREE'}  ${mm}`);
 }
-const disagreements = sanity.columns.filter((c) => !c.nullPct.agree || (c.minMax && !c.minMax.agree)).length + (sanity.rows.agree ? 0 : 1);
+const disagreements = sanity.columns.filter((c) => !c.nullPct.agree || (c.minMax && !c.minMax.agree)).length + (sanity.rows.agree ? 0 : 1) + (sanity.duplicates && !sanity.duplicates.agree ? 1 : 0);
 console.log(`sanity: ${disagreements === 0 ? 'all agree' : `${disagreements} disagreement(s)`}`);
 
 const resultPath = join(resultsDir, `${stamp}.json`);
@@ -220,5 +224,13 @@ function compare(profile, summarize) {
     }
     columns.push({ name: col.name, mllabType: col.type, duckdbType: d.column_type, nullPct, minMax });
   }
-  return { rows: { mllab: profile.rows, duckdb: duckRows, agree: profile.rows === duckRows }, columns };
+  // The generator counts the duplicate rows it wrote; SUMMARIZE has no duplicate count.
+  let duplicates = null;
+  if (existsSync(file + '.meta.json')) {
+    const meta = JSON.parse(readFileSync(file + '.meta.json', 'utf8'));
+    if (typeof meta.duplicates === 'number' && meta.bytes === bytes) {
+      duplicates = { mllab: profile.duplicateRows, mllabApprox: profile.duplicateRowsApprox, generated: meta.duplicates, agree: profile.duplicateRows === meta.duplicates };
+    }
+  }
+  return { rows: { mllab: profile.rows, duckdb: duckRows, agree: profile.rows === duckRows }, duplicates, columns };
 }
