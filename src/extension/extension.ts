@@ -23,10 +23,12 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(CommandIds.profileDataset, (arg?: unknown) => profileDataset.run(arg)),
     // Panels survive a window reload: VS Code hands them back with the state the webview saved.
     vscode.window.registerWebviewPanelSerializer(DataQualityPanel.viewType, {
-      deserializeWebviewPanel: async (webviewPanel: vscode.WebviewPanel, state: unknown) => {
+      deserializeWebviewPanel: (webviewPanel: vscode.WebviewPanel, state: unknown) => {
         const panel = DataQualityPanel.revive(webviewPanel, context.extensionUri, state);
-        if (panel) await profileDataset.revived(panel);
+        // Not awaited: restoring the panel must not wait for a profiling run (a cache hit is instant anyway).
+        if (panel) void profileDataset.revived(panel);
         else webviewPanel.dispose();
+        return Promise.resolve();
       },
     }),
   );
