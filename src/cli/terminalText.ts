@@ -20,7 +20,8 @@ export function progressLine(p: ProfileProgress, width = 24): string {
 /** "42% · 450 MB of 1.0 GB · about 8 s left" (the extension's notification says the same). */
 export function progressMessage(p: ProfileProgress): string {
   const parts = [`${progressPercent(p.bytesDone, p.bytesTotal)}%`, `${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`];
-  if (p.etaMs !== null) parts.push(`about ${formatDuration(Math.max(1000, p.etaMs))} left`);
+  // Before 1% of the file the rate is mostly start-up cost, and the estimate says hours: leave it out.
+  if (p.etaMs !== null && p.bytesDone >= p.bytesTotal / 100) parts.push(`about ${formatDuration(Math.max(1000, p.etaMs))} left`);
   return parts.join(' · ');
 }
 

@@ -61,4 +61,6 @@ test('the progress message: percent, bytes, time left', () => {
   const gib = 1024 ** 3;
   assert.equal(progressMessage({ bytesDone: 0.42 * gib, bytesTotal: gib, rowsDone: 1, etaMs: 8000 }), '42% · 430 MB of 1.0 GB · about 8 s left');
   assert.equal(progressMessage({ bytesDone: 512, bytesTotal: 2048, rowsDone: 1, etaMs: null }), '25% · 512 B of 2.0 KB');
+  // A first report after 46 bytes extrapolates to hours: no estimate until 1% is done.
+  assert.equal(progressMessage({ bytesDone: 46, bytesTotal: 19_600_000, rowsDone: 1, etaMs: 455_760_000 }), '0% · 46 B of 18.7 MB');
 });
