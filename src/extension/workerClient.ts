@@ -223,7 +223,8 @@ export class WorkerClient {
       for (const entry of [...worker.pending.values()]) entry.fail(worker.stopping ? cancelled() : this.stoppedError(worker, info, entry.file));
       resolveExit(info);
     };
-    child.on('exit', (code, signal) => onExit({ code, signal }));
+    // 'close', not 'exit': by then stderr is fully read, so an out-of-memory message is not missed.
+    child.on('close', (code, signal) => onExit({ code, signal }));
     child.on('error', (e) => {
       log.error(`Worker process error: ${e.message}`);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

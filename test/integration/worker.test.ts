@@ -257,3 +257,17 @@ test('a host that dies without disposing (kill -9) takes its worker with it', as
     host.kill('SIGKILL');
   }
 });
+
+test('a worker that runs out of memory: the message says so, and the next request gets a new worker', async () => {
+  const c = new WorkerClient({ workerPath: join(fixtures, 'outOfMemoryWorker.cjs'), log, idleMs: 0, maxOldSpaceMb: 16 });
+  try {
+    await assert.rejects(c.profile({ path: small, options: OPTIONS, cacheDir: null, useCache: false }), (e: unknown) => {
+      assert.ok(e instanceof WorkerStoppedError);
+      assert.match(e.message, /^The ML Lab worker ran out of memory \((signal SIGABRT|signal SIGTRAP|exit code \d+)\) while profiling small\.csv\. It will restart on the next request\.$/);
+      return true;
+    });
+    assert.equal(c.pid, undefined, 'the dead worker is forgotten');
+  } finally {
+    await c.dispose();
+  }
+});
