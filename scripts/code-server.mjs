@@ -88,12 +88,8 @@ function codeServerArgs(userDataDir, extensionsDir) {
 }
 
 /** Runs code-server's CLI once (install/list extensions) and returns its stdout. */
-function codeServerCli(userDataDir, extensionsDir, args) {
-  const r = spawnSync(node24, [...codeServerArgs(userDataDir, extensionsDir), ...args], {
-    encoding: 'utf8',
-    timeout: 180_000,
-    env: { ...process.env, PATH: `${dirname(node24)}:${process.env.PATH ?? ''}` },
-  });
+function codeServerCli(userDataDir, extensionsDir, args, env) {
+  const r = spawnSync(node24, [...codeServerArgs(userDataDir, extensionsDir), ...args], { encoding: 'utf8', timeout: 180_000, env });
   if (r.status !== 0) throw new Error(`code-server ${args.join(' ')} failed (exit ${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
@@ -153,11 +149,12 @@ async function waitForHttp(url, child, timeoutMs) {
 /**
  * Starts code-server on 127.0.0.1 with `vsix` installed into a fresh profile (user data + extensions dir).
  * trust=false turns workspace trust off (the usual test setup); trust=true leaves it on, so a workspace
- * nobody has trusted opens in Restricted Mode.
+ * nobody has trusted opens in Restricted Mode. isolateHome keeps code-server's own files (heartbeat, logs)
+ * in the run folder instead of ~/.local/share; the demo turns it off so its terminal sees the user's home.
  * Returns { url (with ?folder=), baseUrl, port, runDir, userDataDir, extensionsDir, installed (extension ids),
  * logFile, pid, exited (resolves with the exit code or signal), stop() }.
  */
-export async function startCodeServer({ workspace, vsix, port, trust = false, runDir, logFile, settings = {} }) {
+export async function startCodeServer({ workspace, vsix, port, trust = false, runDir, logFile, settings = {}, isolateHome = true }) {
   ensureCodeServer();
   const dir = runDir ?? join(cacheDir, 'runs', `${Date.now()}-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
@@ -191,10 +188,12 @@ export async function startCodeServer({ workspace, vsix, port, trust = false, ru
     ),
   );
 
+  const env = { ...process.env, PATH: `${dirname(node24)}:${process.env.PATH ?? ''}` };
+  if (isolateHome) env.XDG_DATA_HOME = join(dir, 'xdg-data');
   const installed = [];
   if (vsix) {
-    codeServerCli(userDataDir, extensionsDir, ['--install-extension', resolve(vsix), '--force']);
-    installed.push(...codeServerCli(userDataDir, extensionsDir, ['--list-extensions']).split('\n').map((s) => s.trim()).filter(Boolean));
+    codeServerCli(userDataDir, extensionsDir, ['--install-extension', resolve(vsix), '--force'], env);
+    installed.push(...codeServerCli(userDataDir, extensionsDir, ['--list-extensions'], env).split('\n').map((s) => s.trim()).filter(Boolean));
   }
 
   const chosenPort = port ?? (await freePort());
@@ -203,7 +202,7 @@ export async function startCodeServer({ workspace, vsix, port, trust = false, ru
   const fd = openSync(out, 'a');
   const child = spawn(node24, args, {
     stdio: ['ignore', fd, fd],
-    env: { ...process.env, PATH: `${dirname(node24)}:${process.env.PATH ?? ''}` },
+    env,
     detached: true,
   });
 

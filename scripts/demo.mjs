@@ -101,7 +101,7 @@ async function main() {
   ensureCodeServer();
   const listed = buildWorkspace();
   const port = await choosePort();
-  const server = await startCodeServer({ workspace, vsix, port, trust: false, runDir });
+  const server = await startCodeServer({ workspace, vsix, port, trust: false, runDir, isolateHome: false });
   const cleanup = async ({ keepLog = false } = {}) => {
     await server.stop();
     if (!keepLog) rmSync(runDir, { recursive: true, force: true });
