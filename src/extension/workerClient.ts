@@ -242,7 +242,8 @@ export class WorkerClient {
     if (this.worker === worker) this.worker = undefined;
     if (!worker.exitInfo) {
       worker.child.kill('SIGTERM');
-      const hardKill = setTimeout(() => worker.child.kill('SIGKILL'), 1000);
+      // The worker exits on SIGTERM once its cache writes finish (at most 1.5 s); then no more waiting.
+      const hardKill = setTimeout(() => worker.child.kill('SIGKILL'), 2000);
       void worker.exited.then(() => clearTimeout(hardKill));
     }
     return worker.exited.then(() => undefined);

@@ -16,8 +16,11 @@ export interface ProfileParams {
   useCache: boolean;
 }
 
-/** How the cache took part in a result. */
-export type CacheOutcome = 'hit' | 'stored' | 'disabled' | 'unwritable';
+/**
+ * How the cache took part in a result. 'storing': the cache folder is writable and the entry is being
+ * written after the response (hashing a large file takes seconds; the user should not wait for it).
+ */
+export type CacheOutcome = 'hit' | 'storing' | 'disabled' | 'unwritable';
 
 export interface ProfileResult {
   profile: DatasetProfile;

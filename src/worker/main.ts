@@ -9,12 +9,24 @@ if (!process.send) {
   process.exit(2);
 }
 
-const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
-registerProfileJobs(connection, profileFile);
+/** Cache entries still being written get this long to finish when we are asked to stop. */
+const EXIT_GRACE_MS = 1500;
 
-// No orphans: when the host goes away (closed, crashed, killed) the IPC channel closes and so do we.
-process.on('disconnect', () => process.exit(0));
-connection.onClose(() => process.exit(0));
+const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
+const jobs = registerProfileJobs(connection, profileFile);
+
+// No orphans: when the host goes away (closed, crashed, killed) the IPC channel closes and so do we,
+// once the cache writes in flight are done (they are atomic, so cutting one short only loses it).
+let exiting = false;
+function exitSoon(): void {
+  if (exiting) return;
+  exiting = true;
+  const grace = new Promise<void>((r) => setTimeout(r, EXIT_GRACE_MS).unref());
+  void Promise.race([jobs.idle(), grace]).then(() => process.exit(0));
+}
+process.on('disconnect', exitSoon);
+process.on('SIGTERM', exitSoon);
+connection.onClose(exitSoon);
 process.on('unhandledRejection', (reason) => {
   process.stderr.write(`mllab worker: unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
 });

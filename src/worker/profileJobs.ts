@@ -17,7 +17,14 @@ export type ProfileFileFn = (
 /** Progress at most this often: enough for a smooth bar, few enough messages not to matter. */
 const PROGRESS_INTERVAL_MS = 100;
 
-export function registerProfileJobs(connection: MessageConnection, profileFile: ProfileFileFn): void {
+export interface ProfileJobs {
+  /** Resolves once no cache entry is being written (the worker waits for this before it exits). */
+  idle(): Promise<void>;
+}
+
+export function registerProfileJobs(connection: MessageConnection, profileFile: ProfileFileFn): ProfileJobs {
+  const stores = new Set<Promise<void>>();
+
   connection.onRequest(CacheLookupRequest, async (params) => {
     const profile = await new ProfileCache(params.cacheDir).lookup(params.path, params.options);
     return { profile };
@@ -45,9 +52,17 @@ export function registerProfileJobs(connection: MessageConnection, profileFile: 
       });
       if (abort.signal.aborted) return cancelledError();
       if (!cache) return { profile, cache: 'disabled', cacheNotice: null };
-      const outcome = await cache.store(params.path, profile, params.options);
-      if (outcome.stored) return { profile, cache: 'stored', cacheNotice: null };
-      return { profile, cache: outcome.reason === 'unwritable' ? 'unwritable' : 'disabled', cacheNotice: outcome.reason === 'unwritable' ? outcome.message : null };
+      const check = await cache.checkWritable();
+      if (!check.writable) return { profile, cache: 'unwritable', cacheNotice: check.message };
+      // Storing hashes the whole file (seconds for a GB): answer first, write the entry after.
+      const storing: Promise<void> = cache
+        .store(params.path, profile, params.options)
+        .then((outcome) => {
+          if (!outcome.stored) process.stderr.write(`Not cached: ${outcome.message}\n`);
+        })
+        .finally(() => stores.delete(storing));
+      stores.add(storing);
+      return { profile, cache: 'storing', cacheNotice: null };
     } catch (e) {
       if (abort.signal.aborted || (isUserError(e) && e.code === 'CANCELLED')) return cancelledError();
       return toResponseError(e);
@@ -55,6 +70,8 @@ export function registerProfileJobs(connection: MessageConnection, profileFile: 
       subscription.dispose();
     }
   });
+
+  return { idle: () => Promise.all([...stores]).then(() => undefined) };
 }
 
 function cancelledError(): ResponseError<WorkerErrorData> {

@@ -3,7 +3,7 @@
 // notification, cancellation, errors, the cache. (The real editor runs it in test/vscode and test/e2e.)
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -90,7 +90,8 @@ test('from the explorer: the panel opens, the worker profiles, the result and th
   assert.equal(editor.progressRuns[0]?.options.cancellable, true);
   assert.equal(editor.progressRuns[0]?.done, true, 'the notification closed');
   assert.deepEqual(editor.errors, []);
-  assert.ok(existsSync(join(workspace, '.mllab', 'profiles', 'index.json')), 'cached in the workspace folder');
+  // The worker writes the entry just after it answers.
+  await waitFor(() => existsSync(join(workspace, '.mllab', 'profiles', 'index.json')));
 });
 
 test('run again on the unchanged file: served from the cache, no progress notification, a notice says so', async () => {
@@ -151,6 +152,8 @@ test('Cancel in the notification: the panel says cancelled, no error message, no
   assert.equal(panel.last()?.call, 'setCancelled');
   assert.deepEqual(editor.errors, []);
   assert.equal(panel.calls.some((c) => c.call === 'setProfile'), false);
+  const index = join(workspace, '.mllab', 'profiles', 'index.json');
+  assert.ok(!existsSync(index) || !readFileSync(index, 'utf8').includes('big-copy.csv'), 'nothing cached');
 });
 
 test('bad input: one-line error message, the same text in the panel, no stack trace anywhere the user looks', async () => {

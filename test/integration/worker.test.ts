@@ -172,27 +172,41 @@ test('kill -9 of the worker: a clear error naming the file, and the next request
   }
 });
 
-test('the cache: stored after a full pass, found by lookup, served on the next request', async () => {
+test('the cache: written after the response, then found by lookup and served on the next request', async () => {
   const workspace = join(dir, 'ws');
   execFileSync('mkdir', ['-p', join(workspace, 'data')]);
   const csv = join(workspace, 'data', 'small.csv');
   copyFileSync(small, csv);
   const cacheDir = join(workspace, '.mllab');
+  const index = join(cacheDir, 'profiles', 'index.json');
   const c = client();
   try {
     assert.equal(await c.lookupCache({ path: csv, options: OPTIONS, cacheDir }), null);
     const first = await c.profile({ path: csv, options: OPTIONS, cacheDir, useCache: true });
-    assert.equal(first.cache, 'stored');
-    assert.ok(existsSync(join(cacheDir, 'profiles', 'index.json')));
+    assert.equal(first.cache, 'storing');
+    await waitFor(() => existsSync(index));
     const hit = await c.lookupCache({ path: csv, options: OPTIONS, cacheDir });
     assert.equal(hit?.rows, 5);
     const second = await c.profile({ path: csv, options: OPTIONS, cacheDir, useCache: true });
     assert.equal(second.cache, 'hit');
     const bypass = await c.profile({ path: csv, options: OPTIONS, cacheDir, useCache: false });
-    assert.equal(bypass.cache, 'stored', 're-profile bypasses the read, refreshes the entry');
+    assert.equal(bypass.cache, 'storing', 're-profile bypasses the read and refreshes the entry');
   } finally {
     await c.dispose();
   }
+});
+
+test('dispose waits for a cache write in flight, so the entry of a large file still lands', async () => {
+  const workspace = join(dir, 'ws-big');
+  execFileSync('mkdir', ['-p', workspace]);
+  const csv = join(workspace, 'big.csv');
+  copyFileSync(big, csv);
+  const cacheDir = join(workspace, '.mllab');
+  const c = client();
+  const result = await c.profile({ path: csv, options: OPTIONS, cacheDir, useCache: false });
+  assert.equal(result.cache, 'storing');
+  await c.dispose();
+  assert.ok(existsSync(join(cacheDir, 'profiles', 'index.json')), 'stored before the worker exited');
 });
 
 test('an unwritable cache: the profile still arrives, with a notice', async () => {
@@ -271,3 +285,11 @@ test('a worker that runs out of memory: the message says so, and the next reques
     await c.dispose();
   }
 });
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

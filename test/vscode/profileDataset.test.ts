@@ -48,12 +48,15 @@ suite('ML Lab: Profile Dataset', () => {
 
     const sha = createHash('sha256').update(readFileSync(csv)).digest('hex');
     const entryPath = join(root, '.mllab', 'profiles', `${sha}.json`);
+    const indexPath = join(root, '.mllab', 'profiles', 'index.json');
+    // The worker writes the entry just after it answers.
+    for (let i = 0; i < 100 && !(existsSync(entryPath) && existsSync(indexPath)); i++) await new Promise((r) => setTimeout(r, 100));
     assert.ok(existsSync(entryPath), `${entryPath} exists`);
     const entry = JSON.parse(readFileSync(entryPath, 'utf8')) as { profile: { rows: number; duplicateRows: number; preview: boolean } };
     assert.equal(entry.profile.rows, 4);
     assert.equal(entry.profile.duplicateRows, 1);
     assert.equal(entry.profile.preview, false);
-    const index = JSON.parse(readFileSync(join(root, '.mllab', 'profiles', 'index.json'), 'utf8')) as { entries: Record<string, { sha256: string }> };
+    const index = JSON.parse(readFileSync(indexPath, 'utf8')) as { entries: Record<string, { sha256: string }> };
     assert.equal(index.entries['sample.csv']?.sha256, sha);
   });
 

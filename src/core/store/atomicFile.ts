@@ -13,6 +13,7 @@ export interface StoreFs {
   mkdir(path: string, options: { recursive: true }): Promise<unknown>;
   unlink(path: string): Promise<void>;
   stat(path: string): Promise<{ size: number; mtimeMs: number; isFile(): boolean }>;
+  readdir(path: string): Promise<string[]>;
   readChunks(path: string): AsyncIterable<Buffer>;
 }
 
@@ -23,6 +24,7 @@ export const nodeStoreFs: StoreFs = {
   mkdir: (path, options) => fsp.mkdir(path, options),
   unlink: (path) => fsp.unlink(path),
   stat: (path) => fsp.stat(path),
+  readdir: (path) => fsp.readdir(path),
   readChunks: (path) => createReadStream(path, { highWaterMark: 1 << 20 }),
 };
 

@@ -44,6 +44,8 @@ interface CacheEntry {
 export type StoreOutcome = { stored: true; sha256: string } | { stored: false; reason: 'outsideWorkspace' | 'fileChanged' | 'unwritable'; message: string };
 
 const SHA256 = /^[0-9a-f]{64}$/;
+/** Older than this, a temp file's writer is gone (a write takes well under a second). */
+const STALE_TEMP_MS = 10 * 60_000;
 
 export class ProfileCache {
   readonly workspaceRoot: string;
@@ -85,6 +87,22 @@ export class ProfileCache {
     }
   }
 
+  /**
+   * Can entries be written here? Creates the profiles folder and writes (then removes) a probe file, so a
+   * read-only workspace is known at once, before the slow part of storing (hashing the file) starts.
+   */
+  async checkWritable(): Promise<{ writable: true } | { writable: false; message: string }> {
+    try {
+      await this.fs.mkdir(this.profilesDir, { recursive: true });
+      const probe = join(this.profilesDir, `.probe-${process.pid}-${Date.now()}.tmp`);
+      await this.fs.writeFile(probe, '');
+      await this.fs.unlink(probe);
+      return { writable: true };
+    } catch (e) {
+      return { writable: false, message: this.unwritableMessage(e) };
+    }
+  }
+
   /** Store a full profile of `path`. Hashes the file, so call it after profiling, off the UI thread. */
   async store(path: string, profile: DatasetProfile, options: ProfileOptions): Promise<StoreOutcome> {
     const key = this.relativeKey(path);
@@ -105,12 +123,29 @@ export class ProfileCache {
         profile: { ...profile, preview: false },
       };
       await this.fs.mkdir(this.profilesDir, { recursive: true });
+      await this.removeStaleTempFiles();
       await writeFileAtomic(this.fs, join(this.profilesDir, `${sha256}.json`), stableStringify(entry, 0));
       await this.writeIndexEntry(key, identity);
       return { stored: true, sha256 };
     } catch (e) {
-      return { stored: false, reason: 'unwritable', message: `The report was not cached: ${this.cacheDir} is not writable (${errorText(e)}).` };
+      return { stored: false, reason: 'unwritable', message: this.unwritableMessage(e) };
     }
+  }
+
+  /** A writer killed between write and rename leaves a temp file; sweep the ones nobody can still be writing. */
+  private async removeStaleTempFiles(): Promise<void> {
+    const names = await this.fs.readdir(this.profilesDir).catch(() => [] as string[]);
+    const cutoff = Date.now() - STALE_TEMP_MS;
+    for (const name of names) {
+      if (!name.endsWith('.tmp')) continue;
+      const path = join(this.profilesDir, name);
+      const st = await this.fs.stat(path).catch(() => null);
+      if (st && st.mtimeMs < cutoff) await this.fs.unlink(path).catch(() => undefined);
+    }
+  }
+
+  private unwritableMessage(e: unknown): string {
+    return `The report was not cached: ${this.cacheDir} is not writable (${errorText(e)}).`;
   }
 
   /** Workspace-relative path with forward slashes, or null for a file outside the workspace folder. */

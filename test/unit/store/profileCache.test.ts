@@ -241,3 +241,27 @@ test('an index write failure after the entry was written still reports, and a la
   assert.ok(!readdirSync(join(cacheDir, 'profiles')).some((n) => n.endsWith('.tmp')));
   assert.equal(await new ProfileCache(cacheDir).lookup(csv, OPTIONS), null);
 });
+
+test('checkWritable: true for a fresh workspace (and leaves no probe), false with the reason when .mllab is a file', async () => {
+  assert.deepEqual(await new ProfileCache(cacheDir).checkWritable(), { writable: true });
+  assert.deepEqual(readdirSync(join(cacheDir, 'profiles')), []);
+  const blocked = join(root, 'blocked');
+  mkdirSync(blocked);
+  writeFileSync(join(blocked, '.mllab'), '');
+  const check = await new ProfileCache(join(blocked, '.mllab')).checkWritable();
+  assert.equal(check.writable, false);
+  assert.match(check.writable ? '' : check.message, /^The report was not cached: .* is not writable \((ENOTDIR|EEXIST)\)\.$/);
+});
+
+test('temp files left by a killed writer are swept once stale; fresh ones (a writer at work) are kept', async () => {
+  const profiles = join(cacheDir, 'profiles');
+  mkdirSync(profiles, { recursive: true });
+  const stale = join(profiles, 'index.json.123.abcd.tmp');
+  const fresh = join(profiles, 'index.json.456.ef01.tmp');
+  writeFileSync(stale, '{"half":');
+  writeFileSync(fresh, '{"half":');
+  setMtime(stale, Date.now() / 1000 - 3600);
+  await new ProfileCache(cacheDir).store(csv, profileOf(csv), OPTIONS);
+  assert.equal(existsSync(stale), false);
+  assert.equal(existsSync(fresh), true);
+});
