@@ -42,7 +42,9 @@ export class ColumnDetail {
 
   setTheme(theme: ThemeColors): void {
     this.theme = theme;
-    if (this.current) this.show(this.current.column, this.current.warnings, this.current.columnCount);
+    const c = this.current;
+    this.current = null;
+    if (c) this.show(c.column, c.warnings, c.columnCount);
   }
 
   showEmpty(): void {
@@ -53,6 +55,8 @@ export class ColumnDetail {
   }
 
   show(c: ColumnProfile, warnings: DataWarning[], columnCount: number): void {
+    // The list refreshes on every filter keystroke; the detail only rebuilds when the column changes.
+    if (this.current?.column === c) return;
     this.destroyCharts();
     this.current = { column: c, warnings, columnCount };
     clear(this.element);

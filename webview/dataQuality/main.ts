@@ -53,6 +53,7 @@ class DataQualityApp {
   private pendingScroll: number | null;
   private saveTimer = 0;
   private renderedProfile: DatasetProfile | null = null;
+  private dismissedNotice: string | null = null;
 
   private readonly root: HTMLElement;
   private readonly title = el('h1', { class: 'file-name' });
@@ -146,10 +147,10 @@ class DataQualityApp {
     this.title.setAttribute('title', s.fileUri);
     const p = s.profile;
     this.meta.textContent = p
-      ? [`${formatCount(p.rows)} rows × ${formatCount(p.columnCount)} columns`, formatBytes(p.bytes), p.preview ? null : `profiled in ${formatDuration(p.run.elapsedMs)}`, s.notice]
+      ? [`${formatCount(p.rows)} rows × ${formatCount(p.columnCount)} columns`, formatBytes(p.bytes), p.preview ? null : `profiled in ${formatDuration(p.run.elapsedMs)}`]
           .filter((x): x is string => !!x)
           .join(' · ')
-      : (s.notice ?? '');
+      : '';
     const busy = s.phase === 'loading' || s.phase === 'preview';
     this.root.setAttribute('aria-busy', busy ? 'true' : 'false');
     setAttrs(this.reprofileButton, { disabled: s.phase === 'loading' });
@@ -212,6 +213,20 @@ class DataQualityApp {
       b = el('div', { class: 'banner warning', attrs: { role: 'status' } }, icon('circle-slash'), el('span', null, s.profile.preview ? 'Profiling was cancelled: showing the preview only.' : 'Profiling was cancelled.'), button('Re-profile', 'refresh', () => this.host.post({ type: 'reprofile' })));
     }
     if (b) this.banner.appendChild(b);
+    if (s.notice && s.phase === 'ready' && s.notice !== this.dismissedNotice) {
+      const notice = s.notice;
+      const dismiss = el('button', {
+        class: 'icon-button',
+        attrs: { type: 'button', 'aria-label': 'Dismiss', title: 'Dismiss' },
+        on: {
+          click: () => {
+            this.dismissedNotice = notice;
+            this.renderBanner();
+          },
+        },
+      }, icon('close'));
+      this.banner.appendChild(el('div', { class: 'banner notice', attrs: { role: 'status' } }, icon('database'), el('span', null, notice), dismiss));
+    }
   }
 
   private renderProgress(): void {

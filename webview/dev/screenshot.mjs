@@ -58,7 +58,11 @@ function page(nonce, theme, fixture, state) {
 <script type="application/json" id="state">${json(state ?? null)}</script>
 <script nonce="${nonce}">
   // VS Code sets its theme variables through the CSSOM, which the CSP allows; so do we.
-  for (const [k, v] of Object.entries(${json(theme.vars)})) document.documentElement.style.setProperty(k, v);
+  window.__setTheme = (vars, bodyClass) => {
+    for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+    if (document.body) document.body.className = bodyClass;
+  };
+  window.__setTheme(${json(theme.vars)}, '');
   window.__posted = [];
   window.__alerts = 0;
   window.alert = () => { window.__alerts++; };
@@ -140,6 +144,11 @@ await shoot('loans-light', 'loans', THEMES.light, async (p) => {
 await shoot('loans-hc', 'loans', THEMES.hc, async (p) => {
   await p.getByRole('option', { name: /^issue_date/ }).click();
 });
+// A theme switch while open: charts and sparklines must pick up the new colours without a reload.
+await shoot('switched-to-light', 'loans', THEMES.dark, async (p) => {
+  await p.getByRole('option', { name: /^amount/ }).click();
+  await p.evaluate(([vars, cls]) => window.__setTheme(vars, cls), [THEMES.light.vars, THEMES.light.bodyClass]);
+});
 await shoot('warnings-dark', 'loans', THEMES.dark, async (p) => p.getByRole('tab', { name: /Warnings/ }).click());
 await shoot('correlations-light', 'loans', THEMES.light, async (p) => p.getByRole('tab', { name: /Correlations/ }).click());
 await shoot('missing-dark', 'loans', THEMES.dark, async (p) => p.getByRole('tab', { name: /Missing/ }).click());
@@ -185,6 +194,32 @@ await shoot('wide-dark', 'wide', THEMES.dark, async (p) => {
     if (filter !== 'inc' || selected !== 'annual_income') problems.push(`restore: filter=${filter} selected=${selected}`);
   }, saved);
   writeFileSync(join(outDir, 'saved-state.json'), JSON.stringify(saved, null, 2));
+}
+
+// The exported HTML report, in the reader's light and dark schemes.
+{
+  const { renderProfileHtml } = await import('../../src/core/profile/report/index.ts');
+  for (const [name, profile] of [['report-loans', loansProfile], ['report-hostile', hostileProfile]]) {
+    const file = join(outDir, `${name}.html`);
+    writeFileSync(file, renderProfileHtml(profile));
+    for (const scheme of ['light', 'dark']) {
+      const r = await ctx.newPage();
+      await r.emulateMedia({ colorScheme: scheme });
+      r.on('console', (m) => m.type() === 'error' && problems.push(`${name}: ${m.text()}`));
+      r.on('dialog', (d) => {
+        problems.push(`${name}: dialog ${d.message()}`);
+        void d.dismiss();
+      });
+      await r.goto(`file://${file}`);
+      for (const [part, anchor] of [['top', null], ['detail', '#col-7'], ['matrix', '#correlations']]) {
+        if (anchor) await r.locator(anchor).scrollIntoViewIfNeeded().catch(() => undefined);
+        if (anchor) await r.evaluate((a) => document.querySelector(a)?.scrollIntoView(), anchor);
+        await r.screenshot({ path: join(outDir, `${name}-${scheme}-${part}.png`) });
+      }
+      console.log(`wrote ${name}-${scheme}-*.png`);
+      await r.close();
+    }
+  }
 }
 
 await browser.close();

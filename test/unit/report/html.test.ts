@@ -59,7 +59,9 @@ test('the loans report has every section with the numbers worked out by hand', (
   // First bin of ten between 1,000 and 40,000 is 1,000-4,900 with 1,210 rows.
   assert.match(amount, /<title>1,000 – 4,900: 1,210<\/title>/);
   const chart = amount.slice(amount.indexOf('<svg class="chart"'), amount.indexOf('</svg>', amount.indexOf('<svg class="chart"')));
-  assert.equal((chart.match(/<rect class="bar"/g) ?? []).length, 10);
+  // One hover target and one bar outline (a closed subpath) per bin.
+  assert.equal((chart.match(/<rect class="hit"/g) ?? []).length, 10);
+  assert.equal((chart.match(/z/g) ?? []).length, 10);
   const date = details.slice(details.indexOf('id="col-1"'), details.indexOf('id="col-2"'));
   assert.match(date, /<dt>Min<\/dt><dd>2015-01-01<\/dd>/);
   const home = details.slice(details.indexOf('id="col-7"'), details.indexOf('id="col-8"'));

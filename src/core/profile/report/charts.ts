@@ -11,21 +11,39 @@ function binLabel(h: Histogram, i: number, isDate: boolean): string {
   return `${f(from)} – ${f(to)}`;
 }
 
-/** A histogram with its range under it; each bar's tooltip gives the bin and its count. */
-export function histogramSvg(h: Histogram, isDate: boolean, width = 360, height = 96): string {
+/** Short decimal for SVG coordinates: reports with thousands of charts stay small. */
+function n1(v: number): string {
+  return String(Math.round(v * 10) / 10);
+}
+
+/** All bars as one path (one element instead of one per bin). */
+function barsPath(counts: number[], width: number, height: number, gap: number): string {
+  const max = Math.max(1, ...counts);
+  const w = width / counts.length;
+  let d = '';
+  counts.forEach((c, i) => {
+    if (c === 0) return;
+    const bh = Math.max(1, (c / max) * height);
+    d += `M${n1(i * w)} ${n1(height - bh)}h${n1(Math.max(0.5, w - gap))}V${n1(height)}H${n1(i * w)}z`;
+  });
+  return d;
+}
+
+/**
+ * A histogram with its range under it. With `tooltips`, each bin gets a transparent hover target whose
+ * title gives the range and count (worth it for a few columns, too heavy for thousands).
+ */
+export function histogramSvg(h: Histogram, isDate: boolean, tooltips = true, width = 360, height = 96): string {
   const n = h.counts.length;
   if (n === 0) return '';
-  const max = Math.max(1, ...h.counts);
   const plotH = height - 18;
   const barW = width / n;
-  const bars = h.counts
-    .map((c, i) => {
-      const bh = c === 0 ? 0 : Math.max(1, (c / max) * (plotH - 2));
-      const x = (i * barW).toFixed(2);
-      const y = (plotH - bh).toFixed(2);
-      return `<rect class="bar" x="${x}" y="${y}" width="${Math.max(1, barW - 1).toFixed(2)}" height="${bh.toFixed(2)}"><title>${escapeHtml(binLabel(h, i, isDate))}: ${formatCount(c)}</title></rect>`;
-    })
-    .join('');
+  let bars = `<path class="bar" d="${barsPath(h.counts, width, plotH - 2, 1)}" transform="translate(0 2)"/>`;
+  if (tooltips) {
+    bars += h.counts
+      .map((c, i) => `<rect class="hit" x="${n1(i * barW)}" y="0" width="${n1(barW)}" height="${plotH}"><title>${escapeHtml(binLabel(h, i, isDate))}: ${formatCount(c)}</title></rect>`)
+      .join('');
+  }
   const lo = h.edges[0] ?? 0;
   const hi = h.edges[h.edges.length - 1] ?? lo;
   const label = (v: number): string => escapeHtml(isDate ? formatDate(v) : formatNumber(v));
@@ -58,15 +76,7 @@ export function frequencyBars(top: ValueCount[], total: number): string {
 /** A tiny chart for the columns table: histogram bars, or top-value shares for non-numeric columns. */
 export function sparklineSvg(values: number[], width = 80, height = 18): string {
   if (values.length === 0) return '';
-  const max = Math.max(1, ...values);
-  const w = width / values.length;
-  const bars = values
-    .map((v, i) => {
-      const bh = v === 0 ? 0 : Math.max(1, (v / max) * height);
-      return `<rect class="bar" x="${(i * w).toFixed(2)}" y="${(height - bh).toFixed(2)}" width="${Math.max(0.5, w - 0.5).toFixed(2)}" height="${bh.toFixed(2)}"/>`;
-    })
-    .join('');
-  return `<svg class="spark" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" aria-hidden="true">${bars}</svg>`;
+  return `<svg class="spark" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" aria-hidden="true"><path class="bar" d="${barsPath(values, width, height, 0.5)}"/></svg>`;
 }
 
 /** Background for a correlation cell: blue for positive, red for negative, stronger with |r|. */

@@ -37,14 +37,14 @@ th{font-weight:600;color:var(--dim);font-size:12px}
 .badge{display:inline-block;border:1px solid var(--border);border-radius:8px;padding:0 6px;font-size:11px;color:var(--dim);white-space:nowrap}
 .sev{display:inline-flex;align-items:center;gap:4px;white-space:nowrap}
 .sev svg{width:14px;height:14px}.sev-error{color:var(--error)}.sev-warning{color:var(--warning)}.sev-info{color:var(--info)}
-svg .bar{fill:var(--bar)}svg .axis{stroke:var(--border)}svg .tick{fill:var(--dim);font-size:10px}
+svg .bar{fill:var(--bar)}svg .hit{fill:transparent}svg .hit:hover{fill:var(--fg);fill-opacity:.08}svg .axis{stroke:var(--border)}svg .tick{fill:var(--dim);font-size:10px}
 .column{border:1px solid var(--border);border-radius:4px;padding:12px 16px;margin:12px 0;break-inside:avoid}
 .column header{display:flex;gap:8px;align-items:baseline;flex-wrap:wrap;margin-bottom:8px}
 .grid{display:grid;grid-template-columns:minmax(220px,1fr) minmax(260px,1.3fr);gap:16px}
 .stats{display:grid;grid-template-columns:auto 1fr;gap:2px 12px;margin:0}.stats dt{color:var(--dim)}.stats dd{margin:0;font-variant-numeric:tabular-nums;word-break:break-word}
 .freq td{border:0;padding:1px 6px}.freq .value{max-width:240px;word-break:break-word}.barcell{width:40%}.hbar{width:100%;height:10px;display:block;margin-top:4px}
-.warnings-list{margin:8px 0 0;padding:0;list-style:none}.warnings-list li{margin:2px 0}
-.heat td,.heat th{text-align:center;border:1px solid var(--border);padding:3px 6px;font-size:12px}.heat th{max-width:140px;word-break:break-word}
+.warnings-list{margin:8px 0 0;padding:0;list-style:none}.warnings-list li{margin:2px 0;display:flex;gap:6px;align-items:baseline}.warnings-list .sev{align-self:center}
+.heat{width:auto}.heat td,.heat th{text-align:center;border:1px solid var(--border);padding:3px 6px;font-size:12px}.heat th{max-width:140px;word-break:break-word}
 .heat th[scope=row]{text-align:right}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .chart{max-width:100%;height:auto}
@@ -152,8 +152,11 @@ function statsList(c: ColumnProfile, rows: number): string {
   return `<dl class="stats">${items.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
 }
 
-function columnDetail(c: ColumnProfile, rows: number, warnings: DataWarning[]): string {
-  const chart = c.histogram ? histogramSvg(c.histogram, c.type === 'datetime') : '';
+/** Above this many columns, histograms drop their per-bin hover targets to keep the file small. */
+const TOOLTIP_COLUMNS = 200;
+
+function columnDetail(c: ColumnProfile, rows: number, warnings: DataWarning[], tooltips: boolean): string {
+  const chart = c.histogram ? histogramSvg(c.histogram, c.type === 'datetime', tooltips) : '';
   const freq = c.top.length ? `<h4 class="dim">Most frequent${c.topApprox ? ' (≈)' : ''}</h4>${frequencyBars(c.top, c.count)}` : '';
   const own = warnings.length
     ? `<ul class="warnings-list">${warnings.map((w) => `<li>${severity(w.severity)} ${escapeHtml(w.message)}</li>`).join('')}</ul>`
@@ -246,7 +249,7 @@ export function renderProfileHtml(profile: DatasetProfile): string {
     warningsSection(p, byName) +
     '\n' +
     `<section id="columns"><h2>Columns (${formatCount(p.columns.length)})</h2>${columnsTable(p)}</section>\n` +
-    `<section id="details"><h2>Column details</h2>${p.columns.map((c) => columnDetail(c, p.rows, warningsByColumn.get(c.name) ?? [])).join('\n')}</section>\n` +
+    `<section id="details"><h2>Column details</h2>${p.columns.map((c) => columnDetail(c, p.rows, warningsByColumn.get(c.name) ?? [], p.columns.length <= TOOLTIP_COLUMNS)).join('\n')}</section>\n` +
     correlationSection(p) +
     '\n' +
     missingSection(p) +
