@@ -113,8 +113,8 @@ function topValues(c: ColumnStats): ValueCount[] {
   const idx: number[] = [];
   for (let i = 0; i < t.size; i++) idx.push(i);
   // Most frequent first; ties keep first-seen order, as pandas' value_counts does.
-  idx.sort((a, b) => t.counts[b]! - t.counts[a]! || a - b);
-  return idx.slice(0, TOP_VALUES).map((i) => ({ value: t.texts[i]!, count: t.counts[i]! }));
+  idx.sort((a, b) => t.count(b) - t.count(a) || a - b);
+  return idx.slice(0, TOP_VALUES).map((i) => ({ value: t.texts[i]!, count: t.count(i) }));
 }
 
 function variantGroups(c: ColumnStats): string[][] {
@@ -132,7 +132,7 @@ function variantGroups(c: ColumnStats): string[][] {
       groups.set(norm, g);
     }
     g.members.push(text);
-    g.count += t.counts[i]!;
+    g.count += t.count(i);
   }
   return [...groups.values()]
     .filter((g) => g.members.length > 1)

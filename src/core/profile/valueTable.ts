@@ -28,20 +28,40 @@ function fmix32(h: number): number {
   return h >>> 0;
 }
 
+// Slot layout: [fingerprint (0 = empty), count], 8 bytes, so a column's table stays small enough for the
+// cache. A slot is matched by its home position and a 32-bit fingerprint of the key: two different keys
+// collide only with odds of about one in 2^32 per probe, far below the sketches' own error.
+const STRIDE = 2;
+const MAX_LOAD = 0.7;
+/** Past the cap, a column whose values are almost never seen again (ids) stops probing its table. */
+const FREEZE_SAMPLE = 1 << 16;
+const FREEZE_HIT_RATE = 0.01;
+
+function homeOf(lo: number, hi: number): number {
+  return fmix32(lo ^ Math.imul(hi, 0x9e3779b1));
+}
+function fingerprintOf(lo: number, hi: number): number {
+  const f = fmix32(hi ^ Math.imul(lo ^ 0x5bd1e995, 0x85ebca77));
+  return f === 0 ? 1 : f;
+}
+
 export class ValueTable {
   size = 0;
   private slots: number;
   private mask: number;
-  private keysLo: Uint32Array;
-  private keysHi: Uint32Array;
-  /** Entry index + 1 per slot; 0 = empty. */
-  private slotEntry: Int32Array;
+  private limit: number;
+  private table: Uint32Array;
   // Entries in first-seen order.
   private entryLo: Uint32Array;
   private entryHi: Uint32Array;
-  counts: Float64Array;
+  private entrySlot: Int32Array;
   texts: string[] = [];
   hll: HyperLogLog | null = null;
+  /** Lookups and hits since the cap was reached; a frozen table only feeds the HyperLogLog. */
+  private lookups = 0;
+  private hits = 0;
+  private frozen = false;
+  private merging = false;
 
   constructor(
     readonly cap: number,
@@ -49,12 +69,11 @@ export class ValueTable {
   ) {
     this.slots = 16;
     this.mask = 15;
-    this.keysLo = new Uint32Array(16);
-    this.keysHi = new Uint32Array(16);
-    this.slotEntry = new Int32Array(16);
+    this.limit = Math.floor(16 * MAX_LOAD);
+    this.table = new Uint32Array(16 * STRIDE);
     this.entryLo = new Uint32Array(8);
     this.entryHi = new Uint32Array(8);
-    this.counts = new Float64Array(8);
+    this.entrySlot = new Int32Array(8);
   }
 
   get overflowed(): boolean {
@@ -66,37 +85,42 @@ export class ValueTable {
    * text with setText), -1 otherwise.
    */
   add(lo: number, hi: number, weight = 1): number {
+    if (this.hll !== null) {
+      this.addToHll(lo, hi);
+      if (this.frozen) return -1;
+      if (++this.lookups === FREEZE_SAMPLE && this.hits < FREEZE_SAMPLE * FREEZE_HIT_RATE && !this.merging) this.frozen = true;
+    }
     const mask = this.mask;
-    let i = fmix32(lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
-    const kl = this.keysLo;
-    const kh = this.keysHi;
-    const se = this.slotEntry;
+    const t = this.table;
+    const fp = fingerprintOf(lo, hi);
+    let i = homeOf(lo, hi) & mask;
     for (;;) {
-      const e = se[i]!;
-      if (e === 0) break;
-      if (kl[i] === lo && kh[i] === hi) {
-        this.counts[e - 1]! += weight;
-        if (this.hll !== null) this.addToHll(lo, hi);
+      const f = t[i * STRIDE]!;
+      if (f === fp) {
+        t[i * STRIDE + 1]! += weight;
+        this.hits++;
         return -1;
       }
+      if (f === 0) break;
       i = (i + 1) & mask;
     }
     if (this.size >= this.cap) {
-      if (this.hll === null) this.startHll();
-      this.addToHll(lo, hi);
+      if (this.hll === null) {
+        this.startHll();
+        this.addToHll(lo, hi);
+        if (!this.merging) this.keepFrequent();
+      }
       return -1;
     }
     const idx = this.size++;
-    kl[i] = lo;
-    kh[i] = hi;
-    se[i] = idx + 1;
-    if (idx === this.counts.length) this.growEntries();
+    t[i * STRIDE] = fp;
+    t[i * STRIDE + 1] = weight;
+    if (idx === this.entryLo.length) this.growEntries();
     this.entryLo[idx] = lo;
     this.entryHi[idx] = hi;
-    this.counts[idx] = weight;
+    this.entrySlot[idx] = i;
     this.texts.push('');
-    if (this.size * 2 > this.slots) this.rehash();
-    if (this.hll !== null) this.addToHll(lo, hi);
+    if (this.size > this.limit) this.rehash();
     return idx;
   }
 
@@ -110,6 +134,9 @@ export class ValueTable {
   keyHi(idx: number): number {
     return this.entryHi[idx]!;
   }
+  count(idx: number): number {
+    return this.table[this.entrySlot[idx]! * STRIDE + 1]!;
+  }
 
   /** Distinct count: exact while no overflow, else the larger of the HyperLogLog estimate and the table. */
   distinct(): number {
@@ -118,12 +145,14 @@ export class ValueTable {
   }
 
   toState(): ValueTableState {
+    const counts = new Float64Array(this.size);
+    for (let i = 0; i < this.size; i++) counts[i] = this.count(i);
     return {
       cap: this.cap,
       hllPrecision: this.hllPrecision,
       keysLo: this.entryLo.slice(0, this.size),
       keysHi: this.entryHi.slice(0, this.size),
-      counts: this.counts.slice(0, this.size),
+      counts,
       texts: this.texts.slice(0, this.size),
       hll: this.hll ? this.hll.toJSON() : null,
     };
@@ -132,16 +161,58 @@ export class ValueTable {
   /** Adds another table's entries (counts add up); merging never drops a stored key of either side. */
   mergeState(s: ValueTableState): void {
     if (s.hll !== null && this.hll === null) this.startHll();
+    this.merging = true;
     for (let i = 0; i < s.keysLo.length; i++) {
       const idx = this.add(s.keysLo[i]!, s.keysHi[i]!, s.counts[i]!);
       if (idx >= 0) this.texts[idx] = s.texts[i]!;
     }
+    this.merging = false;
     if (s.hll !== null && this.hll !== null) this.hll.merge(HyperLogLog.fromJSON(s.hll));
   }
 
   private startHll(): void {
     this.hll = new HyperLogLog(this.hllPrecision);
+    this.hits = 0;
+    this.lookups = 0;
     for (let i = 0; i < this.size; i++) this.addToHll(this.entryLo[i]!, this.entryHi[i]!);
+  }
+
+  /**
+   * At the cap, keep only the most frequent entries (their counts stay exact and keep counting): a small
+   * table stays in cache, and the values that matter for the top list are the frequent ones.
+   */
+  private keepFrequent(): void {
+    const keep = Math.max(64, this.cap >> 3);
+    if (this.size <= keep) return;
+    const order: number[] = [];
+    for (let i = 0; i < this.size; i++) order.push(i);
+    order.sort((a, b) => this.count(b) - this.count(a) || a - b);
+    const kept = order.slice(0, keep).sort((a, b) => a - b);
+    const lo = new Uint32Array(keep);
+    const hi = new Uint32Array(keep);
+    const counts = new Float64Array(keep);
+    const texts: string[] = [];
+    kept.forEach((e, j) => {
+      lo[j] = this.entryLo[e]!;
+      hi[j] = this.entryHi[e]!;
+      counts[j] = this.count(e);
+      texts.push(this.texts[e]!);
+    });
+    this.size = 0;
+    this.slots = 16;
+    this.mask = 15;
+    this.limit = Math.floor(16 * MAX_LOAD);
+    this.table = new Uint32Array(16 * STRIDE);
+    this.entryLo = new Uint32Array(8);
+    this.entryHi = new Uint32Array(8);
+    this.entrySlot = new Int32Array(8);
+    this.texts = [];
+    const hll = this.hll;
+    // Re-insert without touching the HyperLogLog (it has these keys already).
+    this.hll = null;
+    for (let j = 0; j < keep; j++) this.add(lo[j]!, hi[j]!, counts[j]!);
+    this.hll = hll;
+    this.texts = texts;
   }
 
   private addToHll(lo: number, hi: number): void {
@@ -151,37 +222,35 @@ export class ValueTable {
   }
 
   private growEntries(): void {
-    const n = this.counts.length * 2;
+    const n = this.entryLo.length * 2;
     const lo = new Uint32Array(n);
     lo.set(this.entryLo);
     this.entryLo = lo;
     const hi = new Uint32Array(n);
     hi.set(this.entryHi);
     this.entryHi = hi;
-    const c = new Float64Array(n);
-    c.set(this.counts);
-    this.counts = c;
+    const sl = new Int32Array(n);
+    sl.set(this.entrySlot);
+    this.entrySlot = sl;
   }
 
   private rehash(): void {
     const slots = this.slots * 2;
     const mask = slots - 1;
-    const kl = new Uint32Array(slots);
-    const kh = new Uint32Array(slots);
-    const se = new Int32Array(slots);
+    const old = this.table;
+    const t = new Uint32Array(slots * STRIDE);
     for (let idx = 0; idx < this.size; idx++) {
       const lo = this.entryLo[idx]!;
       const hi = this.entryHi[idx]!;
-      let i = fmix32(lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
-      while (se[i] !== 0) i = (i + 1) & mask;
-      kl[i] = lo;
-      kh[i] = hi;
-      se[i] = idx + 1;
+      let i = homeOf(lo, hi) & mask;
+      while (t[i * STRIDE] !== 0) i = (i + 1) & mask;
+      t[i * STRIDE] = fingerprintOf(lo, hi);
+      t[i * STRIDE + 1] = old[this.entrySlot[idx]! * STRIDE + 1]!;
+      this.entrySlot[idx] = i;
     }
     this.slots = slots;
     this.mask = mask;
-    this.keysLo = kl;
-    this.keysHi = kh;
-    this.slotEntry = se;
+    this.limit = Math.floor(slots * MAX_LOAD);
+    this.table = t;
   }
 }
