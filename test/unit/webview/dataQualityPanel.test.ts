@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type * as vscode from 'vscode';
 import type { DataQualityPanel as PanelClass } from '../../../src/extension/views/dataQualityPanel.js';
 import type { HostMessage } from '../../../src/protocol/dataQualityPanel.js';
 import { PROTOCOL_VERSION } from '../../../src/protocol/dataQualityPanel.js';
@@ -21,12 +22,12 @@ resolver._resolveFilename = function (request: string, ...rest: unknown[]): stri
 };
 const { DataQualityPanel } = createRequire(__filename)('../../../src/extension/views/dataQualityPanel.js') as { DataQualityPanel: typeof PanelClass };
 
-const extensionUri = Uri.file('/ext') as unknown as import('vscode').Uri;
+const extensionUri = Uri.file('/ext') as unknown as vscode.Uri;
 const progress = (bytesDone: number) => ({ bytesDone, bytesTotal: 1000, rowsDone: bytesDone * 2, etaMs: 5000 });
 let dir: string;
 
 function open(path: string): { controller: PanelClass; panel: FakePanel } {
-  const controller = DataQualityPanel.show(extensionUri, Uri.file(path) as unknown as import('vscode').Uri);
+  const controller = DataQualityPanel.show(extensionUri, Uri.file(path) as unknown as vscode.Uri);
   const panel = editor.panels.at(-1);
   assert.ok(panel);
   return { controller, panel };
@@ -132,13 +133,13 @@ test('re-profile requests fire the event; malformed or unknown messages are igno
   panel.webview.send(null);
   panel.webview.send({ type: 'export', format: 'exe' });
   assert.equal(requests, 2);
-  assert.deepEqual(editor.saveDialogOptions, []);
+  assert.equal(editor.saveDialogOptions.length, 0);
   assert.deepEqual(posted(panel), []);
 });
 
 test('show reveals the open panel for the same file; another file gets its own', (t) => {
   const a = open('/data/loans.csv');
-  const again = DataQualityPanel.show(extensionUri, Uri.file('/data/loans.csv') as unknown as import('vscode').Uri);
+  const again = DataQualityPanel.show(extensionUri, Uri.file('/data/loans.csv') as unknown as vscode.Uri);
   const b = open('/data/other.csv');
   t.after(() => {
     a.controller.dispose();
@@ -164,8 +165,8 @@ test('dispose fires once and frees the file for a new panel', () => {
 
 test('revive needs the file the webview saved', () => {
   const panel = editor.panels.length;
-  const fake = (): import('vscode').WebviewPanel => {
-    return window.createWebviewPanel('mllab.dataQuality', 'x', {}, {}) as unknown as import('vscode').WebviewPanel;
+  const fake = (): vscode.WebviewPanel => {
+    return window.createWebviewPanel('mllab.dataQuality', 'x', {}, {}) as unknown as vscode.WebviewPanel;
   };
   assert.equal(DataQualityPanel.revive(fake(), extensionUri, undefined), undefined);
   assert.equal(DataQualityPanel.revive(fake(), extensionUri, { filter: 'x' }), undefined);
@@ -189,7 +190,7 @@ test('export writes the report where the user chose, through a temp file, and sa
   // No profile yet: nothing to export.
   panel.webview.send({ type: 'export', format: 'html' });
   await new Promise((r) => setImmediate(r));
-  assert.deepEqual(editor.saveDialogOptions, []);
+  assert.equal(editor.saveDialogOptions.length, 0);
   assert.match(editor.messages.at(-1) ?? '', /no profile to export/);
 
   controller.setProfile(loansProfile);
