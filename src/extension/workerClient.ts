@@ -61,8 +61,8 @@ interface RunningWorker {
   exitInfo: ExitInfo | null;
   stderrTail: string[];
   pending: Map<string, Pending>;
-  /** Set when we stopped it ourselves (dispose, idle, cancel grace): not a crash. */
-  stopping: boolean;
+  /** Why we stopped it ourselves, if we did: then its exit is not a crash. */
+  stopping: 'dispose' | 'idle' | 'unresponsive' | null;
 }
 
 const DEFAULT_HEAP_MB = 192;
@@ -136,7 +136,7 @@ export class WorkerClient {
         graceTimer = setTimeout(() => {
           this.options.log.warn(`The worker did not stop within ${this.cancelGraceMs} ms of a cancel; restarting it.`);
           entry.fail(cancelled());
-          this.stopWorker(worker);
+          void this.stopWorker(worker, 'unresponsive');
         }, this.cancelGraceMs);
       };
       hooks.signal?.addEventListener('abort', onAbort, { once: true });
@@ -168,7 +168,7 @@ export class WorkerClient {
     this.disposed = true;
     clearTimeout(this.idleTimer);
     const worker = this.worker;
-    if (worker) await this.stopWorker(worker);
+    if (worker) await this.stopWorker(worker, 'dispose');
   }
 
   private get cancelGraceMs(): number {
@@ -198,7 +198,7 @@ export class WorkerClient {
       exitInfo: null,
       stderrTail: [],
       pending: new Map(),
-      stopping: false,
+      stopping: null,
     };
     this.worker = worker;
     log.info(`Worker started (pid ${child.pid ?? '?'}).`);
@@ -220,7 +220,12 @@ export class WorkerClient {
       const how = info.signal ? `signal ${info.signal}` : `exit code ${info.code ?? '?'}`;
       if (worker.stopping) log.info(`Worker stopped (${how}).`);
       else log.error(`Worker stopped unexpectedly (${how}).${worker.stderrTail.length ? ' Last output:\n' + worker.stderrTail.join('\n') : ''}`);
-      for (const entry of [...worker.pending.values()]) entry.fail(worker.stopping ? cancelled() : this.stoppedError(worker, info, entry.file));
+      for (const entry of [...worker.pending.values()]) {
+        if (worker.stopping === 'unresponsive') {
+          // Another request's cancel replaced the worker under this one.
+          entry.fail(new WorkerStoppedError(`The ML Lab worker was restarted (it did not respond to a cancel) while profiling ${entry.file}. Run it again.`));
+        } else entry.fail(worker.stopping ? cancelled() : this.stoppedError(worker, info, entry.file));
+      }
       resolveExit(info);
     };
     // 'close', not 'exit': by then stderr is fully read, so an out-of-memory message is not missed.
@@ -237,8 +242,8 @@ export class WorkerClient {
     return worker;
   }
 
-  private stopWorker(worker: RunningWorker): Promise<void> {
-    worker.stopping = true;
+  private stopWorker(worker: RunningWorker, why: NonNullable<RunningWorker['stopping']>): Promise<void> {
+    worker.stopping = why;
     if (this.worker === worker) this.worker = undefined;
     if (!worker.exitInfo) {
       worker.child.kill('SIGTERM');
@@ -254,7 +259,7 @@ export class WorkerClient {
     if (idleMs <= 0 || this.worker !== worker || worker.pending.size > 0) return;
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
-      if (this.worker === worker && worker.pending.size === 0) void this.stopWorker(worker);
+      if (this.worker === worker && worker.pending.size === 0) void this.stopWorker(worker, 'idle');
     }, idleMs);
     this.idleTimer.unref();
   }

@@ -293,3 +293,22 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<vo
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+test('a worker that cannot hear a cancel is replaced after the grace period; requests sharing it are told why', async () => {
+  const c = new WorkerClient({ workerPath: join(fixtures, 'stuckWorker.cjs'), log, idleMs: 0, cancelGraceMs: 300 });
+  try {
+    const other = c.profile({ path: join(dir, 'other.csv'), options: OPTIONS, cacheDir: null, useCache: false });
+    const abort = new AbortController();
+    const stuck = c.profile({ path: join(dir, 'stuck.csv'), options: OPTIONS, cacheDir: null, useCache: false }, { signal: abort.signal });
+    const pid = c.pid;
+    setTimeout(() => abort.abort(), 100);
+    await assert.rejects(stuck, (e: unknown) => isUserError(e) && e.code === 'CANCELLED');
+    await assert.rejects(other, (e: unknown) => e instanceof WorkerStoppedError && /restarted \(it did not respond to a cancel\) while profiling other\.csv/.test(e.message));
+    assert.ok(pid !== undefined);
+    const deadline = Date.now() + 5000;
+    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(alive(pid), false, 'the stuck worker is gone');
+  } finally {
+    await c.dispose();
+  }
+});
