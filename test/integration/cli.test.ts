@@ -1,7 +1,8 @@
 // `mllab` end to end: the built dist/cli.js on small fixtures whose numbers are worked out by hand.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -224,4 +225,23 @@ test('--help and --version', () => {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
   assert.equal(version.code, 0);
   assert.equal(version.stdout, `${pkg.version}\n`);
+});
+
+test('Ctrl-C (SIGINT) stops a long pass: exit 130, one line, nothing written', async () => {
+  const big = join(out, 'big.csv');
+  const rows: string[] = ['id,amount,grade'];
+  for (let i = 0; i < 1_500_000; i++) rows.push(`${i},${(i * 0.37).toFixed(2)},g${i % 7}`);
+  writeFileSync(big, rows.join('\n') + '\n');
+  const report = join(out, 'interrupted.html');
+  const child = spawn(process.execPath, [cli, 'profile', big, '--out', report], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  let stdout = '';
+  child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+  child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
+  setTimeout(() => child.kill('SIGINT'), 400);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  assert.equal(code, 130, stderr);
+  assert.equal(stderr, 'mllab: cancelled\n');
+  assert.equal(stdout, '');
+  assert.equal(existsSync(report), false);
 });
