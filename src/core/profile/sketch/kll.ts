@@ -175,8 +175,15 @@ export class KllSketch {
   // --- internals ---
 
   private capacity(h: number): number {
+    // Cached per depth: compress() asks on every compaction, and a power per call showed in profiles.
     const depth = this.buffers.length - 1 - h;
-    return Math.max(MIN_LEVEL_CAPACITY, Math.ceil(this.k * SHRINK ** depth));
+    let c = capacityCache.get(this.k);
+    if (c === undefined) {
+      c = [];
+      for (let d = 0; d < 64; d++) c.push(Math.max(MIN_LEVEL_CAPACITY, Math.ceil(this.k * SHRINK ** d)));
+      capacityCache.set(this.k, c);
+    }
+    return c[depth] ?? MIN_LEVEL_CAPACITY;
   }
 
   private capacitySum(): number {
@@ -231,8 +238,9 @@ export class KllSketch {
   private compactLevel(h: number): void {
     const buf = this.buffers[h]!;
     const len = this.lengths[h]!;
-    const live = buf.subarray(0, len);
-    live.sort();
+    // Deep in a big sketch the low levels hold a handful of items; a native sort call costs more than sorting them.
+    if (len <= 32) insertionSort(buf, len);
+    else buf.subarray(0, len).sort();
     // An odd item out stays behind (the smallest, already at index 0) so the total weight is unchanged.
     const start = len & 1;
     const pairs = (len - start) >> 1;
@@ -288,5 +296,19 @@ export class KllSketch {
       weights[i] = 2 ** levelOf[idx]!;
     }
     return { values: sortedValues, weights };
+  }
+}
+
+const capacityCache = new Map<number, number[]>();
+
+function insertionSort(a: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > x) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = x;
   }
 }
