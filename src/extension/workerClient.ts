@@ -75,6 +75,7 @@ export class WorkerClient {
   private nextRequestId = 1;
   private idleTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  private disposing: Promise<void> | undefined;
 
   constructor(private readonly options: WorkerClientOptions) {}
 
@@ -164,11 +165,15 @@ export class WorkerClient {
   }
 
   /** Stops the worker (if any) and waits until it has exited. No request works afterwards. */
-  async dispose(): Promise<void> {
-    this.disposed = true;
-    clearTimeout(this.idleTimer);
-    const worker = this.worker;
-    if (worker) await this.stopWorker(worker, 'dispose');
+  dispose(): Promise<void> {
+    // Both deactivate() and context.subscriptions call this: the second call waits for the same exit.
+    if (!this.disposing) {
+      this.disposed = true;
+      clearTimeout(this.idleTimer);
+      const worker = this.worker;
+      this.disposing = worker ? this.stopWorker(worker, 'dispose') : Promise.resolve();
+    }
+    return this.disposing;
   }
 
   private get cancelGraceMs(): number {

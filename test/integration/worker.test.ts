@@ -234,6 +234,8 @@ test('dispose stops the worker: no child process is left, and later requests are
   const pid = c.pid;
   assert.ok(pid !== undefined && alive(pid));
   assert.ok(children().includes(pid));
+  // deactivate() and the subscriptions both dispose: the second call must wait for the exit too.
+  void c.dispose();
   await c.dispose();
   assert.equal(alive(pid), false);
   assert.deepEqual(children().filter((p) => !before.has(p)), []);
