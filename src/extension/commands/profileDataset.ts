@@ -113,7 +113,9 @@ export class ProfileDatasetCommand implements vscode.Disposable {
           }
         },
       );
-      if (!current()) return;
+      // A pass that finished as the user pressed Cancel is still a full profile: show it, unless the
+      // panel was closed or a newer run took over.
+      if (this.runs.get(panel) !== run) return;
       panel.setProfile(result.profile, result.cacheNotice ?? undefined);
       if (result.cacheNotice) this.log.warn(`${name}: ${result.cacheNotice}`);
       this.log.info(`${name}: ${result.profile.rows} rows, ${result.profile.columnCount} columns in ${result.profile.run.elapsedMs} ms (cache: ${result.cache}).`);
