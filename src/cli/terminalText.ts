@@ -45,8 +45,8 @@ export function summaryText(profile: DatasetProfile, fileLabel: string): string 
   else {
     lines.push(`Warnings (${formatCount(profile.warnings.length)})`);
     for (const w of profile.warnings) {
-      const where = w.column === null ? '' : `${safeText(w.column, 40)}: `;
-      lines.push(`  ${w.severity.padEnd(7)} ${where}${safeText(w.message)}`);
+      // Messages already name their column.
+      lines.push(`  ${w.severity.padEnd(7)} ${safeText(w.message)}`);
     }
   }
   return lines.join('\n') + '\n';
