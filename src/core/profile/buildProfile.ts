@@ -2,6 +2,7 @@
 // while they were few enough to keep, from the sketches otherwise.
 import type { ColumnEvidence, ColumnProfile, ColumnType, DatasetProfile, Dialect, FileIdentity, Histogram, OutlierStats, Quantiles, ValueCount } from '../../protocol/profile.js';
 import { PROFILE_SCHEMA_VERSION } from '../../protocol/profile.js';
+import { isTextKey } from './cellValues.js';
 import type { ColumnStats } from './columnStats.js';
 import type { PassAccumulator } from './profilePass.js';
 
@@ -123,7 +124,7 @@ function variantGroups(c: ColumnStats): string[][] {
   const groups = new Map<string, { members: string[]; count: number }>();
   for (let i = 0; i < t.size; i++) {
     // Only text keys (tagged in the NaN space); numbers that print alike are one value already.
-    if ((t.keyHi(i) & 0xfff80000) >>> 0 !== 0x7ff80000) continue;
+    if (!isTextKey(t.keyHi(i))) continue;
     const text = t.texts[i]!;
     const norm = text.trim().toLowerCase();
     let g = groups.get(norm);

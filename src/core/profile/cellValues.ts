@@ -216,6 +216,9 @@ const BOOLEAN_CODES = BOOLEAN_WORDS.map((w) => Array.from(w, (c) => c.charCodeAt
 export function booleanBit(buf: Uint8Array, s: number, e: number): number {
   const n = e - s;
   if (n > 5) return 0;
+  // Every word starts with t, f, y or n: most short text leaves here.
+  const c = buf[s]! | 0x20;
+  if (c !== 116 && c !== 102 && c !== 121 && c !== 110) return 0;
   for (let w = 0; w < BOOLEAN_CODES.length; w++) {
     const code = BOOLEAN_CODES[w]!;
     if (code.length !== n) continue;
@@ -268,4 +271,38 @@ export function isNumericLikeText(buf: Uint8Array, s: number, e: number): boolea
   }
   if (removed === 0 || !digitsSeen || n === 0) return false;
   return !Number.isNaN(parseNumber(numberLike, 0, n));
+}
+
+/** Key of a value by its bytes, tagged into the NaN space no parsed number uses: written to textKeyOut. */
+export const textKeyOut = new Uint32Array(2);
+
+/** Hashes buf[s..e) into textKeyOut and returns its character count (UTF-8 lead bytes). */
+export function textKey(buf: Uint8Array, s: number, e: number): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x27d4eb2f;
+  let chars = 0;
+  for (let p = s; p < e; p++) {
+    const b = buf[p]!;
+    h1 = Math.imul(h1 ^ b, 0x01000193);
+    h2 = Math.imul(h2 + b, 0x5bd1e995) ^ (h2 >>> 15);
+    if ((b & 0xc0) !== 0x80) chars++;
+  }
+  const lo = fmix32(h1 ^ (e - s));
+  textKeyOut[0] = lo;
+  textKeyOut[1] = (0x7ff80000 | (fmix32(h2 ^ lo) & 0x7ffff)) >>> 0;
+  return chars;
+}
+
+/** True for a key made by textKey (as opposed to a number's bits). */
+export function isTextKey(hi: number): boolean {
+  return ((hi & 0xfff80000) >>> 0) === 0x7ff80000;
+}
+
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }

@@ -4,7 +4,7 @@
 import { KllSketch, type KllState } from './sketch/kll.js';
 import { LogHistogram, type LogHistogramState } from './sketch/logHistogram.js';
 import { Moments, type MomentsState } from './sketch/moments.js';
-import { booleanBit, isNumericLikeText, isOtherDate, parseIsoDate, parseNumber, parsedInteger } from './cellValues.js';
+import { booleanBit, isNumericLikeText, isOtherDate, isTextKey, parseIsoDate, parseNumber, parsedInteger, textKey, textKeyOut } from './cellValues.js';
 import { ValueTable, type ValueTableState } from './valueTable.js';
 
 /** Per-column memory limits, scaled down as the column count grows. */
@@ -97,6 +97,7 @@ export interface ColumnState {
   dateMax: number;
   exactDates: Float64Array | null;
   values: ValueTableState;
+  mixed: boolean;
 }
 
 export class ColumnStats {
@@ -122,6 +123,8 @@ export class ColumnStats {
   dateMax = -Infinity;
   exactDates: ExactValues;
   values: ValueTable;
+  /** Set once a non-number value was seen: distinct values are then counted by spelling. */
+  mixed = false;
 
   constructor(
     readonly caps: ColumnCaps,
@@ -168,33 +171,23 @@ export class ColumnStats {
       this.addNumber(v);
       chars = e - s;
       f64[0] = v === 0 ? 0 : v;
-      idx = this.values.add(u32[0]!, u32[1]!);
+      // Duplicate rows compare numbers by value whatever the column holds.
       cellKey[0] = u32[0]!;
       cellKey[1] = u32[1]!;
-      if (idx >= 0) this.values.setText(idx, decode(buf, ts, te, true));
+      if (this.mixed) {
+        // A column with text in it counts distinct values by spelling, like pandas' object columns.
+        textKey(buf, s, e);
+        idx = this.values.add(textKeyOut[0]!, textKeyOut[1]!);
+      } else idx = this.values.add(u32[0]!, u32[1]!);
+      if (idx >= 0) this.values.setText(idx, decode(buf, s, e, true));
     } else {
-      let h1 = 0x811c9dc5;
-      let h2 = 0x27d4eb2f;
-      if (this.latin1) {
-        for (let p = s; p < e; p++) {
-          const b = buf[p]!;
-          h1 = Math.imul(h1 ^ b, 0x01000193);
-          h2 = Math.imul(h2 + b, 0x5bd1e995) ^ (h2 >>> 15);
-        }
-        chars = e - s;
-      } else {
-        chars = 0;
-        for (let p = s; p < e; p++) {
-          const b = buf[p]!;
-          h1 = Math.imul(h1 ^ b, 0x01000193);
-          h2 = Math.imul(h2 + b, 0x5bd1e995) ^ (h2 >>> 15);
-          if ((b & 0xc0) !== 0x80) chars++;
-        }
-      }
-      const lo = fmix32(h1 ^ (e - s));
-      const hi = (0x7ff80000 | (fmix32(h2 ^ lo) & 0x7ffff)) >>> 0;
+      chars = this.latin1 ? e - s : textKey(buf, s, e);
+      if (this.latin1) textKey(buf, s, e);
+      const lo = textKeyOut[0]!;
+      const hi = textKeyOut[1]!;
       cellKey[0] = lo;
       cellKey[1] = hi;
+      if (!this.mixed) this.becomeMixed();
       idx = this.values.add(lo, hi);
       if (idx >= 0) this.values.setText(idx, decode(buf, s, e, this.latin1));
       if (b0 >= 48 && b0 <= 57) {
@@ -218,6 +211,15 @@ export class ColumnStats {
     if (chars > this.lenMax) this.lenMax = chars;
     this.lenSum += chars;
     return v;
+  }
+
+  /**
+   * The first text value: numbers seen so far were counted by value; from now on the column counts every
+   * value by its spelling, so those entries are re-keyed from their text.
+   */
+  private becomeMixed(): void {
+    this.mixed = true;
+    if (this.numeric > 0) this.values.rekeyNumbers(this.latin1);
   }
 
   private addNumber(v: number): void {
@@ -280,6 +282,7 @@ export class ColumnStats {
       dateMax: this.dateMax,
       exactDates: this.exactDates.toState(),
       values: this.values.toState(),
+      mixed: this.mixed,
     };
   }
 
@@ -317,7 +320,8 @@ export class ColumnStats {
       if (s.dateMax > this.dateMax) this.dateMax = s.dateMax;
     }
     this.exactDates.mergeState(s.exactDates, exactLimit);
-    this.values.mergeState(s.values);
+    if (s.mixed && !this.mixed) this.becomeMixed();
+    this.values.mergeState(this.mixed && !s.mixed ? rekeyState(s.values, this.latin1) : s.values);
   }
 
   sortedExact(): Float64Array | null {
@@ -328,14 +332,20 @@ export class ColumnStats {
   }
 }
 
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+/** A thread's table state with its number keys re-keyed by spelling (see ColumnStats.becomeMixed). */
+function rekeyState(v: ValueTableState, latin1: boolean): ValueTableState {
+  const keysLo = v.keysLo.slice();
+  const keysHi = v.keysHi.slice();
+  for (let i = 0; i < keysLo.length; i++) {
+    if (isTextKey(keysHi[i]!)) continue;
+    const bytes = Buffer.from(v.texts[i]!, latin1 ? 'latin1' : 'utf8');
+    textKey(bytes, 0, bytes.length);
+    keysLo[i] = textKeyOut[0]!;
+    keysHi[i] = textKeyOut[1]!;
+  }
+  return { ...v, keysLo, keysHi };
 }
+
 
 function decode(buf: Uint8Array, s: number, e: number, latin1: boolean): string {
   // Decode a little more than the display cap so the cut is made on characters, not bytes.

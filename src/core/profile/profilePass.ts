@@ -172,12 +172,16 @@ export class PassAccumulator {
     const fp = h2 === 0 ? 1 : h2 | 0;
     let i = h1 & mask;
     for (;;) {
-      const old = Atomics.compareExchange(table, i, 0, fp);
-      if (old === 0) {
-        this.insertions++;
-        return;
+      // A plain read settles most probes; only claiming an empty slot needs the atomic.
+      let cur = table[i]!;
+      if (cur === 0) {
+        cur = Atomics.compareExchange(table, i, 0, fp);
+        if (cur === 0) {
+          this.insertions++;
+          return;
+        }
       }
-      if (old === fp) {
+      if (cur === fp) {
         this.duplicates++;
         return;
       }

@@ -4,6 +4,7 @@
 // decoded only the first time a key is seen. Past `cap` distinct keys new keys are no longer stored: every
 // value then goes to a HyperLogLog instead, and the table keeps counting the keys it already holds.
 import { HyperLogLog } from './sketch/hyperLogLog.js';
+import { isTextKey, textKey, textKeyOut } from './cellValues.js';
 
 /** Longest display string kept for a value. */
 export const MAX_DISPLAY_CHARS = 200;
@@ -168,6 +169,38 @@ export class ValueTable {
     }
     this.merging = false;
     if (s.hll !== null && this.hll !== null) this.hll.merge(HyperLogLog.fromJSON(s.hll));
+  }
+
+  /** Re-keys every number entry by the bytes of its text (the column turned out to hold text too). */
+  rekeyNumbers(latin1: boolean): void {
+    const state = this.toState();
+    const hll = this.hll;
+    const frozen = this.frozen;
+    this.size = 0;
+    this.slots = 16;
+    this.mask = 15;
+    this.limit = Math.floor(16 * MAX_LOAD);
+    this.table = new Uint32Array(16 * STRIDE);
+    this.entryLo = new Uint32Array(8);
+    this.entryHi = new Uint32Array(8);
+    this.entrySlot = new Int32Array(8);
+    this.texts = [];
+    this.hll = null;
+    this.frozen = false;
+    for (let i = 0; i < state.keysLo.length; i++) {
+      let lo = state.keysLo[i]!;
+      let hi = state.keysHi[i]!;
+      if (!isTextKey(hi)) {
+        const bytes = Buffer.from(state.texts[i]!, latin1 ? 'latin1' : 'utf8');
+        textKey(bytes, 0, bytes.length);
+        lo = textKeyOut[0]!;
+        hi = textKeyOut[1]!;
+      }
+      const idx = this.add(lo, hi, state.counts[i]!);
+      if (idx >= 0) this.texts[idx] = state.texts[i]!;
+    }
+    this.hll = hll;
+    this.frozen = frozen;
   }
 
   private startHll(): void {

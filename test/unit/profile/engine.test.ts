@@ -370,3 +370,30 @@ test('preview first, then the full profile, with progress', async () => {
   assert.equal(col(p, 'b').missing, 4000);
   assert.ok(progressCalls >= 1);
 });
+
+test('a column holding text counts numbers by spelling (pandas object columns); a numeric one by value', async () => {
+  const file = path.join(tmp, 'spellings.csv');
+  // code: text with number-looking values "0E0" and "0E8" (both 0) and "1" vs "1.0"; num: numbers only.
+  writeFileSync(file, 'code,num\n0E0,1\nABC,1.0\n0E8,2\n1,2.0\n1.0,3\nXYZ,3\n');
+  const p = await profileFile(file, options);
+  const code = col(p, 'code');
+  assert.equal(code.distinct, 6);
+  assert.ok(code.top.every((t) => t.count === 1));
+  assert.equal(col(p, 'num').distinct, 3);
+  // Text after the numbers: the numbers seen so far are re-keyed by spelling, counts kept. (Known limit:
+  // two spellings of one number both seen before the first text value stay merged.)
+  const late = path.join(tmp, 'spellings-late.csv');
+  writeFileSync(late, 'code\n12\n7\n12\nABC\n0E0\n0E8\n');
+  const q = await profileFile(late, options);
+  assert.equal(col(q, 'code').distinct, 5);
+  assert.deepEqual(
+    col(q, 'code').top.map((t) => [t.value, t.count]),
+    [
+      ['12', 2],
+      ['7', 1],
+      ['ABC', 1],
+      ['0E0', 1],
+      ['0E8', 1],
+    ],
+  );
+});
