@@ -26,12 +26,17 @@ function npmInstall(prefix, spec, env) {
   mkdirSync(prefix, { recursive: true });
   // A package.json of its own keeps npm from walking up into the repo's package.json.
   if (!existsSync(join(prefix, 'package.json'))) writeFileSync(join(prefix, 'package.json'), '{"private":true}\n');
-  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', spec], {
-    cwd: prefix,
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  if (r.status !== 0) throw new Error(`npm install ${spec} failed (exit ${r.status ?? r.signal})`);
+  // One retry: a registry hiccup should not fail a whole CI run.
+  for (let attempt = 1; ; attempt++) {
+    const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', spec], {
+      cwd: prefix,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    if (r.status === 0) return;
+    if (attempt >= 2) throw new Error(`npm install ${spec} failed (exit ${r.status ?? r.signal})`);
+    log(`npm install ${spec} failed (exit ${r.status ?? r.signal}); trying once more`);
+  }
 }
 
 /** Installs Node 24 and code-server into .vscode-test/ once; later calls return at once. */

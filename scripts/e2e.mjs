@@ -7,7 +7,7 @@
 //   --update-screenshot    copy the report screenshot of flow 1 to media/screenshot.png (the README's)
 // Artefacts: test-results/e2e/*.png, and per failed flow a folder with console and server logs.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -71,6 +71,32 @@ function freshWorkspace(id) {
   return ws;
 }
 
+/** Lines to worry about in the "ML Lab" output channel and in the extension host log, plus the activation time. */
+function extensionLogs(userDataDir) {
+  const problems = [];
+  let activation = null;
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name === 'ML Lab.log') {
+        for (const line of readFileSync(p, 'utf8').split('\n')) {
+          if (/\[error\]/.test(line)) problems.push(`ML Lab.log: ${line}`);
+          const m = /Activated in ([\d.]+ ms)/.exec(line);
+          if (m) activation = `activated in ${m[1]}`;
+        }
+      } else if (e.name === 'remoteexthost.log') {
+        for (const line of readFileSync(p, 'utf8').split('\n')) {
+          if (/\[error\]/.test(line) && /mllab/i.test(line)) problems.push(`remoteexthost.log: ${line}`);
+        }
+      }
+    }
+  };
+  const root = join(userDataDir, 'logs');
+  if (existsSync(root)) walk(root);
+  return { problems, activation };
+}
+
 function withTimeout(promise, ms, what) {
   let timer;
   return Promise.race([
@@ -102,6 +128,10 @@ async function runFlow(browser, vsix, flow) {
       FLOW_BUDGET_MS,
       flow.id,
     );
+    // What the user does not see can still be wrong: the extension's own log must hold no errors.
+    const logs = extensionLogs(server.userDataDir);
+    if (logs.problems.length) throw new Error(`the extension logged errors:\n${logs.problems.join('\n')}`);
+    if (logs.activation) notes.push(logs.activation);
     return { ok: true, notes, result };
   } catch (err) {
     const logs = join(resultsDir, `${flow.id}-logs`);
