@@ -26,6 +26,16 @@ function shorten(text: string): string {
   return oneLine.length > MAX_LABEL ? `${oneLine.slice(0, MAX_LABEL - 1)}…` : oneLine;
 }
 
+/** Most frequent values help for labels and for numbers with few levels, not for continuous or date columns. */
+const MAX_NUMERIC_LEVELS = 50;
+
+function showsTopValues(c: ColumnProfile): boolean {
+  if (c.top.length === 0) return false;
+  if (c.type === 'datetime') return false;
+  if (c.type === 'numeric') return c.distinct <= MAX_NUMERIC_LEVELS && (c.top[0]?.count ?? 0) > 1;
+  return true;
+}
+
 function stat(label: string, value: string, title?: string): HTMLElement {
   return el('div', { class: 'stat', attrs: title ? { title } : {} }, el('dt', null, label), el('dd', null, value));
 }
@@ -88,7 +98,7 @@ export class ColumnDetail {
       this.element.appendChild(el('div', { class: 'chart-box histogram' }, canvas));
       this.charts.push(new Chart(canvas, this.histogramConfig(c.histogram, c.type === 'datetime')));
     }
-    if (c.top.length > 0) {
+    if (showsTopValues(c)) {
       this.element.appendChild(el('h3', null, c.topApprox ? 'Most frequent values (≈)' : 'Most frequent values'));
       const canvas = el('canvas', {
         attrs: { role: 'img', 'aria-label': `Most frequent values: ${c.top.map((t) => `${t.value} ${formatCount(t.count)}`).join('; ')}` },

@@ -85,7 +85,10 @@ export class ColumnList {
     this.columns = columns;
     this.warnings = warnings;
     this.selected = selected;
-    this.active = Math.min(this.active, columns.length - 1);
+    // Rows moved (new sort or filter): the keyboard cursor follows the selected column.
+    this.active = this.indexOf(selected);
+    if (this.active >= 0) this.scroller.setAttribute('aria-activedescendant', `${this.idPrefix}${this.active}`);
+    else this.scroller.removeAttribute('aria-activedescendant');
     this.renderHeader(sort);
     this.spacer.style.height = `${columns.length * ROW_HEIGHT}px`;
     this.empty.hidden = columns.length > 0;
@@ -122,8 +125,7 @@ export class ColumnList {
   revealSelected(): void {
     const i = this.indexOf(this.selected);
     if (i < 0) return;
-    this.scroller.scrollTop = scrollToReveal(i, ROW_HEIGHT, this.scroller.scrollTop, this.scroller.clientHeight);
-    this.render();
+    this.setActive(i);
   }
 
   focus(): void {

@@ -178,6 +178,38 @@ await shoot('wide-dark', 'wide', THEMES.dark, async (p) => {
   await p.keyboard.press('Enter');
 });
 
+// Keyboard: Tab walks every control in order; the focus ring is visible on the list.
+await shoot('keyboard-dark', 'loans', THEMES.dark, async (p) => {
+  const seen = [];
+  for (let i = 0; i < 16; i++) {
+    await p.keyboard.press('Tab');
+    seen.push(await p.evaluate(() => {
+      const a = document.activeElement;
+      if (!a) return 'none';
+      const label = a.getAttribute('aria-label') ?? a.textContent?.trim().slice(0, 24) ?? '';
+      return `${a.tagName.toLowerCase()}${a.getAttribute('role') ? `[${a.getAttribute('role')}]` : ''} ${label}`;
+    }));
+  }
+  console.log(`tab order:\n  ${seen.join('\n  ')}`);
+  for (const want of ['Re-profile', 'Export HTML', 'Export Markdown', '[tab]', 'Filter columns by name', 'Filter by type', 'Sort by name', '[listbox]']) {
+    if (!seen.some((s) => s.includes(want))) problems.push(`keyboard: ${want} not reachable with Tab`);
+  }
+  // Into the list and down two rows, Enter opens the column.
+  await p.locator('.list-scroller').focus();
+  await p.keyboard.press('ArrowDown');
+  await p.keyboard.press('ArrowDown');
+  await p.keyboard.press('Enter');
+  const title = await p.locator('.detail-header h2').textContent();
+  if (title !== 'amount') problems.push(`keyboard: ArrowDown x2 + Enter (from loan_id) opened ${title}`);
+  // A warning opens its column with Enter.
+  await p.getByRole('tab', { name: /Warnings/ }).focus();
+  await p.keyboard.press('Enter');
+  await p.getByRole('button', { name: /Open column notes/ }).focus();
+  await p.keyboard.press('Enter');
+  const opened = await p.locator('.detail-header h2').textContent();
+  if (opened !== 'notes') problems.push(`keyboard: warning Enter opened ${opened}`);
+});
+
 // State restore: filter + sort + selection survive a reload (the fake API keeps what setState saved).
 {
   current = { theme: THEMES.dark, fixture: 'loans', state: null };
