@@ -38,6 +38,7 @@ export class KllSketch {
   private size = 0;
   private maxSize = 0;
   private rng = 0x2545f491;
+  private readonly capByDepth: number[] = [];
   /** The sorted view quantile() answers from, kept while n is unchanged (every change moves n). */
   private view: { values: Float64Array; weights: Float64Array } | null = null;
   private viewN = -1;
@@ -45,6 +46,7 @@ export class KllSketch {
   constructor(k: number = DEFAULT_KLL_K) {
     if (!Number.isInteger(k) || k < MIN_LEVEL_CAPACITY) throw new RangeError(`KLL k must be an integer >= ${MIN_LEVEL_CAPACITY}, got ${k}`);
     this.k = k;
+    for (let d = 0; d < 64; d++) this.capByDepth.push(Math.max(MIN_LEVEL_CAPACITY, Math.ceil(k * SHRINK ** d)));
     this.l0 = new Float64Array(k + 1);
     this.buffers.push(this.l0);
     this.lengths.push(0);
@@ -175,15 +177,8 @@ export class KllSketch {
   // --- internals ---
 
   private capacity(h: number): number {
-    // Cached per depth: compress() asks on every compaction, and a power per call showed in profiles.
-    const depth = this.buffers.length - 1 - h;
-    let c = capacityCache.get(this.k);
-    if (c === undefined) {
-      c = [];
-      for (let d = 0; d < 64; d++) c.push(Math.max(MIN_LEVEL_CAPACITY, Math.ceil(this.k * SHRINK ** d)));
-      capacityCache.set(this.k, c);
-    }
-    return c[depth] ?? MIN_LEVEL_CAPACITY;
+    // Precomputed per depth: compress() asks on every compaction, and a power per call showed in profiles.
+    return this.capByDepth[this.buffers.length - 1 - h] ?? MIN_LEVEL_CAPACITY;
   }
 
   private capacitySum(): number {
@@ -220,6 +215,8 @@ export class KllSketch {
     }
     buf.set(items, len);
     this.lengths[h] = len + items.length;
+    // Levels above 0 are kept sorted (compaction merges into them); merges and restores are rare.
+    if (h > 0) buf.subarray(0, len + items.length).sort();
   }
 
   /** Compacts the lowest level that is at or over its capacity (one must be, since size > maxSize). */
@@ -238,23 +235,35 @@ export class KllSketch {
   private compactLevel(h: number): void {
     const buf = this.buffers[h]!;
     const len = this.lengths[h]!;
-    // Deep in a big sketch the low levels hold a handful of items; a native sort call costs more than sorting them.
-    if (len <= 32) insertionSort(buf, len);
-    else buf.subarray(0, len).sort();
+    // Level 0 takes updates in arrival order; every higher level is sorted already (see below). Deep in a
+    // big sketch level 0 holds a handful of items, and a native sort call costs more than sorting them.
+    if (h === 0) {
+      if (len <= 32) insertionSort(buf, len);
+      else buf.subarray(0, len).sort();
+    }
     // An odd item out stays behind (the smallest, already at index 0) so the total weight is unchanged.
     const start = len & 1;
     const pairs = (len - start) >> 1;
     const up = this.buffers[h + 1]!;
     const upLen = this.lengths[h + 1]!;
+    // Merge the surviving half (sorted) into the sorted level above, from the back, in place when it fits.
     let target = up;
     if (upLen + pairs > up.length) {
       target = new Float64Array(Math.max(up.length * 2, upLen + pairs));
       target.set(up.subarray(0, upLen));
       this.buffers[h + 1] = target;
     }
-    let j = upLen;
-    for (let i = start + this.coin(); i < len; i += 2) target[j++] = buf[i]!;
-    this.lengths[h + 1] = j;
+    const first = start + this.coin();
+    let i = first + 2 * (pairs - 1);
+    let j = upLen - 1;
+    for (let w = upLen + pairs - 1; i >= first; w--) {
+      if (j >= 0 && target[j]! > buf[i]!) target[w] = target[j--]!;
+      else {
+        target[w] = buf[i]!;
+        i -= 2;
+      }
+    }
+    this.lengths[h + 1] = upLen + pairs;
     this.lengths[h] = start;
     this.size -= pairs;
   }
@@ -299,7 +308,6 @@ export class KllSketch {
   }
 }
 
-const capacityCache = new Map<number, number[]>();
 
 function insertionSort(a: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) {
