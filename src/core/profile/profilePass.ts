@@ -328,6 +328,7 @@ export class RangeProfiler {
 
   result(): RangeResult {
     while (this.step());
+    for (const c of this.acc.columns) c.flush();
     return { state: this.acc, begin: this.begin, end: this.reader.offset };
   }
 }
