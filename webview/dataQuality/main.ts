@@ -52,6 +52,7 @@ class DataQualityApp {
   /** Saved scroll is applied once, to the first list that has rows. */
   private pendingScroll: number | null;
   private saveTimer = 0;
+  private statusTimer = 0;
   private renderedProfile: DatasetProfile | null = null;
   private dismissedNotice: string | null = null;
 
@@ -135,6 +136,9 @@ class DataQualityApp {
       case 'exported':
         this.status.textContent = m.message;
         this.status.classList.toggle('error', !m.ok);
+        window.clearTimeout(this.statusTimer);
+        // A success fades after a while; an error stays until the next action.
+        if (m.ok) this.statusTimer = window.setTimeout(() => (this.status.textContent = ''), 8000);
         return;
     }
   }
@@ -318,7 +322,7 @@ class DataQualityApp {
     if (tab === 'columns') this.tabPanel.appendChild(this.columnsView(p));
     else if (tab === 'warnings') this.tabPanel.appendChild(renderWarnings(p, open));
     else if (tab === 'correlations') this.tabPanel.appendChild(renderCorrelations(p.correlations, open));
-    else this.tabPanel.appendChild(renderMissing(p.missingCooccurrence, p.rows, open));
+    else this.tabPanel.appendChild(renderMissing(p.missingCooccurrence, p.rows, p.missingPct, open));
   }
 
   private columnsView(p: DatasetProfile): HTMLElement {

@@ -58,7 +58,14 @@ export function renderCorrelations(corr: Correlations, openColumn: (name: string
   return el(
     'div',
     { class: 'matrix-view' },
-    el('p', { class: 'dim' }, 'Pearson r over rows where both values are present. Blue is positive, red negative; hover a cell for its value.'),
+    el('p', { class: 'dim' }, 'Pearson r over rows where both values are present. Hover a cell for its value.'),
+    el(
+      'div',
+      { class: 'legend', attrs: { 'aria-hidden': 'true' } },
+      el('span', null, '−1'),
+      el('span', { class: 'legend-bar correlation' }),
+      el('span', null, '+1'),
+    ),
     corr.note ? el('p', { class: 'note' }, icon('info'), corr.note) : null,
     el(
       'div',
@@ -87,9 +94,13 @@ export function renderCorrelations(corr: Correlations, openColumn: (name: string
   );
 }
 
-export function renderMissing(m: MissingCooccurrence, rows: number, openColumn: (name: string) => void): HTMLElement {
+export function renderMissing(m: MissingCooccurrence, rows: number, missingPct: number, openColumn: (name: string) => void): HTMLElement {
   const n = m.columns.length;
-  if (n === 0) return el('div', { class: 'empty-state' }, icon('pass'), el('p', null, 'No missing values.'));
+  if (n === 0) {
+    return missingPct > 0
+      ? el('div', { class: 'empty-state' }, icon('info'), el('p', null, 'Missing values were not cross-tabulated for this file.'))
+      : el('div', { class: 'empty-state' }, icon('pass'), el('p', null, 'No missing values.'));
+  }
   const max = Math.max(1, ...m.matrix.flat());
   const table = el(
     'table',

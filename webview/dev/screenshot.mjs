@@ -210,6 +210,8 @@ await shoot('keyboard-dark', 'loans', THEMES.dark, async (p) => {
   if (opened !== 'notes') problems.push(`keyboard: warning Enter opened ${opened}`);
 });
 
+await shoot('wide-correlations', 'wide', THEMES.light, async (p) => p.getByRole('tab', { name: /Correlations/ }).click());
+
 // State restore: filter + sort + selection survive a reload (the fake API keeps what setState saved).
 {
   current = { theme: THEMES.dark, fixture: 'loans', state: null };
