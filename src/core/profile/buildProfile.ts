@@ -118,6 +118,20 @@ function topValues(c: ColumnStats): ValueCount[] {
   return idx.slice(0, TOP_VALUES).map((i) => ({ value: t.texts[i]!, count: t.count(i) }));
 }
 
+/** Top values of a boolean column: spellings of one word merged under its first-seen spelling. */
+function booleanTop(c: ColumnStats): ValueCount[] {
+  const t = c.values;
+  const byWord = new Map<string, ValueCount>();
+  for (let i = 0; i < t.size; i++) {
+    const text = t.texts[i]!;
+    const word = text.trim().toLowerCase();
+    const v = byWord.get(word);
+    if (v) v.count += t.count(i);
+    else byWord.set(word, { value: text.trim(), count: t.count(i) });
+  }
+  return [...byWord.values()].sort((a, b) => b.count - a.count).slice(0, TOP_VALUES);
+}
+
 function variantGroups(c: ColumnStats): string[][] {
   const t = c.values;
   if (t.overflowed) return [];
@@ -178,6 +192,9 @@ function columnProfile(c: ColumnStats, index: number, name: string, rows: number
     variantGroups: variantGroups(c),
     otherDateFormats: c.otherDates,
   };
+  // pandas reads true/TRUE/True (and false alike) as one boolean value; yes/no and t/f stay text there.
+  const trueFalse = type === 'boolean' && (c.booleanMask & ~3) === 0;
+  if (trueFalse) evidence.variantGroups = [];
   const p: ColumnProfile = {
     index,
     name,
@@ -185,8 +202,8 @@ function columnProfile(c: ColumnStats, index: number, name: string, rows: number
     count: c.count,
     missing: c.missing,
     missingPct: rows === 0 ? 0 : (100 * c.missing) / rows,
-    distinct,
-    distinctApprox,
+    distinct: trueFalse ? popcount(c.booleanMask) : distinct,
+    distinctApprox: trueFalse ? false : distinctApprox,
     min: null,
     max: null,
     mean: null,
@@ -196,8 +213,8 @@ function columnProfile(c: ColumnStats, index: number, name: string, rows: number
     zeros: null,
     negatives: null,
     outliers: null,
-    top: topValues(c),
-    topApprox: distinctApprox,
+    top: trueFalse ? booleanTop(c) : topValues(c),
+    topApprox: trueFalse ? false : distinctApprox,
     histogram: null,
     length: null,
     evidence,
