@@ -37,7 +37,8 @@ export function renderCorrelations(corr: Correlations, openColumn: (name: string
             const r = corr.matrix[i]?.[j] ?? null;
             const label = `${a} and ${b}: r = ${formatCorrelation(r)}`;
             const cell = el('td', { class: i === j ? 'diagonal' : '', attrs: { title: label, 'aria-label': label } }, n > 16 ? '' : formatCorrelation(r));
-            if (r !== null && Number.isFinite(r)) {
+            // The diagonal (a column with itself) stays uncoloured so it does not outshine real pairs.
+            if (i !== j && r !== null && Number.isFinite(r)) {
               cell.style.backgroundColor = r >= 0 ? mix('--vscode-charts-blue', '#3794ff', Math.abs(r) * 0.85) : mix('--vscode-charts-red', '#f14c4c', Math.abs(r) * 0.85);
             }
             return cell;

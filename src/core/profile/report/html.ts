@@ -177,7 +177,7 @@ function correlationSection(p: DatasetProfile): string {
         .map((colName, j) => {
           const r = matrix[i]?.[j] ?? null;
           const label = `${rowName} × ${colName}: r = ${formatCorrelation(r)}`;
-          return `<td style="background:${correlationFill(r)}" title="${escapeHtml(label)}">${formatCorrelation(r)}</td>`;
+          return `<td style="background:${i === j ? 'transparent' : correlationFill(r)}" title="${escapeHtml(label)}">${formatCorrelation(r)}</td>`;
         })
         .join('');
       return `<tr><th scope="row">${escapeHtml(rowName)}</th>${cells}</tr>`;
