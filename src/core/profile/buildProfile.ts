@@ -118,20 +118,6 @@ function topValues(c: ColumnStats): ValueCount[] {
   return idx.slice(0, TOP_VALUES).map((i) => ({ value: t.texts[i]!, count: t.count(i) }));
 }
 
-/** Top values of a boolean column: spellings of one word merged under its first-seen spelling. */
-function booleanTop(c: ColumnStats): ValueCount[] {
-  const t = c.values;
-  const byWord = new Map<string, ValueCount>();
-  for (let i = 0; i < t.size; i++) {
-    const text = t.texts[i]!;
-    const word = text.trim().toLowerCase();
-    const v = byWord.get(word);
-    if (v) v.count += t.count(i);
-    else byWord.set(word, { value: text.trim(), count: t.count(i) });
-  }
-  return [...byWord.values()].sort((a, b) => b.count - a.count).slice(0, TOP_VALUES);
-}
-
 function variantGroups(c: ColumnStats): string[][] {
   const t = c.values;
   if (t.overflowed) return [];
@@ -192,9 +178,6 @@ function columnProfile(c: ColumnStats, index: number, name: string, rows: number
     variantGroups: variantGroups(c),
     otherDateFormats: c.otherDates,
   };
-  // pandas reads true/TRUE/True (and false alike) as one boolean value; yes/no and t/f stay text there.
-  const trueFalse = type === 'boolean' && (c.booleanMask & ~3) === 0;
-  if (trueFalse) evidence.variantGroups = [];
   const p: ColumnProfile = {
     index,
     name,
@@ -202,8 +185,8 @@ function columnProfile(c: ColumnStats, index: number, name: string, rows: number
     count: c.count,
     missing: c.missing,
     missingPct: rows === 0 ? 0 : (100 * c.missing) / rows,
-    distinct: trueFalse ? popcount(c.booleanMask) : distinct,
-    distinctApprox: trueFalse ? false : distinctApprox,
+    distinct,
+    distinctApprox,
     min: null,
     max: null,
     mean: null,
@@ -213,8 +196,8 @@ function columnProfile(c: ColumnStats, index: number, name: string, rows: number
     zeros: null,
     negatives: null,
     outliers: null,
-    top: trueFalse ? booleanTop(c) : topValues(c),
-    topApprox: trueFalse ? false : distinctApprox,
+    top: topValues(c),
+    topApprox: distinctApprox,
     histogram: null,
     length: null,
     evidence,
