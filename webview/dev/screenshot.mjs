@@ -210,6 +210,15 @@ await shoot('keyboard-dark', 'loans', THEMES.dark, async (p) => {
   if (opened !== 'notes') problems.push(`keyboard: warning Enter opened ${opened}`);
 });
 
+// The type filter's dropdown (vscode-single-select) open, then Numeric chosen.
+await shoot('type-filter-dark', 'loans', THEMES.dark, async (p) => {
+  await p.locator('vscode-single-select.type-filter').click();
+  await p.waitForTimeout(100);
+  await p.screenshot({ path: join(outDir, 'type-filter-open.png') });
+  await p.getByRole('option', { name: 'Numeric', exact: true }).click();
+  const rows = await p.locator('.list-row').count();
+  if (rows !== 6) problems.push(`type filter: ${rows} numeric rows, expected 6`);
+});
 await shoot('wide-correlations', 'wide', THEMES.light, async (p) => p.getByRole('tab', { name: /Correlations/ }).click());
 
 // State restore: filter + sort + selection survive a reload (the fake API keeps what setState saved).
