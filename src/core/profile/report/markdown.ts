@@ -51,7 +51,8 @@ export function renderProfileMarkdown(profile: DatasetProfile): string {
   const out: string[] = [];
   out.push(`# Data Quality: ${escapeMarkdown(baseName(p.file.path))}`, '');
   if (p.preview) out.push(`> **Preview:** profiled from the first ${formatCount(p.rows)} rows only; the full profile was not finished.`, '');
-  out.push(`${escapeMarkdown(p.file.path)} · ${formatBytes(p.file.size)}`, '');
+  // Never data at the start of a line, where `#`, `-` or `1.` would start a block.
+  out.push(`File: ${escapeMarkdown(p.file.path)} · ${formatBytes(p.file.size)}`, '');
 
   const counts = { error: 0, warning: 0, info: 0 };
   for (const w of p.warnings) counts[w.severity]++;
