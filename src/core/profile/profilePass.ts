@@ -240,13 +240,86 @@ export interface RangeResult {
 }
 
 /**
- * First record start at or after `from` when `from` is a guess: just past the first line break at or
- * after from - 1, speculating that it is outside quotes (the main thread checks).
+ * Start of the next record after buf[i], assuming buf[i] is inside a quoted field or not: quotes that open a
+ * field (right after a delimiter) are followed, so a line break inside them does not count. -1 when the
+ * window holds no record start.
  */
-export function speculateRecordStart(fd: number, from: number, fileSize: number): number {
+function nextRecordStart(buf: Uint8Array, i: number, n: number, delimiter: number, inQuotes: boolean): number {
+  let quoted = inQuotes;
+  for (; i < n; i++) {
+    const b = buf[i];
+    if (quoted) {
+      if (b === QUOTE) {
+        if (buf[i + 1] === QUOTE) i++;
+        else quoted = false;
+      }
+      continue;
+    }
+    if (b === delimiter) {
+      if (buf[i + 1] === QUOTE) {
+        quoted = true;
+        i++;
+      }
+      continue;
+    }
+    if (b === 10) return i + 1;
+    if (b === 13) {
+      if (i + 1 >= n) return -1;
+      return buf[i + 1] === 10 ? i + 2 : i + 1;
+    }
+  }
+  return -1;
+}
+
+/** Of the first records from `start`, how many more have the expected field count than not. */
+function consistentRecords(buf: Uint8Array, start: number, n: number, delimiter: number, expected: number): number {
+  const sc = new RecordScanner(delimiter);
+  let score = 0;
+  let pos = start;
+  for (let r = 0; r < 32 && pos < n; r++) {
+    const end = sc.scan(buf, pos, n, false);
+    if (end < 0) break;
+    score += sc.fieldCount === expected ? 1 : -1;
+    pos = end;
+  }
+  return score;
+}
+
+const SPECULATION_WINDOW = 256 * 1024;
+
+/**
+ * Where the first record at or after `from` starts, when `from` is an arbitrary byte offset. Two guesses:
+ * `from` is outside quotes (the record starts after the next line break) or inside a quoted field (it
+ * starts after the line break that follows the closing quote). The guess whose next records have the
+ * expected field count wins, outside on a tie. The main thread still checks the guess against where the
+ * previous range really ended, and redoes the range when it was wrong.
+ */
+export function speculateRecordStart(fd: number, from: number, fileSize: number, delimiter: number, expectedFields: number): number {
   if (from <= 0) return 0;
+  const at = from - 1;
+  const buf = Buffer.allocUnsafe(Math.min(SPECULATION_WINDOW, Math.max(1, fileSize - at)));
+  let n = 0;
+  while (n < buf.length) {
+    const r = readSync(fd, buf, n, buf.length - n, at + n);
+    if (r === 0) break;
+    n += r;
+  }
+  const eof = at + n >= fileSize;
+  // buf[0] is the byte before `from`: a line break there means `from` starts a record (if outside quotes).
+  const outside = nextRecordStart(buf, 0, n, delimiter, false);
+  const inside = nextRecordStart(buf, 1, n, delimiter, true);
+  if (outside < 0 && inside < 0) return eof ? fileSize : naiveRecordStart(fd, at + n, fileSize);
+  if (outside < 0) return at + inside;
+  if (inside < 0 || inside === outside) return at + outside;
+  const a = consistentRecords(buf, outside, n, delimiter, expectedFields);
+  const b = consistentRecords(buf, inside, n, delimiter, expectedFields);
+  return at + (b > a ? inside : outside);
+}
+
+/** First record start after a line break at or after `from` (a record longer than the window). */
+function naiveRecordStart(fd: number, from: number, fileSize: number): number {
   const buf = Buffer.allocUnsafe(64 * 1024);
-  let at = from - 1;
+  let at = from;
   while (at < fileSize) {
     const n = readSync(fd, buf, 0, buf.length, at);
     if (n === 0) break;

@@ -27,7 +27,7 @@ function run(input: ThreadInput): ThreadOutput {
   let begin = input.knownBegin ?? 0;
   try {
     const size = fstatSync(fd).size;
-    begin = input.knownBegin ?? speculateRecordStart(fd, input.from, size);
+    begin = input.knownBegin ?? speculateRecordStart(fd, input.from, size, input.setup.delimiter, input.setup.columnCount);
     const pass = new RangeProfiler(fd, input.setup, begin, input.stop);
     const at = input.index * 2;
     while (pass.step()) {

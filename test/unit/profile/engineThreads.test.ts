@@ -38,13 +38,28 @@ test('two threads give the same profile as one when a quoted field with line bre
   assert.equal(p.rows, 40);
 });
 
-test('a wrong guess (the split lands right after a quoted line break) is detected and redone', async () => {
+test('the guess reads past a quoted line break when the records after it say so', async () => {
   const file = fixture('quoted-newlines.csv');
   const text = readFileSync(file, 'utf8');
-  // Just after the embedded line break of record 20: the thread guesses a record starts here, wrongly.
-  const wrong = text.indexOf('line two, with comma', text.indexOf('line one 20'));
-  const p = await sameAcrossSplits(file, [dataStartOf(text), wrong]);
+  // Just after the embedded line break of record 20: only the inside-quotes reading gives 3-field records.
+  const inside = text.indexOf('line two, with comma', text.indexOf('line one 20'));
+  const p = await sameAcrossSplits(file, [dataStartOf(text), inside]);
   assert.equal(p.rows, 40);
+});
+
+test('a wrong guess (a quoted field whose lines look like records) is detected and the pass redone', async () => {
+  const file = path.join(tmp, 'fooling.csv');
+  const lines = ['id,a,b'];
+  for (let i = 0; i < 50; i++) lines.push(`${i},a${i},b${i}`);
+  // 40 lines inside one quoted field, each shaped like a record: reading from inside it, both guesses see
+  // well-formed records, and the tie goes to the wrong one. The copies would also count as duplicates.
+  lines.push('50,"' + Array.from({ length: 40 }, () => 'x,y,z').join('\n') + '",end');
+  for (let i = 51; i < 100; i++) lines.push(`${i},a${i},b${i}`);
+  const content = lines.join('\n') + '\n';
+  writeFileSync(file, content);
+  const split = content.indexOf('x,y,z') + 6;
+  const p = await sameAcrossSplits(file, [dataStartOf(content), split]);
+  assert.equal(p.rows, 100);
   assert.equal(p.duplicateRows, 0);
 });
 
