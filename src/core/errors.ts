@@ -11,7 +11,13 @@ export type UserErrorCode =
   | 'FILE_CHANGED'
   | 'CANCELLED'
   | 'UNREADABLE'
-  | 'BAD_ARGUMENT';
+  | 'BAD_ARGUMENT'
+  // Cleaning: a Recipe that cannot be read, a step naming a column the data lacks, an unknown value under
+  // an 'error' policy, an output that exists without --force.
+  | 'BAD_RECIPE'
+  | 'MISSING_COLUMN'
+  | 'UNKNOWN_VALUE'
+  | 'OUTPUT_EXISTS';
 
 export class UserError extends Error {
   override readonly name = 'UserError';
