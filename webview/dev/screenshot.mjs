@@ -219,6 +219,10 @@ await shoot('type-filter-dark', 'loans', THEMES.dark, async (p) => {
   const rows = await p.locator('.list-row').count();
   if (rows !== 6) problems.push(`type filter: ${rows} numeric rows, expected 6`);
 });
+// A narrow panel (editor split in two on a laptop).
+await tab.setViewportSize({ width: 720, height: 820 });
+await shoot('narrow-light', 'loans', THEMES.light, async (p) => p.getByRole('option', { name: /^grade/ }).click());
+await tab.setViewportSize({ width: 1280, height: 820 });
 await shoot('wide-correlations', 'wide', THEMES.light, async (p) => p.getByRole('tab', { name: /Correlations/ }).click());
 
 // State restore: filter + sort + selection survive a reload (the fake API keeps what setState saved).
