@@ -1,0 +1,121 @@
+// Streaming apply: the source file through a Recipe into a new CSV, one row at a time. The output is
+// written to a temporary file beside the destination and renamed over it only when every row is through,
+// so a bad value under an 'error' policy, a full disk or a cancel leaves nothing half-written.
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { cancelled, UserError } from '../errors.js';
+import { columnNames, readRecords, SNIFF_BYTES, sniffLayout } from '../csv/index.js';
+import type { Dialect } from '../../protocol/profile.js';
+import type { ApplyReport, Recipe } from '../../protocol/recipe.js';
+import { csvField, formatCell, trimCell } from './cells.js';
+import { RowHashSet } from './rowHashes.js';
+import { compileRecipe, readCells } from './steps.js';
+
+export interface ApplyOptions {
+  /** Replace an existing output file. */
+  force?: boolean;
+  /** Force the input delimiter instead of sniffing. */
+  delimiter?: string;
+  signal?: AbortSignal;
+  onProgress?(rowsDone: number): void;
+}
+
+/** How often (rows) the loop lets the event loop run: cancel and progress. */
+const YIELD_ROWS = 20_000;
+const WRITE_CHUNK = 1 << 20;
+
+export interface SourceLayout {
+  dialect: Dialect;
+  columns: string[];
+}
+
+/** Dialect and column names of a CSV, the way the profiler sees them. */
+export function readLayout(path: string, delimiter?: string): SourceLayout {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new UserError(code === 'ENOENT' ? 'NOT_FOUND' : 'UNREADABLE', code === 'ENOENT' ? `${path} does not exist.` : `Cannot open ${path}: ${(e as Error).message}`);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) throw new UserError('EMPTY_FILE', `${basename(path)} is empty.`);
+    const bytes = new Uint8Array(Math.min(size, SNIFF_BYTES));
+    readSync(fd, bytes, 0, bytes.length, 0);
+    const layout = sniffLayout(bytes, size <= SNIFF_BYTES, delimiter);
+    return { dialect: layout.dialect, columns: columnNames(layout.headerFields, layout.fieldCount) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Fails early, before any reading: the output's folder must exist, the output must not (unless forced). */
+export function checkOutput(outPath: string, sourcePath: string, force: boolean): void {
+  const out = resolve(outPath);
+  if (out === resolve(sourcePath)) throw new UserError('BAD_ARGUMENT', `The output ${outPath} is the input file; the source is never overwritten.`);
+  const folder = dirname(out);
+  const st = statSync(folder, { throwIfNoEntry: false });
+  if (!st?.isDirectory()) throw new UserError('BAD_ARGUMENT', `Cannot write ${outPath}: the folder ${folder} does not exist.`);
+  const target = statSync(out, { throwIfNoEntry: false });
+  if (target?.isDirectory()) throw new UserError('BAD_ARGUMENT', `Cannot write ${outPath}: it is a folder.`);
+  if (target && !force) throw new UserError('OUTPUT_EXISTS', `${outPath} already exists (use --force to replace it).`);
+}
+
+export async function applyRecipeToFile(sourcePath: string, recipe: Recipe, outPath: string, options: ApplyOptions = {}): Promise<ApplyReport> {
+  checkOutput(outPath, sourcePath, options.force ?? false);
+  const layout = readLayout(sourcePath, options.delimiter);
+  const compiled = compileRecipe(recipe.steps, layout.columns, () => new RowHashSet());
+  const missing = new Set(['', ...recipe.missingTokens.map(trimCell)]);
+  const out = resolve(outPath);
+  const temp = `${out}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  let fd: number;
+  try {
+    fd = openSync(temp, 'wx');
+  } catch (e) {
+    throw new UserError('BAD_ARGUMENT', `Cannot write ${outPath} (${(e as { code?: string }).code ?? (e as Error).message}).`);
+  }
+  let done = false;
+  try {
+    let pending = compiled.columns.map(csvField).join(',') + '\n';
+    const flush = (): void => {
+      try {
+        writeSync(fd, pending);
+      } catch (e) {
+        throw new UserError('BAD_ARGUMENT', `Cannot write ${outPath} (${(e as { code?: string }).code ?? (e as Error).message}).`);
+      }
+      pending = '';
+    };
+    let rowsIn = 0;
+    let rowsOut = 0;
+    const width = layout.columns.length;
+    // Line numbers in messages count the header as line 1, like an editor showing the file.
+    const firstLine = layout.dialect.header ? 2 : 1;
+    for (const fields of readRecords(sourcePath, layout.dialect)) {
+      const row = compiled.run(readCells(fields, width, missing), firstLine + rowsIn);
+      rowsIn++;
+      if (row) {
+        rowsOut++;
+        let line = '';
+        for (let i = 0; i < row.length; i++) line += (i ? ',' : '') + csvField(formatCell(row[i]!));
+        pending += line + '\n';
+        if (pending.length >= WRITE_CHUNK) flush();
+      }
+      if (rowsIn % YIELD_ROWS === 0) {
+        await new Promise<void>((r) => setImmediate(r));
+        if (options.signal?.aborted) throw cancelled();
+        options.onProgress?.(rowsIn);
+      }
+    }
+    flush();
+    closeSync(fd);
+    fd = -1;
+    renameSync(temp, out);
+    done = true;
+    return compiled.report(rowsIn, rowsOut);
+  } finally {
+    if (fd >= 0) closeSync(fd);
+    if (!done && existsSync(temp)) unlinkSync(temp);
+  }
+}

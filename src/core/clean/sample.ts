@@ -1,0 +1,49 @@
+// A bounded, reproducible sample of a file's rows for the fits the profile cannot answer (see fit.ts):
+// reservoir sampling (Algorithm R) with a fixed-seed generator, so the same file gives the same Recipe.
+import { readRecords } from '../csv/index.js';
+import type { DatasetProfile } from '../../protocol/profile.js';
+import type { Recipe, StepChoice } from '../../protocol/recipe.js';
+import { trimCell } from './cells.js';
+import type { Cell } from './cells.js';
+import { fitRecipe, needsSample } from './fit.js';
+import type { FitOptions, FitSample } from './fit.js';
+import { readLayout } from './applyFile.js';
+import { readCells } from './steps.js';
+
+export const DEFAULT_SAMPLE_ROWS = 50_000;
+
+/** Mulberry32: small, fast, good enough to pick rows. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function sampleFile(path: string, missingTokens: readonly string[], maxRows = DEFAULT_SAMPLE_ROWS, delimiter?: string): FitSample {
+  const layout = readLayout(path, delimiter);
+  const missing = new Set(['', ...missingTokens.map(trimCell)]);
+  const width = layout.columns.length;
+  const rows: Cell[][] = [];
+  const next = random(0x5eed);
+  let seen = 0;
+  for (const fields of readRecords(path, layout.dialect)) {
+    seen++;
+    if (rows.length < maxRows) rows.push(readCells(fields, width, missing));
+    else {
+      const j = Math.floor(next() * seen);
+      if (j < maxRows) rows[j] = readCells(fields, width, missing);
+    }
+  }
+  return { columns: layout.columns, rows, complete: seen <= maxRows };
+}
+
+/** Fits the choices, reading a sample of the file only when some fit needs one. */
+export function fitRecipeForFile(path: string, profile: DatasetProfile, choices: readonly StepChoice[], options: FitOptions & { delimiter?: string; sampleRows?: number }): Recipe {
+  const sample = needsSample(choices) ? sampleFile(path, options.missingTokens, options.sampleRows, options.delimiter) : null;
+  return fitRecipe(profile, choices, options, sample);
+}

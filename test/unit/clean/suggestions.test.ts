@@ -1,0 +1,53 @@
+// Suggestions for test/fixtures/clean/messy.csv: what its 13 rows call for, worked out by hand.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { defaultChoices, orderChoices, suggestCleaning } from '../../../src/core/clean/suggestions.js';
+import { profileFile } from '../../../src/core/profile/profileFile.js';
+import { DEFAULT_MISSING_TOKENS } from '../../../src/protocol/profile.js';
+import type { Suggestion } from '../../../src/protocol/recipe.js';
+
+const MESSY = join(__dirname, '..', '..', 'fixtures', 'clean', 'messy.csv');
+let suggestions: Suggestion[];
+
+before(async () => {
+  const profile = await profileFile(MESSY, { missingTokens: [...DEFAULT_MISSING_TOKENS], threads: 1 });
+  suggestions = suggestCleaning(profile);
+});
+
+function find(id: string): Suggestion {
+  const s = suggestions.find((x) => x.id === id);
+  assert.ok(s, `suggestion ${id} in ${suggestions.map((x) => x.id).join(' ')}`);
+  return s;
+}
+
+test('evidence quotes the profile numbers and names the action', () => {
+  // income: 2 of 13 missing = 15.4%, skewness about 3.23
+  assert.equal(find('impute:income').evidence, '`income`: 15% missing, skew 3.2 -> impute with the median, add a missing indicator');
+  assert.deepEqual(find('impute:income').choice, { op: 'impute', column: 'income', strategy: 'median', indicator: true });
+  assert.equal(find('dropDuplicateRows:*').evidence, '1 of 13 rows (7.7%) repeat an earlier row exactly -> drop the repeats');
+  assert.equal(find('dropColumns:const').evidence, '`const`: every value is "x" -> drop the column');
+  assert.match(find('clip:income').evidence, /1 value outside the Tukey fences \[30250, 72250\]/);
+  const labels = find('impute:income').alternatives.map((a) => a.label);
+  assert.deepEqual(labels, ['impute with the mean', 'impute with the mode', 'impute without an indicator', 'drop the 2 rows missing it', 'drop the column']);
+});
+
+test('ranked by impact; the default selection is the repairs, not the modelling choices', () => {
+  for (let i = 1; i < suggestions.length; i++) assert.ok(suggestions[i - 1]!.impact >= suggestions[i]!.impact);
+  const selected = suggestions.filter((s) => s.selected).map((s) => s.id).sort();
+  assert.deepEqual(selected, ['dateFeatures:joined', 'dropColumns:const', 'dropDuplicateRows:*', 'impute:income', 'parseBooleans:active', 'parseNumbers:price', 'trimWhitespace:city', 'unifyCase:city'].sort());
+  assert.equal(find('clip:income').selected, false);
+  assert.equal(find('log1p:income').selected, false);
+  assert.equal(find('oneHot:city').selected, false);
+});
+
+test('default choices run in stage order: duplicates, columns, types, text, imputing', () => {
+  assert.deepEqual(
+    defaultChoices(suggestions).map((c) => c.op),
+    ['dropDuplicateRows', 'dropColumns', 'parseNumbers', 'dateFeatures', 'parseBooleans', 'trimWhitespace', 'unifyCase', 'impute'],
+  );
+  assert.deepEqual(
+    orderChoices([{ op: 'scale', column: 'a', method: 'standard' }, { op: 'impute', column: 'a', strategy: 'mean', indicator: false }, { op: 'dropDuplicateRows' }]).map((c) => c.op),
+    ['dropDuplicateRows', 'impute', 'scale'],
+  );
+});
