@@ -109,7 +109,15 @@ class DataQualityApp {
       this.detail.setTheme(this.theme);
     });
     window.addEventListener('message', (e: MessageEvent<unknown>) => {
-      if (isHostMessage(e.data)) this.receive(e.data);
+      if (!isHostMessage(e.data)) return;
+      try {
+        this.receive(e.data);
+      } catch (err) {
+        // A profile this build cannot draw must not leave a blank panel: say so, keep Re-profile at hand.
+        console.error(err);
+        this.renderedProfile = null;
+        this.renderFailure('error', 'This profile could not be shown', err instanceof Error ? err.message : String(err));
+      }
     });
     this.host.post({ type: 'ready', protocolVersion: PROTOCOL_VERSION });
   }
