@@ -71,8 +71,10 @@ export function quantileOfSorted(sorted: readonly number[], q: number): number {
 
 export function statsFromCells(cells: readonly Cell[], complete: boolean): ColumnStats {
   const present = cells.filter((c): c is string | number => c !== null);
-  const nums = present.map(toNumber);
-  const numeric = present.length > 0 && nums.every((v) => !Number.isNaN(v));
+  const parsed = present.map(toNumber);
+  const numeric = present.length > 0 && parsed.every((v) => !Number.isNaN(v));
+  // Numeric statistics over the values that are numbers: the rest are the steps' unknowns.
+  const nums = parsed.filter((v) => !Number.isNaN(v));
   const counts = new Map<string, number>();
   for (const c of present) {
     const k = formatCell(c);
@@ -99,7 +101,7 @@ export function statsFromCells(cells: readonly Cell[], complete: boolean): Colum
     distinct: counts.size,
     variantGroups: [...groups.values()].filter((g) => g.length > 1),
   };
-  if (numeric) {
+  if (nums.length > 0) {
     const sorted = [...nums].sort((a, b) => a - b);
     const n = sorted.length;
     const mean = sorted.reduce((s, v) => s + v, 0) / n;
@@ -125,13 +127,22 @@ const NEEDS_STATS = new Set<StepChoice['op']>(['impute', 'unifyCase', 'groupRare
 /** Steps that change values of their column (later fits of that column need the sample). */
 const CHANGES_COLUMN = new Set<StepChoice['op']>(['impute', 'parseNumbers', 'parseBooleans', 'trimWhitespace', 'unifyCase', 'groupRare', 'clip', 'flagOutliers', 'scale', 'log1p', 'yeoJohnson']);
 
+/** Steps whose fit needs numbers: a column the profile typed otherwise (a few junk values) is fitted on the sample. */
+function needsNumbers(c: StepChoice): boolean {
+  return c.op === 'clip' || c.op === 'flagOutliers' || c.op === 'scale' || c.op === 'log1p' || c.op === 'yeoJohnson' || (c.op === 'impute' && (c.strategy === 'mean' || c.strategy === 'median'));
+}
+
 /** True when fitting these choices must read a sample of rows (see the file comment). */
-export function needsSample(choices: readonly StepChoice[]): boolean {
+export function needsSample(choices: readonly StepChoice[], profile: DatasetProfile): boolean {
   const touched = new Set<string>();
   for (const c of choices) {
     const col = columnOf(c);
     if (c.op === 'yeoJohnson') return true;
-    if (col !== null && NEEDS_STATS.has(c.op) && touched.has(col)) return true;
+    if (col !== null && NEEDS_STATS.has(c.op)) {
+      if (touched.has(col)) return true;
+      const profiled = profile.columns.find((p) => p.name === col);
+      if (!profiled || (needsNumbers(c) && profiled.type !== 'numeric')) return true;
+    }
     if (col !== null && CHANGES_COLUMN.has(c.op)) touched.add(col);
     if (c.op === 'trimWhitespace') for (const x of c.columns) touched.add(x);
   }
@@ -167,9 +178,10 @@ export function fitRecipe(profile: DatasetProfile, choices: readonly StepChoice[
   let sampleRows = sample ? sample.rows.map((r) => [...r]) : [];
   const steps: RecipeStep[] = [];
 
-  const stats = (column: string, op: string): ColumnStats => {
+  const stats = (column: string, choice: StepChoice): ColumnStats => {
+    const op = choice.op;
     const profiled = profile.columns.find((c) => c.name === column);
-    if (!touched.has(column) && profiled && op !== 'yeoJohnson') return statsFromProfile(profiled);
+    if (!touched.has(column) && profiled && op !== 'yeoJohnson' && !(needsNumbers(choice) && profiled.type !== 'numeric')) return statsFromProfile(profiled);
     if (!sample) throw new UserError('BAD_ARGUMENT', `Fitting ${op} on "${column}" after an earlier step changed it needs a sample of rows.`);
     const at = sampleColumns.indexOf(column);
     if (at < 0) throw new UserError('MISSING_COLUMN', `Cannot fit ${op}: there is no column "${column}" at that point.`);
@@ -184,7 +196,7 @@ export function fitRecipe(profile: DatasetProfile, choices: readonly StepChoice[
     if (column !== null && !columns.has(column) && !sampleColumns.includes(column)) {
       throw new UserError('MISSING_COLUMN', `Cannot fit ${choice.op}: the data has no column "${column}".`);
     }
-    const step = fitStep(choice, column === null ? null : stats.bind(null, column));
+    const step = fitStep(choice, column === null ? null : () => stats(column, choice));
     steps.push(step);
     if (column !== null && CHANGES_COLUMN.has(choice.op)) touched.add(column);
     if (choice.op === 'trimWhitespace') for (const c of choice.columns) touched.add(c);
@@ -209,8 +221,8 @@ export function fitRecipe(profile: DatasetProfile, choices: readonly StepChoice[
   };
 }
 
-function fitStep(choice: StepChoice, stats: ((op: string) => ColumnStats) | null): RecipeStep {
-  const st = (): ColumnStats => stats!(choice.op);
+function fitStep(choice: StepChoice, stats: (() => ColumnStats) | null): RecipeStep {
+  const st = (): ColumnStats => stats!();
   switch (choice.op) {
     case 'dropDuplicateRows':
       return { op: 'dropDuplicateRows' };
@@ -300,7 +312,8 @@ function fitStep(choice: StepChoice, stats: ((op: string) => ColumnStats) | null
     }
     case 'ordinal': {
       const s = st();
-      if (!s.topComplete) throw new UserError('BAD_ARGUMENT', `Cannot fit ordinal on "${choice.column}": it has more distinct values (${s.distinct}) than the profile lists; use one-hot or frequency encoding.`);
+      // A sample lists every value it saw (new ones at apply time are counted unknowns); the profile's list stops at 10.
+      if (s.distinct > s.top.length) throw new UserError('BAD_ARGUMENT', `Cannot fit ordinal on "${choice.column}": it has more distinct values (${s.distinct}) than the profile lists; use one-hot or frequency encoding.`);
       const categories = s.top.map((t) => t.value).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       return { op: 'ordinal', column: choice.column, categories, onUnknown: 'missing' };
     }

@@ -44,6 +44,6 @@ export function sampleFile(path: string, missingTokens: readonly string[], maxRo
 
 /** Fits the choices, reading a sample of the file only when some fit needs one. */
 export function fitRecipeForFile(path: string, profile: DatasetProfile, choices: readonly StepChoice[], options: FitOptions & { delimiter?: string; sampleRows?: number }): Recipe {
-  const sample = needsSample(choices) ? sampleFile(path, options.missingTokens, options.sampleRows, options.delimiter) : null;
+  const sample = needsSample(choices, profile) ? sampleFile(path, options.missingTokens, options.sampleRows, options.delimiter) : null;
   return fitRecipe(profile, choices, options, sample);
 }

@@ -59,8 +59,10 @@ test('after parseNumbers the median of price comes from the sample, as parsed', 
     { op: 'parseNumbers', column: 'price' },
     { op: 'impute', column: 'price', strategy: 'median', indicator: false },
   ];
-  assert.equal(needsSample(choices), true);
-  assert.equal(needsSample([choices[1]!]), false);
+  assert.equal(needsSample(choices, profile), true);
+  assert.equal(needsSample([{ op: 'impute', column: 'income', strategy: 'median', indicator: false }], profile), false);
+  // price is text to the profile: its median needs the sample even without parseNumbers first.
+  assert.equal(needsSample([choices[1]!], profile), true);
   assert.throws(() => fitRecipe(profile, choices, OPTIONS), (e: unknown) => isUserError(e) && /needs a sample/.test(e.message));
   // prices (13 rows): 1200 950 2100 800 1050 700 1500 990 3000 1100 875 1250 1250 -> sorted middle (7th) 1100
   const recipe = fitRecipeForFile(MESSY, profile, choices, OPTIONS);
