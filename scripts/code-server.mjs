@@ -76,8 +76,6 @@ export function ensureCodeServer(engine = 'latest') {
     // Native modules must build against this Node's ABI, not the Node that runs this script.
     PATH: `${dirname(p.nodeBin)}:${process.env.PATH ?? ''}`,
     npm_config_nodedir: p.nodePkgDir,
-    // Older code-server postinstalls refuse to run as root unless told npm would allow it (CI runs as root).
-    npm_config_unsafe_perm: 'true',
   };
   npmInstall(p.serverDir, `code-server@${p.codeServer}`, env);
   if (!existsSync(p.entry)) throw new Error(`code-server install did not produce ${p.entry}`);
