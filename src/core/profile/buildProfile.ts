@@ -4,6 +4,7 @@ import type { ColumnEvidence, ColumnProfile, ColumnType, DatasetProfile, Dialect
 import { PROFILE_SCHEMA_VERSION } from '../../protocol/profile.js';
 import { isTextKey } from './cellValues.js';
 import type { ColumnStats } from './columnStats.js';
+import type { KllSketch } from './sketch/kll.js';
 import type { PassAccumulator } from './profilePass.js';
 
 export const ENGINE_VERSION = 'mllab-profile-1';
@@ -142,8 +143,8 @@ function variantGroups(c: ColumnStats): string[][] {
     .map((g) => g.members.slice(0, MAX_VARIANTS_PER_GROUP));
 }
 
-function histogramFromKll(c: ColumnStats, min: number, max: number): Histogram {
-  const kll = c.dateKll!;
+/** Equal-width histogram from a KLL sketch's ranks (dates, and numbers in very wide files). */
+function histogramFromKll(kll: KllSketch, min: number, max: number): Histogram {
   let lo = min;
   let hi = max;
   if (lo === hi) {
@@ -162,6 +163,11 @@ function histogramFromKll(c: ColumnStats, min: number, max: number): Histogram {
     prev = Math.max(prev, cum);
   }
   return { edges, counts };
+}
+
+/** Values strictly below x, from KLL ranks (fraction <= x just below x). */
+function kllBelow(kll: KllSketch, x: number): number {
+  return kll.count * kll.rank(x - Math.abs(x) * 1e-12 - Number.MIN_VALUE);
 }
 
 function columnProfile(c: ColumnStats, index: number, name: string, rows: number): ColumnProfile {
@@ -221,14 +227,20 @@ function columnProfile(c: ColumnStats, index: number, name: string, rows: number
     const upperFence = quantiles.p75 + 1.5 * iqr;
     const outliers: OutlierStats = sorted
       ? { lowerFence, upperFence, low: countBelow(sorted, lowerFence), high: countAbove(sorted, upperFence), approx: false }
-      : { lowerFence, upperFence, low: Math.round(c.logHistogram!.countBelow(lowerFence)), high: Math.round(c.logHistogram!.countAbove(upperFence)), approx: true };
+      : c.logHistogram
+        ? { lowerFence, upperFence, low: Math.round(c.logHistogram.countBelow(lowerFence)), high: Math.round(c.logHistogram.countAbove(upperFence)), approx: true }
+        : { lowerFence, upperFence, low: Math.round(kllBelow(c.kll!, lowerFence)), high: Math.round(c.kll!.count * (1 - c.kll!.rank(upperFence))), approx: true };
     p.outliers = outliers;
-    p.histogram = sorted ? exactHistogram(sorted, HISTOGRAM_BINS) : c.logHistogram!.toEqualWidth(m.min, m.max, HISTOGRAM_BINS);
+    p.histogram = sorted
+      ? exactHistogram(sorted, HISTOGRAM_BINS)
+      : c.logHistogram
+        ? c.logHistogram.toEqualWidth(m.min, m.max, HISTOGRAM_BINS)
+        : histogramFromKll(c.kll!, m.min, m.max);
   } else if (type === 'datetime' && c.dateKll !== null && c.dateKll.count > 0) {
     p.min = new Date(c.dateMin).toISOString();
     p.max = new Date(c.dateMax).toISOString();
     const sorted = c.sortedExactDates();
-    p.histogram = sorted ? exactHistogram(sorted, HISTOGRAM_BINS) : histogramFromKll(c, c.dateMin, c.dateMax);
+    p.histogram = sorted ? exactHistogram(sorted, HISTOGRAM_BINS) : histogramFromKll(c.dateKll!, c.dateMin, c.dateMax);
   }
   if ((type === 'text' || type === 'categorical') && c.count > 0) p.length = { min: c.lenMin, max: c.lenMax, mean: c.lenSum / c.count };
   return p;

@@ -13,6 +13,10 @@ export interface ColumnCaps {
   exactValues: number;
   kllK: number;
   hllPrecision: number;
+  /** Log histograms cost memory per octave of range; wide files take histograms and outliers from KLL. */
+  logHistogram: boolean;
+  /** Numbers batched per column before they reach the sketches. */
+  batch: number;
 }
 
 export function columnCaps(columnCount: number): ColumnCaps {
@@ -20,13 +24,12 @@ export function columnCaps(columnCount: number): ColumnCaps {
   return {
     distinct: Math.max(50, Math.min(10000, Math.floor(400000 / n))),
     exactValues: Math.max(64, Math.min(10000, Math.floor(400000 / n))),
-    kllK: Math.max(32, Math.min(400, Math.floor(800000 / n))),
-    hllPrecision: n > 256 ? 10 : 14,
+    kllK: Math.max(24, Math.min(400, Math.floor(200000 / n))),
+    hllPrecision: n > 1000 ? 8 : n > 256 ? 10 : 14,
+    logHistogram: n <= 256,
+    batch: n <= 256 ? 256 : 16,
   };
 }
-
-/** Numbers batched per column before they reach the sketches. */
-const PENDING = 256;
 
 /** The key of the last cell added (set by addCell): the row hash of duplicates mixes these. */
 export const cellKey = new Uint32Array(2);
@@ -38,42 +41,47 @@ const u32 = new Uint32Array(f64.buffer);
 
 /** Growable list of exact values, dropped once it passes its cap (then the sketches answer). */
 class ExactValues {
-  values: Float64Array | null = new Float64Array(16);
+  values: Float64Array | null = null;
   n = 0;
+  overflowed = false;
   constructor(readonly cap: number) {}
   push(x: number): void {
-    const v = this.values;
-    if (v === null) return;
+    if (this.overflowed) return;
+    let v = this.values;
+    if (v === null) v = this.values = new Float64Array(16);
     if (this.n === v.length) {
       if (this.n >= this.cap) {
         this.values = null;
+        this.overflowed = true;
         return;
       }
       const bigger = new Float64Array(Math.min(this.cap, v.length * 2));
       bigger.set(v);
-      this.values = bigger;
-      bigger[this.n++] = x;
-      return;
+      this.values = v = bigger;
     }
     v[this.n++] = x;
   }
   toState(): Float64Array | null {
-    return this.values === null ? null : this.values.slice(0, this.n);
+    if (this.overflowed) return null;
+    return this.values === null ? new Float64Array(0) : this.values.slice(0, this.n);
   }
   mergeState(s: Float64Array | null, limit: number): void {
-    if (this.values === null) return;
+    if (this.overflowed) return;
     if (s === null || this.n + s.length > limit) {
       this.values = null;
+      this.overflowed = true;
       return;
     }
+    if (s.length === 0) return;
     const next = new Float64Array(this.n + s.length);
-    next.set(this.values.subarray(0, this.n));
+    if (this.values !== null) next.set(this.values.subarray(0, this.n));
     next.set(s, this.n);
     this.values = next;
     this.n = next.length;
   }
   sorted(): Float64Array | null {
-    return this.values === null ? null : this.values.slice(0, this.n).sort();
+    if (this.overflowed) return null;
+    return this.values === null ? new Float64Array(0) : this.values.slice(0, this.n).sort();
   }
 }
 
@@ -128,7 +136,7 @@ export class ColumnStats {
   values: ValueTable;
   /** Set once a non-number value was seen: distinct values are then counted by spelling. */
   mixed = false;
-  private readonly pending = new Float64Array(PENDING);
+  private pending: Float64Array | null = null;
   private pendingCount = 0;
 
   constructor(
@@ -228,8 +236,9 @@ export class ColumnStats {
   }
 
   private addNumber(v: number): void {
-    this.pending[this.pendingCount++] = v;
-    if (this.pendingCount === PENDING) this.flush();
+    const p = (this.pending ??= new Float64Array(this.caps.batch));
+    p[this.pendingCount++] = v;
+    if (this.pendingCount === p.length) this.flush();
   }
 
   /**
@@ -243,16 +252,16 @@ export class ColumnStats {
     if (this.moments === null) {
       this.moments = new Moments();
       this.kll = new KllSketch(this.caps.kllK);
-      this.logHistogram = new LogHistogram();
+      if (this.caps.logHistogram) this.logHistogram = new LogHistogram();
     }
-    const b = this.pending;
+    const b = this.pending!;
     const m = this.moments;
     for (let i = 0; i < n; i++) m.add(b[i]!);
     const k = this.kll!;
     for (let i = 0; i < n; i++) k.update(b[i]!);
-    const h = this.logHistogram!;
-    for (let i = 0; i < n; i++) h.add(b[i]!);
-    if (this.exact.values !== null) for (let i = 0; i < n; i++) this.exact.push(b[i]!);
+    const h = this.logHistogram;
+    if (h !== null) for (let i = 0; i < n; i++) h.add(b[i]!);
+    if (!this.exact.overflowed) for (let i = 0; i < n; i++) this.exact.push(b[i]!);
   }
 
   private addDate(ms: number): void {
@@ -260,7 +269,7 @@ export class ColumnStats {
     this.dateKll.update(ms);
     if (ms < this.dateMin) this.dateMin = ms;
     if (ms > this.dateMax) this.dateMax = ms;
-    if (this.exactDates.values !== null) this.exactDates.push(ms);
+    this.exactDates.push(ms);
   }
 
   private isMissingToken(buf: Uint8Array, s: number, e: number): boolean {
@@ -324,15 +333,15 @@ export class ColumnStats {
     if (s.lenMin < this.lenMin) this.lenMin = s.lenMin;
     if (s.lenMax > this.lenMax) this.lenMax = s.lenMax;
     this.lenSum += s.lenSum;
-    if (s.moments && s.kll && s.logHistogram) {
+    if (s.moments && s.kll) {
       if (this.moments === null) {
         this.moments = Moments.fromJSON(s.moments);
         this.kll = KllSketch.fromJSON(s.kll);
-        this.logHistogram = LogHistogram.fromJSON(s.logHistogram);
+        this.logHistogram = s.logHistogram ? LogHistogram.fromJSON(s.logHistogram) : null;
       } else {
         this.moments.merge(Moments.fromJSON(s.moments));
         this.kll!.merge(KllSketch.fromJSON(s.kll));
-        this.logHistogram!.merge(LogHistogram.fromJSON(s.logHistogram));
+        if (this.logHistogram && s.logHistogram) this.logHistogram.merge(LogHistogram.fromJSON(s.logHistogram));
       }
     }
     this.exact.mergeState(s.exact, exactLimit);

@@ -35,6 +35,9 @@ const PARTIAL_COOCCURRENCE_COLUMNS = 64;
 const MAX_DUPLICATE_SLOTS = 1 << 24;
 const DUPLICATE_LOAD = 0.7;
 const PROGRESS_MS = 200;
+/** Rough memory a thread needs per column (sketches, tables, its posted copy), and what threads may use. */
+const BYTES_PER_COLUMN_STATE = 24 * 1024;
+const THREAD_STATE_BUDGET = 96 << 20;
 
 function statFile(p: string): { size: number; mtimeMs: number } {
   let st;
@@ -170,47 +173,56 @@ export async function profileFile(filePath: string, options: ProfileOptions, hoo
       duplicateTable: new Int32Array(1 << 14),
       duplicateInsertLimit: Math.floor((1 << 14) * DUPLICATE_LOAD),
     };
-    const preview = new RangeProfiler(fd, previewSetup, layout.dataStart, layout.dataStart + PREVIEW_BYTES, PREVIEW_ROWS);
-    let previewResult;
-    try {
-      previewResult = preview.result();
-    } catch (e) {
-      if (e instanceof RecordTooLongError) throw tooLong(e.line + layout.headerLines);
-      throw e;
-    }
-    const previewAcc = previewResult.state;
-    if (preview.atEof && hooks.splitPoints === undefined && n <= MAX_CORRELATION_COLUMNS) {
-      checkUnchanged(filePath, before);
-      return finish(previewAcc, context(previewAcc, false, 1, previewSetup.correlationColumns, null, allCo));
-    }
+    // In a function of its own so the preview's accumulators are garbage once its summary is taken.
+    const summary = ((): { done: DatasetProfile } | { numericCols: number[]; missing: number[]; rows: number; end: number } => {
+      const preview = new RangeProfiler(fd, previewSetup, layout.dataStart, layout.dataStart + PREVIEW_BYTES, PREVIEW_ROWS);
+      let previewResult;
+      try {
+        previewResult = preview.result();
+      } catch (e) {
+        if (e instanceof RecordTooLongError) throw tooLong(e.line + layout.headerLines);
+        throw e;
+      }
+      const previewAcc = previewResult.state;
+      if (preview.atEof && hooks.splitPoints === undefined && n <= MAX_CORRELATION_COLUMNS) {
+        checkUnchanged(filePath, before);
+        return { done: finish(previewAcc, context(previewAcc, false, 1, previewSetup.correlationColumns, null, allCo)) };
+      }
+      if (signal?.aborted) throw cancelled();
+      if (previewAcc.unclosedQuoteLine === null && previewAcc.rows > 0 && hooks.onPreview) {
+        const p = buildProfile(previewAcc, context(previewAcc, true, 1, [], 'Correlations are computed in the full pass.', allCo));
+        hooks.onPreview({ ...p, warnings: deriveWarnings(p) });
+      }
+      const numericCols: number[] = [];
+      previewAcc.columns.forEach((c, i) => {
+        if (c.count > 0 && c.numeric >= 0.98 * c.count) numericCols.push(i);
+      });
+      return { numericCols, missing: previewAcc.columns.map((c) => c.missing), rows: previewAcc.rows, end: previewResult.end };
+    })();
+    if ('done' in summary) return summary.done;
     if (signal?.aborted) throw cancelled();
-    if (previewAcc.unclosedQuoteLine === null && previewAcc.rows > 0 && hooks.onPreview) {
-      const p = buildProfile(previewAcc, context(previewAcc, true, 1, [], 'Correlations are computed in the full pass.', allCo));
-      hooks.onPreview({ ...p, warnings: deriveWarnings(p) });
-    }
 
     // Candidates for the full pass, chosen from the preview.
-    const numericCols: number[] = [];
-    previewAcc.columns.forEach((c, i) => {
-      if (c.count > 0 && c.numeric >= 0.98 * c.count) numericCols.push(i);
-    });
+    const numericCols = summary.numericCols;
     const corr = numericCols.slice(0, MAX_CORRELATION_COLUMNS);
     const note = numericCols.length > MAX_CORRELATION_COLUMNS ? `Correlations cover the first ${MAX_CORRELATION_COLUMNS} of ${numericCols.length} numeric columns.` : null;
     let co = allCo;
     if (n > FULL_COOCCURRENCE_COLUMNS) {
       co = names
         .map((_, i) => i)
-        .sort((a, b) => previewAcc.columns[b]!.missing - previewAcc.columns[a]!.missing || a - b)
+        .sort((a, b) => summary.missing[b]! - summary.missing[a]! || a - b)
         .slice(0, PARTIAL_COOCCURRENCE_COLUMNS)
         .sort((a, b) => a - b);
     }
 
     const dataBytes = size - layout.dataStart;
-    const previewBytes = Math.max(1, previewResult.end - layout.dataStart);
-    const estRows = previewAcc.rows > 0 ? (dataBytes / previewBytes) * previewAcc.rows : dataBytes / 16;
+    const previewBytes = Math.max(1, summary.end - layout.dataStart);
+    const estRows = summary.rows > 0 ? (dataBytes / previewBytes) * summary.rows : dataBytes / 16;
     const slots = Math.min(MAX_DUPLICATE_SLOTS, Math.max(1 << 12, nextPow2(estRows / 0.5)));
     const requested = options.threads > 0 ? options.threads : availableParallelism();
-    let threads = Math.max(1, Math.min(requested, Math.floor(dataBytes / MIN_BYTES_PER_THREAD)));
+    // Each thread holds every column's state: very wide files get fewer threads to stay in the memory budget.
+    const threadsForMemory = Math.floor(THREAD_STATE_BUDGET / (n * BYTES_PER_COLUMN_STATE));
+    let threads = Math.max(1, Math.min(requested, Math.floor(dataBytes / MIN_BYTES_PER_THREAD), threadsForMemory));
     if (hooks.splitPoints) threads = hooks.splitPoints.length;
     const setup: PassSetup = {
       ...base,
@@ -219,7 +231,7 @@ export async function profileFile(filePath: string, options: ProfileOptions, hoo
       duplicateTable: new Int32Array(threads > 1 ? new SharedArrayBuffer(slots * 4) : new ArrayBuffer(slots * 4)),
       duplicateInsertLimit: Math.floor((slots * DUPLICATE_LOAD) / threads),
     };
-    const merged = new PassAccumulator(setup, threads);
+    let merged: PassAccumulator;
     const progress = (bytesDone: number, rowsDone: number): void => {
       if (!hooks.onProgress) return;
       const elapsed = Date.now() - started;
@@ -246,9 +258,10 @@ export async function profileFile(filePath: string, options: ProfileOptions, hoo
         if (e instanceof RecordTooLongError) throw tooLong(e.line + layout.headerLines);
         throw e;
       }
-      merged.mergeState(pass.acc.toState(), 0);
+      merged = pass.result().state;
     } else {
       const starts = hooks.splitPoints ?? Array.from({ length: threads }, (_, j) => layout.dataStart + Math.floor((j * dataBytes) / threads));
+      merged = new PassAccumulator(setup, threads);
       await runThreads(filePath, setup, starts, size, layout, merged, hooks, progress);
     }
     checkUnchanged(filePath, before);
@@ -300,10 +313,13 @@ async function runThreads(
       continue;
     }
     let lineOffset = 0;
-    for (const out of outputs) {
+    for (let j = 0; j < t; j++) {
+      const out = outputs[j]!;
       if (out.type !== 'done') continue;
       merged.mergeState(out.state, lineOffset);
       lineOffset += out.state.lines;
+      // Let each thread's state go as soon as it is merged (wide files hold a lot per column).
+      outputs[j] = { type: 'error', begin: 0, message: 'merged' };
     }
     return;
   }

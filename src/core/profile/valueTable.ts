@@ -215,7 +215,7 @@ export class ValueTable {
    * table stays in cache, and the values that matter for the top list are the frequent ones.
    */
   private keepFrequent(): void {
-    const keep = Math.max(64, this.cap >> 3);
+    const keep = Math.max(16, this.cap >> 3);
     if (this.size <= keep) return;
     const order: number[] = [];
     for (let i = 0; i < this.size; i++) order.push(i);

@@ -38,7 +38,7 @@ export class KllSketch {
   private size = 0;
   private maxSize = 0;
   private rng = 0x2545f491;
-  private readonly capByDepth: number[] = [];
+  private readonly capByDepth: number[];
   /** The sorted view quantile() answers from, kept while n is unchanged (every change moves n). */
   private view: { values: Float64Array; weights: Float64Array } | null = null;
   private viewN = -1;
@@ -46,7 +46,7 @@ export class KllSketch {
   constructor(k: number = DEFAULT_KLL_K) {
     if (!Number.isInteger(k) || k < MIN_LEVEL_CAPACITY) throw new RangeError(`KLL k must be an integer >= ${MIN_LEVEL_CAPACITY}, got ${k}`);
     this.k = k;
-    for (let d = 0; d < 64; d++) this.capByDepth.push(Math.max(MIN_LEVEL_CAPACITY, Math.ceil(k * SHRINK ** d)));
+    this.capByDepth = capacitiesFor(k);
     this.l0 = new Float64Array(k + 1);
     this.buffers.push(this.l0);
     this.lengths.push(0);
@@ -308,6 +308,19 @@ export class KllSketch {
   }
 }
 
+
+const capacityTables = new Map<number, number[]>();
+
+/** Level capacity by depth below the top, shared by every sketch of the same k. */
+function capacitiesFor(k: number): number[] {
+  let c = capacityTables.get(k);
+  if (c === undefined) {
+    c = [];
+    for (let d = 0; d < 64; d++) c.push(Math.max(MIN_LEVEL_CAPACITY, Math.ceil(k * SHRINK ** d)));
+    capacityTables.set(k, c);
+  }
+  return c;
+}
 
 function insertionSort(a: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) {
