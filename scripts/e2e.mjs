@@ -39,6 +39,19 @@ const workDir = join(repoRoot, '.vscode-test', 'e2e');
 const fixtureWorkspace = join(repoRoot, 'test', 'e2e', 'workspace');
 const say = (line) => process.stdout.write(`${line}\n`);
 
+// code-server runs in its own process group (so stop() can take down its whole tree); a Ctrl-C here does not
+// reach it, so every exit path stops the servers still running.
+const liveServers = new Set();
+async function stopAll() {
+  await Promise.all([...liveServers].map((s) => s.stop()));
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    process.stderr.write(`e2e: ${signal}, stopping code-server\n`);
+    void stopAll().finally(() => process.exit(130));
+  });
+}
+
 function packageVsix() {
   if (vsixArg) return resolve(vsixArg);
   const vsix = join(repoRoot, 'dist-vsix', 'mllab.vsix');
@@ -112,6 +125,7 @@ async function runFlow(browser, vsix, flow) {
   if (flow.prepare) await flow.prepare(workspace);
   const notes = [];
   const server = await startCodeServer({ workspace, vsix, trust: flow.trust, engine: flow.engine ?? 'latest', runDir: join(workDir, flow.id, 'server') });
+  liveServers.add(server);
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const consoleLines = [];
@@ -150,6 +164,7 @@ async function runFlow(browser, vsix, flow) {
   } finally {
     await context.close().catch(() => {});
     await server.stop();
+    liveServers.delete(server);
   }
 }
 
@@ -157,7 +172,8 @@ async function main() {
   const started = Date.now();
   const budget = setTimeout(() => {
     process.stderr.write(`e2e: the whole run passed its ${RUN_BUDGET_MS / 60_000} min budget\n`);
-    process.exit(1);
+    process.stdout.write('e2e: 0 passed, 1 failed\n');
+    void stopAll().finally(() => process.exit(1));
   }, RUN_BUDGET_MS);
   budget.unref();
 
