@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DatasetProfile, ProfileOptions, ProfileProgress } from '../../protocol/profile.js';
 import { UserError, cancelled } from '../errors.js';
-import { SNIFF_BYTES, columnNames, sniffLayout, type SniffedLayout } from '../csv/dialect.js';
+import { SNIFF_BYTES, columnNames, detectEncoding, sniffLayout, type SniffedLayout } from '../csv/dialect.js';
 import { DEFAULT_MAX_RECORD_BYTES, RecordTooLongError } from '../csv/recordReader.js';
 import { buildProfile, type ProfileContext } from './buildProfile.js';
 import { PassAccumulator, RangeProfiler, type PassSetup } from './profilePass.js';
@@ -77,16 +77,24 @@ function readSample(fd: number, size: number, bytes: number): Buffer {
   return buf.subarray(0, got);
 }
 
+/** Bytes checked for UTF-8 validity: latin-1 text often shows its first accented letter well past 64 KiB. */
+const ENCODING_SAMPLE = 1 << 20;
+
 /** Sniffs from the first 64 KiB, reading more when not even one record fits (very wide or long rows). */
 function sniff(fd: number, size: number, forcedDelimiter: string | undefined): SniffedLayout {
   let bytes = SNIFF_BYTES;
+  let layout: SniffedLayout;
   for (;;) {
     const sample = readSample(fd, size, bytes);
     const complete = sample.length >= size;
-    const layout = sniffLayout(sample, complete, forcedDelimiter);
-    if (complete || layout.hasDataInSample || bytes >= 64 << 20) return layout;
+    layout = sniffLayout(sample, complete, forcedDelimiter);
+    if (complete || layout.hasDataInSample || bytes >= 8 << 20) break;
     bytes *= 4;
   }
+  if (layout.dialect.encoding === 'utf-8' && !layout.dialect.bom && size > bytes) {
+    if (detectEncoding(readSample(fd, size, ENCODING_SAMPLE)) === 'latin1') layout.dialect.encoding = 'latin1';
+  }
+  return layout;
 }
 
 function nextPow2(x: number): number {
@@ -100,12 +108,19 @@ function unbalanced(line: number): UserError {
 }
 
 function tooLong(line: number): UserError {
-  return new UserError('UNBALANCED_QUOTE', `Unbalanced quote: the record starting on line ${line} runs on for more than ${DEFAULT_MAX_RECORD_BYTES >> 20} MiB, so a quote in it is probably never closed.`);
+  return new UserError('UNBALANCED_QUOTE', `The record starting on line ${line} runs on for more than ${DEFAULT_MAX_RECORD_BYTES >> 20} MiB: a quote in it is probably never closed (or this is not a line-based CSV file).`);
 }
 
-function threadWorker(input: ThreadInput, script: string | undefined): Worker {
+/** The profiling thread's script: next to this bundle, or the TypeScript source under tsx; null if neither. */
+function threadScript(override: string | undefined): string | null {
+  if (override) return override;
   const bundled = path.join(__dirname, 'profileThread.js');
-  const file = script ?? (existsSync(bundled) ? bundled : path.join(__dirname, 'thread.ts'));
+  if (existsSync(bundled)) return bundled;
+  const source = path.join(__dirname, 'thread.ts');
+  return existsSync(source) ? source : null;
+}
+
+function threadWorker(input: ThreadInput, file: string): Worker {
   if (file.endsWith('.ts')) {
     // Unit tests run the sources through tsx; a thread needs its loader too.
     // A variable, so bundlers leave the dev-only loader alone.
@@ -224,6 +239,9 @@ export async function profileFile(filePath: string, options: ProfileOptions, hoo
     const threadsForMemory = Math.floor(THREAD_STATE_BUDGET / (n * BYTES_PER_COLUMN_STATE));
     let threads = Math.max(1, Math.min(requested, Math.floor(dataBytes / MIN_BYTES_PER_THREAD), threadsForMemory));
     if (hooks.splitPoints) threads = hooks.splitPoints.length;
+    const script = threadScript(hooks.threadScript);
+    // A bundle shipped without its thread script still profiles, on one thread.
+    if (script === null) threads = 1;
     const setup: PassSetup = {
       ...base,
       correlationColumns: corr,
@@ -239,7 +257,7 @@ export async function profileFile(filePath: string, options: ProfileOptions, hoo
       hooks.onProgress({ bytesDone: bytesDone + layout.dataStart, bytesTotal: size, rowsDone, etaMs });
     };
 
-    if (threads === 1) {
+    if (threads === 1 || script === null) {
       const pass = new RangeProfiler(fd, setup, layout.dataStart, Infinity);
       let last = Date.now();
       try {
@@ -262,7 +280,7 @@ export async function profileFile(filePath: string, options: ProfileOptions, hoo
     } else {
       const starts = hooks.splitPoints ?? Array.from({ length: threads }, (_, j) => layout.dataStart + Math.floor((j * dataBytes) / threads));
       merged = new PassAccumulator(setup, threads);
-      await runThreads(filePath, setup, starts, size, layout, merged, hooks, progress);
+      await runThreads(filePath, setup, starts, size, layout, merged, hooks, script, progress);
     }
     checkUnchanged(filePath, before);
     progress(dataBytes, merged.rows);
@@ -286,13 +304,14 @@ async function runThreads(
   layout: SniffedLayout,
   merged: PassAccumulator,
   hooks: ProfileHooks,
+  script: string,
   progress: (bytesDone: number, rowsDone: number) => void,
 ): Promise<void> {
   const t = starts.length;
   const known: (number | null)[] = starts.map((s, j) => (j === 0 ? layout.dataStart : null));
   for (;;) {
     const shared = new Float64Array(new SharedArrayBuffer(8 * 2 * t));
-    const outputs = await runThreadsOnce(filePath, setup, starts, size, known, shared, hooks, progress);
+    const outputs = await runThreadsOnce(filePath, setup, starts, size, known, shared, hooks, script, progress);
     let rerun = false;
     let lines = layout.headerLines;
     for (let j = 0; j < t; j++) {
@@ -333,6 +352,7 @@ function runThreadsOnce(
   known: (number | null)[],
   shared: Float64Array,
   hooks: ProfileHooks,
+  script: string,
   progress: (bytesDone: number, rowsDone: number) => void,
 ): Promise<ThreadOutput[]> {
   const t = starts.length;
@@ -363,7 +383,7 @@ function runThreadsOnce(
     hooks.signal?.addEventListener('abort', onAbort);
     for (let j = 0; j < t; j++) {
       const input: ThreadInput = { path: filePath, setup, from: starts[j]!, stop: j + 1 < t ? starts[j + 1]! : size, knownBegin: known[j] ?? null, index: j, progress: shared };
-      const w = threadWorker(input, hooks.threadScript);
+      const w = threadWorker(input, script);
       workers.push(w);
       w.once('message', (m: ThreadOutput) => {
         outputs[j] = m;

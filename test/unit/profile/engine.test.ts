@@ -397,3 +397,12 @@ test('a column holding text counts numbers by spelling (pandas object columns); 
     ],
   );
 });
+
+test('latin-1 is recognised when its first accented letter comes after the first 64 KiB', async () => {
+  const file = path.join(tmp, 'late-latin1.csv');
+  const ascii = Array.from({ length: 5000 }, (_, i) => `${i},plain`).join('\n');
+  writeFileSync(file, Buffer.concat([Buffer.from('id,name\n' + ascii + '\n'), Buffer.from([0x39, 0x39, 0x2c, 0x4a, 0x6f, 0x73, 0xe9, 0x0a])]));
+  const p = await profileFile(file, options);
+  assert.equal(p.dialect.encoding, 'latin1');
+  assert.ok(col(p, 'name').top.some((t) => t.value === 'José'));
+});
