@@ -1,6 +1,10 @@
 // Flow 5: a CSV is untrusted input. Header and values full of HTML and script must show as plain text in
-// the report; nothing in them may run or become an element (strict CSP plus text-only rendering).
+// the report; nothing in them may run or become an element (strict CSP plus text-only rendering). The same
+// holds for the report exported as HTML, opened in the browser on its own.
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { COMMAND_TITLE, explorerContextCommand, frameTexts, openWorkbench, snap, waitFor } from '../workbench.mjs';
 
 const FILE = 'hostile.csv';
@@ -36,7 +40,7 @@ async function injected(page) {
 export const flow = {
   name: 'hostile header and values render as text, nothing runs',
   trust: false,
-  async run({ page, url, shots }) {
+  async run({ page, url, workspace, shots }) {
     await openWorkbench(page, url);
     await explorerContextCommand(page, FILE, COMMAND_TITLE);
     await page.locator('.tabs-container .tab').filter({ hasText: `Data Quality: ${FILE}` }).first().waitFor({ state: 'visible', timeout: 90_000 });
@@ -57,5 +61,32 @@ export const flow = {
     await snap(page, shots, '5-hostile-02-warnings');
     const found = await injected(page);
     assert.deepEqual(found, [], 'no frame ran or rendered markup from the CSV');
+
+    // Export HTML: the save dialog (a quick input in the browser workbench) proposes hostile.profile.html
+    // beside the CSV; accept it.
+    await frame.getByRole('button', { name: /export html/i }).first().click();
+    const input = page.locator('.quick-input-widget input').first();
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await waitFor('the save dialog to propose hostile.profile.html', async () => (await input.inputValue()).endsWith('hostile.profile.html'), { timeoutMs: 10_000 });
+    await snap(page, shots, '5-hostile-03-save-dialog');
+    await input.press('Enter');
+    const exported = join(workspace, 'hostile.profile.html');
+    await waitFor('hostile.profile.html to be written', () => existsSync(exported), { timeoutMs: 15_000 });
+    await page.locator('.notification-toast').filter({ hasText: 'Report saved to hostile.profile.html' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    const html = readFileSync(exported, 'utf8');
+    assert.ok(!/<img[^>]*onerror/i.test(html) && !html.includes("<script>window.__pwned"), 'the exported HTML holds no live markup from the CSV');
+    assert.ok(html.includes('&lt;img src=x onerror='), 'the exported HTML shows the hostile header as escaped text');
+    const standalone = await page.context().newPage();
+    try {
+      await standalone.goto(pathToFileURL(exported).href);
+      await standalone.waitForTimeout(500);
+      const leaks = await injected(standalone);
+      assert.deepEqual(leaks, [], 'the exported report ran or rendered nothing from the CSV');
+      const text = await standalone.locator('body').innerText();
+      assert.ok(text.includes(HEADER), 'the exported report shows the header as text');
+      await standalone.screenshot({ path: join(shots, '5-hostile-04-exported.png'), fullPage: false });
+    } finally {
+      await standalone.close();
+    }
   },
 };
