@@ -298,7 +298,8 @@ export function isTextKey(hi: number): boolean {
   return ((hi & 0xfff80000) >>> 0) === 0x7ff80000;
 }
 
-function fmix32(h: number): number {
+/** murmur3's 32-bit finaliser. */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

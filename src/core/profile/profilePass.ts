@@ -7,7 +7,8 @@ import { FIELD_ESCAPED, QUOTE, RecordScanner, unescapeField } from '../csv/scann
 import { RecordReader, RecordTooLongError } from '../csv/recordReader.js';
 import { CorrelationAccumulator, type CorrelationState } from './sketch/correlation.js';
 import { HyperLogLog, type HyperLogLogState } from './sketch/hyperLogLog.js';
-import { ColumnStats, cellKey, columnCaps, type ColumnCaps, type ColumnState } from './columnStats.js';
+import { fmix32 } from './cellValues.js';
+import { ColumnStats, MISSING_KEY_HI, MISSING_KEY_LO, cellKey, columnCaps, type ColumnCaps, type ColumnState } from './columnStats.js';
 
 /** Everything a pass needs to know before it starts; plain data, so it crosses to a thread as is. */
 export interface PassSetup {
@@ -141,7 +142,7 @@ export class PassAccumulator {
       }
       const lo = cellKey[0]!;
       const hi = cellKey[1]!;
-      if (coIndex[i]! >= 0 && lo === 0x5f3759df && hi === 0x7ffc0001) this.missingList[missingCount++] = coIndex[i]!;
+      if (coIndex[i]! >= 0 && lo === MISSING_KEY_LO && hi === MISSING_KEY_HI) this.missingList[missingCount++] = coIndex[i]!;
       r1 = Math.imul(((r1 << 5) | (r1 >>> 27)) ^ lo, 0x9e3779b1);
       r2 = Math.imul(((r2 << 7) | (r2 >>> 25)) ^ hi ^ lo, 0x85ebca77);
     }
@@ -222,14 +223,6 @@ export class PassAccumulator {
   }
 }
 
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 export interface RangeResult {
   state: PassAccumulator;

@@ -4,7 +4,7 @@
 // decoded only the first time a key is seen. Past `cap` distinct keys new keys are no longer stored: every
 // value then goes to a HyperLogLog instead, and the table keeps counting the keys it already holds.
 import { HyperLogLog } from './sketch/hyperLogLog.js';
-import { isTextKey, textKey, textKeyOut } from './cellValues.js';
+import { fmix32, isTextKey, textKey, textKeyOut } from './cellValues.js';
 
 /** Longest display string kept for a value. */
 export const MAX_DISPLAY_CHARS = 200;
@@ -20,14 +20,6 @@ export interface ValueTableState {
   hll: ReturnType<HyperLogLog['toJSON']> | null;
 }
 
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 // Slot layout: [fingerprint (0 = empty), count], 8 bytes, so a column's table stays small enough for the
 // cache. A slot is matched by its home position and a 32-bit fingerprint of the key: two different keys
