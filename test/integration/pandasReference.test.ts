@@ -210,13 +210,8 @@ const datasets: { name: string; file: () => string; sketched?: boolean; knownBug
   // Missing values ('None' is a missing token), 24 duplicate rows, dates, categoricals, money.
   { name: 'birdstrikes.csv', file: () => join(VEGA, 'birdstrikes.csv') },
   // Missing city/state, high-cardinality text, many-digit floats.
-  {
-    name: 'airports.csv',
-    file: () => join(VEGA, 'airports.csv'),
-    // Reported to the engine: in a text column, '0E0' and '0E8' are keyed by their numeric value (both 0),
-    // so they count as one distinct value with count 2. Runs and prints its failure; drop this when fixed.
-    knownBug: 'iata: numeric-looking text keyed by value (distinct 3375, pandas 3376)',
-  },
+  // iata has '0E0' and '0E8': numeric spellings in a text column, distinct as text (both are 0 as numbers).
+  { name: 'airports.csv', file: () => join(VEGA, 'airports.csv') },
   // ISO dates, skewed precipitation with many zeros, a 5-level categorical.
   { name: 'seattle-weather.csv', file: () => join(VEGA, 'seattle-weather.csv') },
   // Slash-separated date-times and a small integer count.
