@@ -103,3 +103,19 @@ test('the ragged line numbers and an unclosed quote are located in the whole fil
   const p = await sameAcrossSplits(ok, [dataStartOf(content), Math.floor(content.length / 2)]);
   assert.deepEqual(p.ragged.firstLines, [302]);
 });
+
+test('CRLF and lone-CR files split between threads like LF files', async () => {
+  for (const eol of ['\r\n', '\r']) {
+    const file = path.join(tmp, `eol-${eol.length}.csv`);
+    const lines = ['id,text,n'];
+    for (let i = 0; i < 600; i++) lines.push(i % 3 === 0 ? `${i},"two${eol}lines",${i % 7}` : `${i},t${i % 9},${i % 7}`);
+    const content = lines.join(eol) + eol;
+    writeFileSync(file, content);
+    const start = content.indexOf(eol) + eol.length;
+    // Splits on a CR, on the LF of a CRLF, and inside quotes.
+    const cr = content.indexOf('\r', Math.floor(content.length / 4));
+    const quoted = content.indexOf('two', Math.floor(content.length / 2)) + 4;
+    const p = await sameAcrossSplits(file, [start, cr, cr + 1 === quoted ? cr + 2 : cr + 1, quoted].sort((a, b) => a - b));
+    assert.equal(p.rows, 600);
+  }
+});
