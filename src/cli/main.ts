@@ -4,6 +4,7 @@ import { isUserError } from '../core/errors.js';
 import { version } from '../../package.json';
 import { UsageError } from './args.js';
 import { PROFILE_HELP, runProfile } from './profileCommand.js';
+import { CLEAN_HELP, runClean } from './cleanCommand.js';
 import type { CliIo } from './profileCommand.js';
 
 interface Command {
@@ -15,6 +16,7 @@ interface Command {
 // Later subcommands (clean, sweep, predict, experiments, serve, drift) plug in here.
 const COMMANDS: Record<string, Command> = {
   profile: { summary: 'Profile a CSV/TSV file: types, missing values, distributions, warnings', help: PROFILE_HELP, run: runProfile },
+  clean: { summary: 'Clean a CSV/TSV file with a saved Recipe or the default suggestions', help: CLEAN_HELP, run: runClean },
 };
 
 function mainHelp(): string {
