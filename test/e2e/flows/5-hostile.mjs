@@ -2,12 +2,21 @@
 // the report; nothing in them may run or become an element (strict CSP plus text-only rendering). The same
 // holds for the report exported as HTML, opened in the browser on its own.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { COMMAND_TITLE, explorerContextCommand, frameTexts, openWorkbench, snap, waitFor } from '../workbench.mjs';
 
 const FILE = 'hostile.csv';
+// Written into this flow's workspace only, so the other flows (and the README screenshot) never see it.
+const CSV = `"<img src=x onerror=""window.__pwned='header'"">",note,<b>bold</b>
+1,"<script>window.__pwned='script'</script>",a
+2,"<img src=x onerror=""window.__pwned='value'"">",b
+3,"<img src=x onerror=""window.__pwned='value'"">",b
+4,"<svg onload=""window.__pwned='svg'""></svg>",c
+5,"javascript:window.__pwned='link'",a
+6,"<img src=x onerror=""window.__pwned='value'"">",b
+`;
 const HEADER = `<img src=x onerror="window.__pwned='header'">`;
 
 /** In every frame: did anything from the data run, or turn into markup? */
@@ -40,6 +49,9 @@ async function injected(page) {
 export const flow = {
   name: 'hostile header and values render as text, nothing runs',
   trust: false,
+  prepare(workspace) {
+    writeFileSync(join(workspace, FILE), CSV);
+  },
   async run({ page, url, workspace, shots }) {
     await openWorkbench(page, url);
     await explorerContextCommand(page, FILE, COMMAND_TITLE);
