@@ -179,6 +179,9 @@ async function main() {
 
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
+  // The flows' expected numbers hold for the generator's output; the committed file must be exactly that.
+  const { loansCsv, loansPath } = await import(pathToFileURL(join(repoRoot, 'test', 'e2e', 'loans.mjs')).href);
+  if (readFileSync(loansPath, 'utf8') !== loansCsv()) throw new Error(`${relative(repoRoot, loansPath)} differs from its generator: run node test/e2e/loans.mjs`);
   const vsix = packageVsix();
   const flows = await loadFlows();
   if (flows.length === 0) throw new Error(`no flow matches ${filters.join(' ')}`);
