@@ -32,6 +32,7 @@ Clean a CSV/TSV file into a new CSV, streaming (any size). The source is never m
   --json                 print the apply report as JSON
   -h, --help             show this help
 
+The output is comma-separated UTF-8 with a header; missing values are written as empty fields.
 Values a step was not fitted for (a new category, text in a number column) are counted and listed.
 Exit codes: 0 done, 1 bad input, 2 usage error, 130 interrupted.
 `;
@@ -135,6 +136,7 @@ function summary(report: ApplyReport, recipe: Recipe, out: string): string {
   ];
   if (report.duplicateRowsDropped) lines.push(`  ${report.duplicateRowsDropped} duplicate row${report.duplicateRowsDropped === 1 ? '' : 's'} dropped`);
   if (report.rowsDroppedMissing) lines.push(`  ${report.rowsDroppedMissing} row${report.rowsDroppedMissing === 1 ? '' : 's'} dropped for missing values`);
+  if (report.raggedRows) lines.push(`  ${report.raggedRows} row${report.raggedRows === 1 ? '' : 's'} had a different number of fields than the header: short ones padded with missing values, extra fields not written`);
   for (const u of report.unknown) {
     lines.push(`  step ${u.step + 1} (${u.op}) ${u.column}: ${u.count} unknown value${u.count === 1 ? '' : 's'} ${u.policy}, e.g. ${u.examples.map((x) => JSON.stringify(x)).join(', ')}`);
   }

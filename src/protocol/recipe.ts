@@ -220,6 +220,8 @@ export interface ApplyReport {
   rowsOut: number;
   duplicateRowsDropped: number;
   rowsDroppedMissing: number;
+  /** Records with more or fewer fields than the header: missing fields read as missing, extra fields are not written. */
+  raggedRows: number;
   columns: string[];
   unknown: UnknownValues[];
 }

@@ -89,10 +89,12 @@ export async function applyRecipeToFile(sourcePath: string, recipe: Recipe, outP
     };
     let rowsIn = 0;
     let rowsOut = 0;
+    let ragged = 0;
     const width = layout.columns.length;
     // Line numbers in messages count the header as line 1, like an editor showing the file.
     const firstLine = layout.dialect.header ? 2 : 1;
     for (const fields of readRecords(sourcePath, layout.dialect)) {
+      if (fields.length !== width) ragged++;
       const row = compiled.run(readCells(fields, width, missing), firstLine + rowsIn);
       rowsIn++;
       if (row) {
@@ -113,7 +115,7 @@ export async function applyRecipeToFile(sourcePath: string, recipe: Recipe, outP
     fd = -1;
     renameSync(temp, out);
     done = true;
-    return compiled.report(rowsIn, rowsOut);
+    return compiled.report(rowsIn, rowsOut, ragged);
   } finally {
     if (fd >= 0) closeSync(fd);
     if (!done && existsSync(temp)) unlinkSync(temp);

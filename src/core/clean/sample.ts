@@ -11,6 +11,8 @@ import { readLayout } from './applyFile.js';
 import { readCells } from './steps.js';
 
 export const DEFAULT_SAMPLE_ROWS = 50_000;
+/** Wide files get fewer rows: the sample holds at most this many cells (about 100 MB of short strings). */
+export const MAX_SAMPLE_CELLS = 2_000_000;
 
 /** Mulberry32: small, fast, good enough to pick rows. */
 function random(seed: number): () => number {
@@ -28,6 +30,7 @@ export function sampleFile(path: string, missingTokens: readonly string[], maxRo
   const layout = readLayout(path, delimiter);
   const missing = new Set(['', ...missingTokens.map(trimCell)]);
   const width = layout.columns.length;
+  maxRows = Math.min(maxRows, Math.max(100, Math.floor(MAX_SAMPLE_CELLS / Math.max(1, width))));
   const rows: Cell[][] = [];
   const next = random(0x5eed);
   let seen = 0;

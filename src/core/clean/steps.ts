@@ -16,7 +16,7 @@ export interface CompiledRecipe {
   columns: string[];
   /** The cleaned row, or null when a step drops it. `line` names the row in an 'error' policy message. */
   run(row: Cell[], line: number): Cell[] | null;
-  report(rowsIn: number, rowsOut: number): ApplyReport;
+  report(rowsIn: number, rowsOut: number, raggedRows?: number): ApplyReport;
 }
 
 type RowFn = (row: Cell[], line: number) => Cell[] | null;
@@ -349,8 +349,8 @@ export function compileRecipe(steps: readonly RecipeStep[], inputColumns: readon
       }
       return r;
     },
-    report(rowsIn, rowsOut) {
-      return { rowsIn, rowsOut, duplicateRowsDropped: dropped.duplicates, rowsDroppedMissing: dropped.missing, columns: [...cols.names], unknown: tallies.filter((t) => t.count > 0).map((t) => t.toJSON()) };
+    report(rowsIn, rowsOut, raggedRows = 0) {
+      return { rowsIn, rowsOut, duplicateRowsDropped: dropped.duplicates, rowsDroppedMissing: dropped.missing, raggedRows, columns: [...cols.names], unknown: tallies.filter((t) => t.count > 0).map((t) => t.toJSON()) };
     },
   };
 }

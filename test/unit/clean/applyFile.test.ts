@@ -122,3 +122,15 @@ test('row hashes tell null, empty text, a number and its text apart; the set gro
   for (let i = 0; i < 5000; i++) assert.equal(set.add([i, `r${i}`]), false);
   assert.equal(set.size, 5000);
 });
+
+test('ragged rows are counted: short ones padded with missing values, extra fields not written', async () => {
+  const path = join(dir, 'ragged.csv');
+  writeFileSync(path, 'a,b\n1,2\n3\n4,5,6\n');
+  const recipe: Recipe = { schemaVersion: RECIPE_SCHEMA_VERSION, source: { file: 'm', rows: 0, columns: [] }, missingTokens: [], steps: [] };
+  const out = join(dir, 'ragged.out.csv');
+  const report = await applyRecipeToFile(path, recipe, out);
+  assert.equal(report.raggedRows, 2);
+  assert.equal(readFileSync(out, 'utf8'), 'a,b\n1,2\n3,\n4,5\n');
+  rmSync(path);
+  rmSync(out);
+});
