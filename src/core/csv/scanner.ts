@@ -23,10 +23,17 @@ export class RecordScanner {
   unclosedQuote = false;
   unclosedQuoteLine = 0;
 
+  /** stop[b] = 1 for the bytes that end an unquoted field: the delimiter and line breaks. */
+  private readonly stop = new Uint8Array(256);
+
   constructor(
     readonly delimiter: number,
     readonly quote: number = QUOTE,
-  ) {}
+  ) {
+    this.stop[delimiter] = 1;
+    this.stop[LF] = 1;
+    this.stop[CR] = 1;
+  }
 
   /**
    * Scans one record starting at `pos`. Returns the offset just past its terminator, or -1 when the bytes
@@ -93,11 +100,8 @@ export class RecordScanner {
         }
       } else {
         const s = p;
-        while (p < len) {
-          const b = buf[p];
-          if (b === d || b === LF || b === CR) break;
-          p++;
-        }
+        const stop = this.stop;
+        while (p < len && stop[buf[p]!] === 0) p++;
         this.starts[nf] = s;
         this.ends[nf] = p;
         this.flags[nf] = 0;
