@@ -129,12 +129,25 @@ function looksLikeValue(s: string): boolean {
 }
 
 /**
- * A first row is a header unless one of its fields is a number or a date (a data value); pandas' default
- * of header=0 covers the all-text case.
+ * The first row is a header when some column holds numbers (or dates) below a text first value, or else
+ * when none of its fields is a number or a date (pandas' default of header=0 covers the all-text case).
  */
 function detectHeader(rows: string[][]): boolean {
   const first = rows[0];
   if (!first) return false;
+  const rest = rows.slice(1);
+  for (let c = 0; c < first.length; c++) {
+    if (looksLikeValue(first[c]!) || first[c]!.trim() === '') continue;
+    let values = 0;
+    let numbers = 0;
+    for (const r of rest) {
+      const v = r[c];
+      if (v === undefined || v.trim() === '') continue;
+      values++;
+      if (looksLikeValue(v)) numbers++;
+    }
+    if (values > 0 && numbers >= 0.8 * values) return true;
+  }
   return !first.some((f) => looksLikeValue(f));
 }
 

@@ -19,6 +19,9 @@ test('header detection: text over numbers is a header, numbers in the first row 
   assert.equal(sniffDialect(b('name,age\nann,31\nbob,42\n')).header, true);
   assert.equal(sniffDialect(b('1,2\n3,4\n')).header, false);
   assert.equal(sniffDialect(b('2021-01-01,x\n2021-01-02,y\n')).header, false);
+  // Year-like names: the text name over a numeric column gives the header away.
+  assert.equal(sniffDialect(b('id,2019,2020\n1,5,6\n2,7,8\n')).header, true);
+  assert.equal(sniffDialect(b('1,abc,2\n3,def,4\n')).header, false);
 });
 
 test('line endings, BOM and encoding', () => {
