@@ -1,9 +1,11 @@
 // Streaming record iterator over a file for features that want strings (cleaning, previews): one string[]
-// per data record, header skipped when the dialect has one, blank lines skipped.
+// per data record, header skipped when the dialect has one, blank lines skipped. A quote left open at the
+// end of the file is an error (UNBALANCED_QUOTE), never a silently swallowed tail.
 import { closeSync, openSync } from 'node:fs';
 import type { Dialect } from '../../protocol/profile.js';
 import { decodeField } from './dialect.js';
-import { RecordReader } from './recordReader.js';
+import { UserError } from '../errors.js';
+import { DEFAULT_MAX_RECORD_BYTES, RecordReader, RecordTooLongError } from './recordReader.js';
 import { RecordScanner } from './scanner.js';
 
 export interface ReadOptions {
@@ -18,7 +20,20 @@ export function* readRecords(filePath: string, dialect: Dialect, options: ReadOp
     const reader = new RecordReader(fd, scanner, dialect.bom ? 3 : 0);
     const scratch = { bytes: new Uint8Array(1024) };
     let skipHeader = dialect.header && !options.includeHeader;
-    while (reader.next()) {
+    let line = 1;
+    for (;;) {
+      let more: boolean;
+      try {
+        more = reader.next();
+      } catch (e) {
+        if (e instanceof RecordTooLongError) {
+          throw new UserError('UNBALANCED_QUOTE', `The record starting on line ${line} runs on for more than ${DEFAULT_MAX_RECORD_BYTES >> 20} MiB: a quote in it is probably never closed.`);
+        }
+        throw e;
+      }
+      if (!more) break;
+      if (scanner.unclosedQuote) throw new UserError('UNBALANCED_QUOTE', `Unbalanced quote: the quoted field opened on line ${line + scanner.unclosedQuoteLine} is never closed.`);
+      line += scanner.lines;
       if (scanner.isBlank()) continue;
       if (skipHeader) {
         skipHeader = false;

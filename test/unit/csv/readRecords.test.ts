@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readRecords, sniffDialect } from '../../../src/core/csv/index.js';
 
@@ -49,4 +50,11 @@ test('the header can be included', () => {
     ['y|z', '2'],
     ['w', '3'],
   ]);
+});
+
+test('an unclosed quote is an error naming its line, not a swallowed tail', () => {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'mllab-read-')), 'open.csv');
+  writeFileSync(file, 'a,b\n1,x\n2,"y\n3,z\n');
+  const dialect = sniffDialect(readFileSync(file));
+  assert.throws(() => [...readRecords(file, dialect)], { name: 'UserError', code: 'UNBALANCED_QUOTE', message: /line 3\b/ });
 });
