@@ -6,7 +6,14 @@ export type Cell = string | number | null;
 
 /** Spaces, tabs and line breaks only (Python: `s.strip(' \t\r\n')`), so both sides trim the same characters. */
 export function trimCell(s: string): string {
+  const n = s.length;
+  // Most cells have nothing to trim: skip the regular expression for them.
+  if (n === 0 || (!isSpace(s.charCodeAt(0)) && !isSpace(s.charCodeAt(n - 1)))) return s;
   return s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 10;
 }
 
 export const NUMBER_PATTERN = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;

@@ -1,13 +1,12 @@
 // A bounded, reproducible sample of a file's rows for the fits the profile cannot answer (see fit.ts):
 // reservoir sampling (Algorithm R) with a fixed-seed generator, so the same file gives the same Recipe.
-import { readRecords } from '../csv/index.js';
 import type { DatasetProfile } from '../../protocol/profile.js';
 import type { Recipe, StepChoice } from '../../protocol/recipe.js';
 import { trimCell } from './cells.js';
 import type { Cell } from './cells.js';
 import { fitRecipe, needsSample } from './fit.js';
 import type { FitOptions, FitSample } from './fit.js';
-import { readLayout } from './applyFile.js';
+import { dataRecords, readLayout } from './applyFile.js';
 import { readCells } from './steps.js';
 
 export const DEFAULT_SAMPLE_ROWS = 50_000;
@@ -34,7 +33,7 @@ export function sampleFile(path: string, missingTokens: readonly string[], maxRo
   const rows: Cell[][] = [];
   const next = random(0x5eed);
   let seen = 0;
-  for (const fields of readRecords(path, layout.dialect)) {
+  for (const fields of dataRecords(path, layout.dialect)) {
     seen++;
     if (rows.length < maxRows) rows.push(readCells(fields, width, missing));
     else {

@@ -134,3 +134,12 @@ test('ragged rows are counted: short ones padded with missing values, extra fiel
   rmSync(path);
   rmSync(out);
 });
+
+test('a quote never closed stops the run with its line; nothing is written', async () => {
+  const path = join(dir, 'open.csv');
+  writeFileSync(path, 'a,b\n1,2\n3,"never\n4,5\n');
+  const recipe: Recipe = { schemaVersion: RECIPE_SCHEMA_VERSION, source: { file: 'm', rows: 0, columns: [] }, missingTokens: [], steps: [] };
+  await assert.rejects(applyRecipeToFile(path, recipe, join(dir, 'open.out.csv')), (e: unknown) => isUserError(e) && e.code === 'UNBALANCED_QUOTE' && /line 3/.test(e.message));
+  assert.equal(existsSync(join(dir, 'open.out.csv')), false);
+  rmSync(path);
+});
