@@ -165,6 +165,9 @@ function detectLineEnding(bytes: Uint8Array, start: number): 'lf' | 'crlf' | 'cr
  * record without a line break counts). Throws BINARY_FILE for binary input.
  */
 export function sniffLayout(bytes: Uint8Array, complete: boolean, forcedDelimiter?: string): SniffedLayout {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new UserError('BINARY_FILE', 'This file is UTF-16 text; save it as UTF-8 (or latin-1) CSV to profile it.');
+  }
   if (looksBinary(bytes.subarray(0, SNIFF_BYTES))) throw new UserError('BINARY_FILE', 'This is a binary file, not a CSV text file.');
   const bom = hasBom(bytes);
   const start = bom ? 3 : 0;

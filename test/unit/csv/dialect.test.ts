@@ -42,6 +42,8 @@ test('binary bytes are recognised', () => {
   assert.equal(looksBinary(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00])), true);
   assert.equal(looksBinary(b('a,b\n1,2\n')), false);
   assert.throws(() => sniffLayout(Buffer.from([1, 2, 3, 0, 5]), true), { name: 'UserError', code: 'BINARY_FILE' });
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,b\n1,2\n', 'utf16le')]);
+  assert.throws(() => sniffLayout(utf16, true), { code: 'BINARY_FILE', message: /UTF-16/ });
 });
 
 test('layout: data start and header lines skip the header record', () => {
