@@ -137,6 +137,9 @@ function summary(report: ApplyReport, recipe: Recipe, out: string): string {
   if (report.duplicateRowsDropped) lines.push(`  ${report.duplicateRowsDropped} duplicate row${report.duplicateRowsDropped === 1 ? '' : 's'} dropped`);
   if (report.rowsDroppedMissing) lines.push(`  ${report.rowsDroppedMissing} row${report.rowsDroppedMissing === 1 ? '' : 's'} dropped for missing values`);
   if (report.raggedRows) lines.push(`  ${report.raggedRows} row${report.raggedRows === 1 ? '' : 's'} had a different number of fields than the header: short ones padded with missing values, extra fields not written`);
+  const { added, missing } = report.columnChanges;
+  if (added.length) lines.push(`  column${added.length === 1 ? '' : 's'} not in the Recipe's source, passed through: ${added.join(', ')}`);
+  if (missing.length) lines.push(`  column${missing.length === 1 ? '' : 's'} of the Recipe's source missing from this file: ${missing.join(', ')}`);
   for (const u of report.unknown) {
     lines.push(`  step ${u.step + 1} (${u.op}) ${u.column}: ${u.count} unknown value${u.count === 1 ? '' : 's'} ${u.policy}, e.g. ${u.examples.map((x) => JSON.stringify(x)).join(', ')}`);
   }

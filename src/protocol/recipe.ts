@@ -222,6 +222,8 @@ export interface ApplyReport {
   rowsDroppedMissing: number;
   /** Records with more or fewer fields than the header: missing fields read as missing, extra fields are not written. */
   raggedRows: number;
+  /** How the file's columns differ from the ones the Recipe was fitted on (steps naming a missing one fail). */
+  columnChanges: { added: string[]; missing: string[] };
   columns: string[];
   unknown: UnknownValues[];
 }

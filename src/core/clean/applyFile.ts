@@ -165,7 +165,10 @@ export async function applyRecipeToFile(sourcePath: string, recipe: Recipe, outP
     fd = -1;
     renameSync(temp, out);
     done = true;
-    return compiled.report(rowsIn, rowsOut, ragged);
+    const fitted = recipe.source.columns.map((c) => c.name);
+    // A Recipe written by hand may list no source columns: then there is nothing to compare.
+    const columnChanges = fitted.length === 0 ? { added: [], missing: [] } : { added: layout.columns.filter((c) => !fitted.includes(c)), missing: fitted.filter((c) => !layout.columns.includes(c)) };
+    return { ...compiled.report(rowsIn, rowsOut, ragged), columnChanges };
   } finally {
     if (fd >= 0) closeSync(fd);
     if (!done && existsSync(temp)) unlinkSync(temp);

@@ -350,7 +350,7 @@ export function compileRecipe(steps: readonly RecipeStep[], inputColumns: readon
       return r;
     },
     report(rowsIn, rowsOut, raggedRows = 0) {
-      return { rowsIn, rowsOut, duplicateRowsDropped: dropped.duplicates, rowsDroppedMissing: dropped.missing, raggedRows, columns: [...cols.names], unknown: tallies.filter((t) => t.count > 0).map((t) => t.toJSON()) };
+      return { rowsIn, rowsOut, duplicateRowsDropped: dropped.duplicates, rowsDroppedMissing: dropped.missing, raggedRows, columnChanges: { added: [], missing: [] }, columns: [...cols.names], unknown: tallies.filter((t) => t.count > 0).map((t) => t.toJSON()) };
     },
   };
 }

@@ -78,14 +78,17 @@ test('--auto cleans, saves the Recipe and the Python script; --recipe replays it
 });
 
 test('replaying on new data reports unknown values instead of dropping them silently', async () => {
-  writeFileSync(join(dir, 'tomorrow.csv'), 'id,income,price,city,joined,active,const\n20,n/a,$5,Lille,2024-13-01,maybe,x\n');
+  writeFileSync(join(dir, 'tomorrow.csv'), 'income,price,city,joined,active,const,extra\nn/a,$5,Lille,2024-13-01,maybe,x,y\n');
   assert.equal((await mllab('clean', 'messy.csv', '--auto', '--out', 'c.csv', '--save-recipe', 'r.json')).code, 0);
   const r = await mllab('clean', 'tomorrow.csv', '--recipe', 'r.json', '--out', 't.csv');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /step 4 \(dateFeatures\) joined: 1 unknown value made missing, e\.g\. "2024-13-01"/);
   assert.match(r.stdout, /step 5 \(parseBooleans\) active: 1 unknown value made missing, e\.g\. "maybe"/);
   assert.match(r.stdout, /step 8 \(impute\) income: 1 unknown value made missing, e\.g\. "n\/a"/);
-  assert.equal(readFileSync(join(dir, 't.csv'), 'utf8').split('\n')[1], '20,52000,1,5,Lille,,,,,');
+  assert.match(r.stdout, /column not in the Recipe's source, passed through: extra\n/);
+  // No step names id, so its absence is only reported.
+  assert.match(r.stdout, /column of the Recipe's source missing from this file: id\n/);
+  assert.equal(readFileSync(join(dir, 't.csv'), 'utf8').split('\n')[1], '52000,1,5,Lille,,,,,,y');
   for (const f of ['tomorrow.csv', 'c.csv', 't.csv', 'r.json']) rmSync(join(dir, f));
 });
 
