@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { profileFile } from '../../../src/core/profile/profileFile.js';
-import { DEFAULT_MISSING_TOKENS, type DatasetProfile } from '../../../src/protocol/profile.js';
+import { DEFAULT_MISSING_TOKENS, type DatasetProfile, type ProfileProgress } from '../../../src/protocol/profile.js';
 
 const fixture = (name: string): string => path.join(__dirname, '../../fixtures/csv', name);
 const options = { missingTokens: [...DEFAULT_MISSING_TOKENS], threads: 1 };
@@ -81,6 +81,15 @@ test('several threads over a mixed file with duplicates, ragged rows and missing
   const len = content.length - start;
   const p = await sameAcrossSplits(file, [start, start + Math.floor(len / 3), start + Math.floor((2 * len) / 3) + 11]);
   assert.equal(p.rows, 3000);
+  // Progress ends at the whole file and every row.
+  const seen: ProfileProgress[] = [];
+  await profileFile(file, options, { splitPoints: [start, start + Math.floor(len / 2)], onProgress: (x) => seen.push(x) });
+  const last = seen.at(-1);
+  assert.ok(last);
+  assert.equal(last.bytesDone, content.length);
+  assert.equal(last.bytesTotal, content.length);
+  assert.equal(last.rowsDone, 3000);
+  assert.ok(seen.every((x, i) => i === 0 || x.bytesDone >= seen[i - 1]!.bytesDone));
   assert.ok(p.duplicateRows > 0);
   assert.equal(p.ragged.count, 12);
 });
