@@ -268,3 +268,30 @@ export interface Suggestion {
   /** Part of the default selection (`mllab clean --auto`). */
   selected: boolean;
 }
+
+/** Statistics of one column in a preview, before or after the steps. */
+export interface PreviewColumnStats {
+  name: string;
+  count: number;
+  missing: number;
+  /** Numbers only (null when the column has text). */
+  mean: number | null;
+  std: number | null;
+  min: number | null;
+  max: number | null;
+  distinct: number;
+  top: { value: string; count: number }[];
+}
+
+/** What the selected steps would do, computed on a sample without writing anything. */
+export interface RecipePreview {
+  sampleRows: number;
+  /** True when the sample is the whole file. */
+  complete: boolean;
+  /** Columns a step names or creates: before (null for new columns) and after (null for dropped ones). */
+  affected: { name: string; before: PreviewColumnStats | null; after: PreviewColumnStats | null }[];
+  /** The first rows after the steps, as they would be written. */
+  columns: string[];
+  rows: string[][];
+  report: ApplyReport;
+}
