@@ -17,6 +17,8 @@ export interface ColumnCaps {
   logHistogram: boolean;
   /** Numbers batched per column before they reach the sketches. */
   batch: number;
+  /** Display text a column's value table may hold (long distinct texts end exactness before the cap). */
+  textChars: number;
 }
 
 export function columnCaps(columnCount: number): ColumnCaps {
@@ -28,6 +30,7 @@ export function columnCaps(columnCount: number): ColumnCaps {
     hllPrecision: n > 1000 ? 8 : n > 256 ? 10 : 14,
     logHistogram: n <= 256,
     batch: n <= 256 ? 256 : 16,
+    textChars: Math.floor((8 << 20) / n),
   };
 }
 
@@ -149,7 +152,7 @@ export class ColumnStats {
   ) {
     this.exact = new ExactValues(caps.exactValues);
     this.exactDates = new ExactValues(caps.exactValues);
-    this.values = new ValueTable(caps.distinct, caps.hllPrecision);
+    this.values = new ValueTable(caps.distinct, caps.hllPrecision, caps.textChars);
   }
 
   /** A field absent from a short (ragged) row. */

@@ -83,7 +83,7 @@ export class PassAccumulator {
   ) {
     const n = setup.columnCount;
     const caps = columnCaps(n);
-    this.caps = { ...caps, distinct: caps.distinct * mergeFactor, exactValues: caps.exactValues * mergeFactor };
+    this.caps = { ...caps, distinct: caps.distinct * mergeFactor, exactValues: caps.exactValues * mergeFactor, textChars: caps.textChars * mergeFactor };
     const tokens = encodeTokens(setup.missingTokens, setup.latin1);
     const first = new Uint8Array(256);
     for (const t of tokens) first[t[0]!] = 1;

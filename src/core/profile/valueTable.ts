@@ -56,9 +56,13 @@ export class ValueTable {
   private frozen = false;
   private merging = false;
 
+  /** Characters of display text held; past `textBudget` the table stops taking new keys, as at the cap. */
+  private textChars = 0;
+
   constructor(
     readonly cap: number,
     readonly hllPrecision: number,
+    readonly textBudget = Infinity,
   ) {
     this.slots = 16;
     this.mask = 15;
@@ -97,7 +101,7 @@ export class ValueTable {
       if (f === 0) break;
       i = (i + 1) & mask;
     }
-    if (this.size >= this.cap) {
+    if (this.size >= this.cap || this.textChars > this.textBudget) {
       if (this.hll === null) {
         this.startHll();
         this.addToHll(lo, hi);
@@ -118,7 +122,9 @@ export class ValueTable {
   }
 
   setText(idx: number, text: string): void {
-    this.texts[idx] = text.length > MAX_DISPLAY_CHARS ? text.slice(0, MAX_DISPLAY_CHARS) + '…' : text;
+    const t = text.length > MAX_DISPLAY_CHARS ? text.slice(0, MAX_DISPLAY_CHARS) + '…' : text;
+    this.textChars += t.length - this.texts[idx]!.length;
+    this.texts[idx] = t;
   }
 
   keyLo(idx: number): number {
@@ -157,7 +163,7 @@ export class ValueTable {
     this.merging = true;
     for (let i = 0; i < s.keysLo.length; i++) {
       const idx = this.add(s.keysLo[i]!, s.keysHi[i]!, s.counts[i]!);
-      if (idx >= 0) this.texts[idx] = s.texts[i]!;
+      if (idx >= 0) this.setText(idx, s.texts[i]!);
     }
     this.merging = false;
     if (s.hll !== null && this.hll !== null) this.hll.merge(HyperLogLog.fromJSON(s.hll));
@@ -177,6 +183,7 @@ export class ValueTable {
     this.entryHi = new Uint32Array(8);
     this.entrySlot = new Int32Array(8);
     this.texts = [];
+    this.textChars = 0;
     this.hll = null;
     this.frozen = false;
     for (let i = 0; i < state.keysLo.length; i++) {
@@ -189,7 +196,7 @@ export class ValueTable {
         hi = textKeyOut[1]!;
       }
       const idx = this.add(lo, hi, state.counts[i]!);
-      if (idx >= 0) this.texts[idx] = state.texts[i]!;
+      if (idx >= 0) this.setText(idx, state.texts[i]!);
     }
     this.hll = hll;
     this.frozen = frozen;
@@ -232,12 +239,14 @@ export class ValueTable {
     this.entryHi = new Uint32Array(8);
     this.entrySlot = new Int32Array(8);
     this.texts = [];
+    this.textChars = 0;
     const hll = this.hll;
     // Re-insert without touching the HyperLogLog (it has these keys already).
     this.hll = null;
     for (let j = 0; j < keep; j++) this.add(lo[j]!, hi[j]!, counts[j]!);
     this.hll = hll;
     this.texts = texts;
+    this.textChars = texts.reduce((a, t) => a + t.length, 0);
   }
 
   private addToHll(lo: number, hi: number): void {

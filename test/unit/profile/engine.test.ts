@@ -406,3 +406,17 @@ test('latin-1 is recognised when its first accented letter comes after the first
   assert.equal(p.dialect.encoding, 'latin1');
   assert.ok(col(p, 'name').top.some((t) => t.value === 'José'));
 });
+
+test('long distinct texts end exact counting before the distinct cap (memory), flagged approximate', async () => {
+  const file = path.join(tmp, 'long-text.csv');
+  const cols = 32;
+  const header = Array.from({ length: cols }, (_, i) => `c${i}`).join(',');
+  // 3,000 distinct 200-character values per column: 600,000 characters, past the 8 Mi / 32 budget.
+  const rows = Array.from({ length: 3000 }, (_, r) => Array.from({ length: cols }, () => `${r}`.padStart(200, 'x')).join(','));
+  writeFileSync(file, header + '\n' + rows.join('\n') + '\n');
+  const p = await profileFile(file, options);
+  const c = col(p, 'c0');
+  assert.equal(c.distinctApprox, true);
+  assert.ok(Math.abs(c.distinct - 3000) < 3000 * 0.05, `distinct ${c.distinct}`);
+  assert.equal(c.count, 3000);
+});
