@@ -21,6 +21,15 @@ export interface SuggestionOptions {
 
 export const DEFAULT_SUGGESTION_OPTIONS: SuggestionOptions = { dropColumnMissingPct: 50, indicatorMissingPct: 5, rareShare: 0.01, oneHotMax: 10 };
 
+/** Names that say identifier: id, ID, user_id, customerId, uuid, guid, key, row_number... */
+const IDENTIFIER_WORD = /(^|[^a-z])(id|uuid|guid|key|index|row_?num(ber)?)$|^(id|uuid|guid)([^a-z]|$)/i;
+/** camelCase customerId (case-sensitive, so "paid" and "valid" are not identifiers). */
+const IDENTIFIER_CAMEL = /[a-z]I[dD]$/;
+
+function identifierName(name: string): boolean {
+  return IDENTIFIER_WORD.test(name) || IDENTIFIER_CAMEL.test(name);
+}
+
 /** The order steps run in, whatever order they were picked in. */
 const STAGE: Record<StepChoice['op'], number> = {
   dropDuplicateRows: 0,
@@ -103,7 +112,12 @@ export function suggestCleaning(profile: DatasetProfile, options: SuggestionOpti
     };
     if (c.count === 0 || k.has('emptyColumn')) drop('every value is missing', 60, true);
     else if (k.has('constant')) drop(`every value is ${JSON.stringify(c.top[0]?.value ?? '')}`, 60, true);
-    else if (k.has('idLike')) drop(`${c.distinct}${c.distinctApprox ? ' (about)' : ''} distinct values in ${c.count}: an identifier, not a feature`, 45, true);
+    else if (k.has('idLike')) {
+      // Every value distinct is also what a measurement (amounts, counts, years) or a date in an unusual
+      // layout looks like: drop by default only when the name says identifier too.
+      const named = identifierName(c.name);
+      drop(`${c.distinct}${c.distinctApprox ? ' (about)' : ''} distinct values in ${c.count}${named ? ': an identifier, not a feature' : ', like an identifier (not applied by default: check it is not a measurement)'}`, named ? 45 : 6, named);
+    }
     else if (c.missingPct >= options.dropColumnMissingPct) drop(`${pct(c.missingPct)} missing`, 40 + c.missingPct / 10, true);
     else if (k.has('nearConstant')) {
       const share = c.top[0] ? (100 * c.top[0].count) / Math.max(1, c.count) : 0;

@@ -51,3 +51,26 @@ test('default choices run in stage order: duplicates, columns, types, text, impu
     ['dropDuplicateRows', 'impute', 'scale'],
   );
 });
+
+test('an all-distinct column is dropped by default only when its name says identifier', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'mllab-sugg-'));
+  const path = join(dir, 'ids.csv');
+  // 30 rows: customer_id and amount both have 30 distinct integers, the profile calls both ID-like.
+  const lines = ['customer_id,amount,group'];
+  for (let i = 0; i < 30; i++) lines.push(`${1000 + i},${(i * 37) % 101},${i % 3}`);
+  writeFileSync(path, lines.join('\n') + '\n');
+  try {
+    const profile = await profileFile(path, { missingTokens: [...DEFAULT_MISSING_TOKENS], threads: 1 });
+    assert.ok(profile.warnings.some((w) => w.kind === 'idLike' && w.column === 'amount'), 'the profile flags amount as ID-like');
+    const s = suggestCleaning(profile);
+    const id = s.find((x) => x.id === 'dropColumns:customer_id');
+    const amount = s.find((x) => x.id === 'dropColumns:amount');
+    assert.equal(id?.selected, true);
+    assert.equal(amount?.selected, false);
+    assert.match(amount?.evidence ?? '', /not applied by default: check it is not a measurement/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
