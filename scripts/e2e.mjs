@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ENGINES, ensureCodeServer, repoRoot, startCodeServer } from './code-server.mjs';
 
-const RUN_BUDGET_MS = 9.5 * 60_000;
+const RUN_BUDGET_MS = 9 * 60_000;
 const FLOW_BUDGET_MS = 4 * 60_000;
 
 const argv = process.argv.slice(2);
@@ -168,14 +168,11 @@ async function runFlow(browser, vsix, flow) {
   }
 }
 
+let passed = 0;
+let failed = 0;
+
 async function main() {
   const started = Date.now();
-  const budget = setTimeout(() => {
-    process.stderr.write(`e2e: the whole run passed its ${RUN_BUDGET_MS / 60_000} min budget\n`);
-    process.stdout.write('e2e: 0 passed, 1 failed\n');
-    void stopAll().finally(() => process.exit(1));
-  }, RUN_BUDGET_MS);
-  budget.unref();
 
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
@@ -188,14 +185,19 @@ async function main() {
   const engines = [...new Set(flows.map((f) => f.engine ?? 'latest'))];
   say(`== e2e: ${engines.map((e) => `code-server ${ENGINES[e]?.codeServer ?? e}`).join(' and ')} (vsix ${relative(repoRoot, vsix)})`);
   for (const e of engines) ensureCodeServer(e);
+  // The budget covers the flows, not a first-time code-server install (a few minutes, once per machine).
+  const budget = setTimeout(() => {
+    process.stderr.write(`e2e: the flows passed their ${RUN_BUDGET_MS / 60_000} min budget\n`);
+    process.stdout.write(`e2e: ${passed} passed, ${failed + 1} failed\n`);
+    void stopAll().finally(() => process.exit(1));
+  }, RUN_BUDGET_MS);
+  budget.unref();
 
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  let passed = 0;
-  let failed = 0;
   try {
     for (const flow of flows) {
       const t0 = Date.now();
