@@ -151,7 +151,8 @@ export async function applyRecipeToFile(sourcePath: string, recipe: Recipe, outP
         rowsOut++;
         let line = '';
         for (let i = 0; i < row.length; i++) line += (i ? ',' : '') + csvField(formatCell(row[i]!));
-        pending += line + '\n';
+        // A lone empty field would be a blank line, which readers skip: quote it (as Python's csv does).
+        pending += (line === '' ? '""' : line) + '\n';
         if (pending.length >= WRITE_CHUNK) flush();
       }
       if (rowsIn % YIELD_ROWS === 0) {

@@ -231,6 +231,6 @@ export function tableToCsv(t: Table): string {
   const quote = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const rows = t.columns[0]?.length ?? 0;
   const lines = [t.names.map(quote).join(',')];
-  for (let i = 0; i < rows; i++) lines.push(t.columns.map((c) => quote(formatCell(c[i]!))).join(','));
+  for (let i = 0; i < rows; i++) lines.push(t.columns.map((c) => quote(formatCell(c[i]!))).join(',') || '""');
   return lines.join('\n') + '\n';
 }

@@ -143,3 +143,15 @@ test('a quote never closed stops the run with its line; nothing is written', asy
   assert.equal(existsSync(join(dir, 'open.out.csv')), false);
   rmSync(path);
 });
+
+test('a one-column row whose value is missing is written as "" so it is not read back as a blank line', async () => {
+  const path = join(dir, 'one.csv');
+  writeFileSync(path, 'a,b\n1,x\nNA,y\n');
+  const recipe: Recipe = { schemaVersion: RECIPE_SCHEMA_VERSION, source: { file: 'm', rows: 0, columns: [] }, missingTokens: ['NA'], steps: [{ op: 'dropColumns', columns: ['b'], reason: '' }] };
+  const out = join(dir, 'one.out.csv');
+  await applyRecipeToFile(path, recipe, out);
+  assert.equal(readFileSync(out, 'utf8'), 'a\n1\n""\n');
+  assert.deepEqual([...readRecords(out, readLayout(out).dialect)], [['1'], ['']]);
+  rmSync(path);
+  rmSync(out);
+});
