@@ -235,6 +235,8 @@ export interface ApplyReport {
 export type StepChoice =
   | { op: 'dropDuplicateRows' }
   | { op: 'dropColumns'; columns: string[]; reason: string }
+  /** Fits to dropColumns: every column missing more than `percent` (0..100) of its values. */
+  | { op: 'dropColumnsAboveMissing'; percent: number }
   | { op: 'dropRowsMissing'; columns: string[] }
   | { op: 'impute'; column: string; strategy: ImputeStrategy; indicator: boolean; constant?: number | string }
   | { op: 'parseNumbers'; column: string; thousands?: string; percentAsFraction?: boolean }

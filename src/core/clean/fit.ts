@@ -173,6 +173,7 @@ const setRowSet = (): RowSet => {
 /** Fits the choices in order into a Recipe. `sample` is required when needsSample(choices). */
 export function fitRecipe(profile: DatasetProfile, choices: readonly StepChoice[], options: FitOptions, sample: FitSample | null = null): Recipe {
   const touched = new Set<string>();
+  const dropped = new Set<string>();
   const columns = new Set(profile.columns.map((c) => c.name));
   let sampleColumns = sample ? [...sample.columns] : [];
   let sampleRows = sample ? sample.rows.map((r) => [...r]) : [];
@@ -196,7 +197,13 @@ export function fitRecipe(profile: DatasetProfile, choices: readonly StepChoice[
     if (column !== null && !columns.has(column) && !sampleColumns.includes(column)) {
       throw new UserError('MISSING_COLUMN', `Cannot fit ${choice.op}: the data has no column "${column}".`);
     }
-    const step = fitStep(choice, column === null ? null : () => stats(column, choice));
+    const step: RecipeStep =
+      choice.op === 'dropColumnsAboveMissing'
+        ? { op: 'dropColumns', columns: profile.columns.filter((c) => c.missingPct > choice.percent && !dropped.has(c.name)).map((c) => c.name), reason: `more than ${choice.percent}% missing` }
+        : fitStep(choice, column === null ? null : () => stats(column, choice));
+    // A threshold no column passes is no step at all.
+    if (step.op === 'dropColumns' && step.columns.length === 0) return;
+    if (step.op === 'dropColumns') for (const c of step.columns) dropped.add(c);
     steps.push(step);
     if (column !== null && CHANGES_COLUMN.has(choice.op)) touched.add(column);
     if (choice.op === 'trimWhitespace') for (const c of choice.columns) touched.add(c);
@@ -228,6 +235,8 @@ function fitStep(choice: StepChoice, stats: (() => ColumnStats) | null): RecipeS
       return { op: 'dropDuplicateRows' };
     case 'dropColumns':
       return { op: 'dropColumns', columns: [...choice.columns], reason: choice.reason };
+    case 'dropColumnsAboveMissing':
+      throw new Error('fitted in fitRecipe: it needs the whole profile');
     case 'dropRowsMissing':
       return { op: 'dropRowsMissing', columns: [...choice.columns] };
     case 'trimWhitespace':

@@ -1,10 +1,12 @@
 // The preview behind the editor's Suggestions section: the Recipe run over a sample of rows in memory, the
 // before/after statistics of the columns it touches and the first cleaned rows. Nothing is written.
-import type { PreviewColumnStats, Recipe, RecipePreview } from '../../protocol/recipe.js';
+import type { DatasetProfile } from '../../protocol/profile.js';
+import type { PreviewColumnStats, Recipe, RecipePreview, StepChoice } from '../../protocol/recipe.js';
 import { formatCell } from './cells.js';
 import type { Cell } from './cells.js';
-import { statsFromCells } from './fit.js';
-import type { FitSample } from './fit.js';
+import { fitRecipe, statsFromCells } from './fit.js';
+import type { FitOptions, FitSample } from './fit.js';
+import { sampleFile } from './sample.js';
 import { RowHashSet } from './rowHashes.js';
 import { compileRecipe } from './steps.js';
 
@@ -50,4 +52,19 @@ export function previewRecipe(recipe: Recipe, sample: FitSample, maxRows = 20): 
     rows: out.slice(0, maxRows).map((r) => r.map(formatCell)),
     report,
   };
+}
+
+/**
+ * The worker's preview job: fits the chosen steps (profile, plus the sample where needed) and runs them
+ * over a bounded sample of the file. Returns the fitted Recipe too, so Apply can use exactly what was shown.
+ */
+export function previewChoicesForFile(
+  path: string,
+  profile: DatasetProfile,
+  choices: readonly StepChoice[],
+  options: FitOptions & { delimiter?: string; sampleRows?: number; previewRows?: number },
+): { recipe: Recipe; preview: RecipePreview } {
+  const sample = sampleFile(path, options.missingTokens, options.sampleRows ?? 10_000, options.delimiter);
+  const recipe = fitRecipe(profile, choices, options, sample);
+  return { recipe, preview: previewRecipe(recipe, sample, options.previewRows) };
 }

@@ -34,6 +34,7 @@ function identifierName(name: string): boolean {
 const STAGE: Record<StepChoice['op'], number> = {
   dropDuplicateRows: 0,
   dropColumns: 1,
+  dropColumnsAboveMissing: 1,
   dropRowsMissing: 2,
   parseNumbers: 3,
   parseBooleans: 3,

@@ -103,3 +103,11 @@ test('Yeo-Johnson lambda maximises the log-likelihood (and matches scipy when pr
   if (py.status === 0) assert.ok(Math.abs(Number(py.stdout.trim()) - lambda) < 1e-4, `scipy ${py.stdout.trim()} vs ${lambda}`);
   else t.diagnostic('scipy.stats not available: the scipy cross-check was skipped');
 });
+
+test('dropColumnsAboveMissing fits to the columns past the threshold, or to no step', () => {
+  // income is 2 of 13 missing (15.4%); nothing else misses a value.
+  assert.deepEqual(fitRecipe(profile, [{ op: 'dropColumnsAboveMissing', percent: 10 }], OPTIONS).steps, [{ op: 'dropColumns', columns: ['income'], reason: 'more than 10% missing' }]);
+  assert.deepEqual(fitRecipe(profile, [{ op: 'dropColumnsAboveMissing', percent: 20 }], OPTIONS).steps, []);
+  const twice = fitRecipe(profile, [{ op: 'dropColumns', columns: ['income'], reason: 'x' }, { op: 'dropColumnsAboveMissing', percent: 10 }], OPTIONS);
+  assert.equal(twice.steps.length, 1, 'a column already dropped is not dropped again');
+});

@@ -44,3 +44,21 @@ test('before/after statistics of the touched columns and the first cleaned rows'
   ]);
   assert.equal(p.report.duplicateRowsDropped, 1);
 });
+
+test('previewChoicesForFile fits and previews in one go; the Recipe it returns is what Apply would run', async () => {
+  const { previewChoicesForFile } = await import('../../../src/core/clean/preview.js');
+  const { profileFile } = await import('../../../src/core/profile/profileFile.js');
+  const profile = await profileFile(MESSY, { missingTokens: [...DEFAULT_MISSING_TOKENS], threads: 1 });
+  const { recipe, preview } = previewChoicesForFile(MESSY, profile, [{ op: 'parseNumbers', column: 'price' }, { op: 'scale', column: 'price', method: 'minMax' }], {
+    missingTokens: [...DEFAULT_MISSING_TOKENS],
+    sourceName: 'messy.csv',
+    previewRows: 2,
+  });
+  // prices 700..3000: min-max center 700, scale 2300; $1,200 -> 500 / 2300
+  assert.deepEqual(recipe.steps[1], { op: 'scale', column: 'price', method: 'minMax', center: 700, scale: 2300, onUnknown: 'missing' });
+  assert.equal(preview.rows[0]![2], String(500 / 2300));
+  const price = preview.affected.find((a) => a.name === 'price');
+  assert.equal(price?.before?.mean, null, 'text before');
+  assert.equal(price?.after?.min, 0);
+  assert.equal(price?.after?.max, 1);
+});
