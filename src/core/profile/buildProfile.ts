@@ -171,7 +171,8 @@ function kllBelow(kll: KllSketch, x: number): number {
 }
 
 function columnProfile(c: ColumnStats, index: number, name: string, rows: number): ColumnProfile {
-  const distinct = c.values.distinct();
+  // A HyperLogLog estimate can overshoot; there cannot be more distinct values than values.
+  const distinct = Math.min(c.values.distinct(), c.count);
   const distinctApprox = c.values.overflowed;
   const type = inferType(c, distinct, distinctApprox);
   const evidence: ColumnEvidence = {

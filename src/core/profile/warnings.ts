@@ -152,7 +152,10 @@ function columnWarnings(c: ColumnProfile, rows: number, t: WarningThresholds, ou
   const textColumn = c.type === 'text' || c.type === 'categorical';
   const freeText = c.length !== null && c.length.mean > FREE_TEXT_MEAN_LENGTH;
   const distinctRatio = c.distinct / rows;
-  const idLike = rows >= MIN_ROWS_FOR_ID && distinctRatio >= t.idLikeDistinctRatio && (integerColumn || (textColumn && !freeText));
+  // All-distinct integers are identifiers when they fill a dense range (1..n, row numbers, serials);
+  // incomes or populations are all-distinct integers too, spread thin over a wide range.
+  const denseIntegers = integerColumn && typeof c.min === 'number' && typeof c.max === 'number' && c.max - c.min + 1 <= 2 * c.distinct;
+  const idLike = rows >= MIN_ROWS_FOR_ID && distinctRatio >= t.idLikeDistinctRatio && (denseIntegers || (textColumn && !freeText));
   if (idLike) {
     add(
       'idLike',

@@ -140,6 +140,10 @@ test('ID-like: integer column with distinct = rows; not also high cardinality', 
   // A text ID column: idLike, not highCardinality.
   const text = deriveWarnings(profile([category(0, 'user', { type: 'text', distinct: 9900, top: [{ value: 'u1', count: 2 }], length: { min: 5, max: 9, mean: 7 } })]));
   assert.deepEqual(kinds(text), ['idLike']);
+  // All-distinct integers spread thin over a wide range (incomes, populations) are measurements too.
+  const intEvidence = { numeric: ROWS, integer: ROWS, boolean: 0, datetime: 0, numericLikeText: 0, padded: 0, variantGroups: [] };
+  assert.deepEqual(deriveWarnings(profile([column(0, 'income', { distinct: ROWS, min: 5_000, max: 900_000, evidence: intEvidence })])).filter((x) => x.kind === 'idLike'), []);
+  assert.equal(deriveWarnings(profile([column(0, 'row', { distinct: ROWS, min: 1, max: ROWS, evidence: intEvidence })])).filter((x) => x.kind === 'idLike').length, 1);
   // A float column with all-distinct values is a measurement, not an ID.
   assert.deepEqual(deriveWarnings(profile([column(0, 'weight', { distinct: ROWS })])), []);
   // Tiny tables: every column is unique, nothing said.
