@@ -57,9 +57,9 @@ test('an all-distinct column is dropped by default only when its name says ident
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'mllab-sugg-'));
   const path = join(dir, 'ids.csv');
-  // 30 rows: customer_id and amount both have 30 distinct integers, the profile calls both ID-like.
+  // 30 rows: customer_id and amount are both dense ranges of 30 distinct integers: the profile calls both ID-like.
   const lines = ['customer_id,amount,group'];
-  for (let i = 0; i < 30; i++) lines.push(`${1000 + i},${(i * 37) % 101},${i % 3}`);
+  for (let i = 0; i < 30; i++) lines.push(`${1000 + i},${5000 + ((i * 7) % 30)},${i % 3}`);
   writeFileSync(path, lines.join('\n') + '\n');
   try {
     const profile = await profileFile(path, { missingTokens: [...DEFAULT_MISSING_TOKENS], threads: 1 });
