@@ -123,3 +123,19 @@ export function previewBannerText(previewRows: number, progress: { bytesDone: nu
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${formatCount(n)} ${n === 1 ? word : many}`;
 }
+
+export interface MessagePart {
+  text: string;
+  code: boolean;
+}
+
+/**
+ * Warning messages are plain text that quote column names in backticks, Markdown style. Renderers that
+ * can show inline code split them here and still insert every part as text, never as markup.
+ */
+export function messageParts(message: string): MessagePart[] {
+  const pieces = message.split('`');
+  // An odd number of backticks (a name that contains one) is shown exactly as written.
+  if (pieces.length % 2 === 0) return [{ text: message, code: false }];
+  return pieces.map((text, i) => ({ text, code: i % 2 === 1 })).filter((p) => p.text !== '');
+}

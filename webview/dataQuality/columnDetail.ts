@@ -12,7 +12,7 @@ import {
   formatNumber,
   formatPercent,
 } from '../../src/protocol/profileFormat.js';
-import { clear, el, icon } from '../shared/element.js';
+import { clear, el, icon, messageText } from '../shared/element.js';
 import type { ThemeColors } from '../shared/theme.js';
 import { SEVERITY_ICON, SEVERITY_LABEL, SEVERITY_ORDER, TYPE_ICON, TYPE_LABEL } from './columnTypes.js';
 
@@ -86,7 +86,7 @@ export class ColumnDetail {
         el(
           'ul',
           { class: 'detail-warnings', attrs: { 'aria-label': 'Warnings for this column' } },
-          ...sorted.map((w) => el('li', { class: `sev-${w.severity}` }, icon(SEVERITY_ICON[w.severity], SEVERITY_LABEL[w.severity]), el('span', null, w.message))),
+          ...sorted.map((w) => el('li', { class: `sev-${w.severity}` }, icon(SEVERITY_ICON[w.severity], SEVERITY_LABEL[w.severity]), messageText(w.message))),
         ),
       );
     }

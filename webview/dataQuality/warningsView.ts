@@ -1,6 +1,6 @@
 // Every warning, worst first. A warning about a column is a button: click or Enter opens that column.
 import type { DatasetProfile } from '../../src/protocol/profile.js';
-import { el, icon } from '../shared/element.js';
+import { el, icon, messageText } from '../shared/element.js';
 import { SEVERITY_ICON, SEVERITY_LABEL, SEVERITY_ORDER } from './columnTypes.js';
 
 export function renderWarnings(p: DatasetProfile, openColumn: (name: string) => void): HTMLElement {
@@ -17,7 +17,7 @@ export function renderWarnings(p: DatasetProfile, openColumn: (name: string) => 
       const names = [w.column, ...w.columns].filter((c): c is string => c !== null);
       const body = [
         el('span', { class: `sev sev-${w.severity}` }, icon(SEVERITY_ICON[w.severity], SEVERITY_LABEL[w.severity])),
-        el('span', { class: 'warning-message' }, w.message),
+        messageText(w.message),
         el('span', { class: 'warning-columns' }, names.length ? names.join(', ') : 'whole file'),
       ];
       if (target === null) return el('li', null, el('div', { class: 'warning-row' }, ...body));

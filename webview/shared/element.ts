@@ -1,6 +1,8 @@
 // The one way the webview builds DOM. Data reaches the page only as text nodes and attribute values, so a
 // column called `<img onerror=…>` stays a string. There is deliberately no innerHTML path here.
 
+import { messageParts } from '../../src/protocol/profileFormat.js';
+
 export type Child = Node | string | number | null | undefined | false;
 
 export interface ElementOptions {
@@ -36,6 +38,11 @@ export function el(tag: string, options: ElementOptions | null, ...children: Chi
   }
   append(node, children);
   return node;
+}
+
+/** A warning message with its backtick-quoted names as <code>; every part is inserted as text. */
+export function messageText(message: string): HTMLElement {
+  return el('span', { class: 'warning-message' }, ...messageParts(message).map((p) => (p.code ? el('code', null, p.text) : p.text)));
 }
 
 /** A codicon glyph from the codicon font; decorative unless given a label. */

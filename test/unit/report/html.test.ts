@@ -25,6 +25,9 @@ function section(html: string, id: string): string {
 
 test('the loans report has every section with the numbers worked out by hand', () => {
   const html = renderProfileHtml(loansProfile);
+  // The file name only, and warning names as inline code.
+  assert.ok(!html.includes('/home/ana'));
+  assert.ok(html.includes('<code>notes</code>: 95.3% missing'));
   assert.match(html, /^<!doctype html>/);
   assert.match(html, /<title>Data Quality: loans\.csv<\/title>/);
   const overview = section(html, 'overview');

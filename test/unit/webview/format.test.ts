@@ -10,6 +10,7 @@ import {
   formatExtreme,
   formatNumber,
   formatPercent,
+  messageParts,
   plural,
   previewBannerText,
   progressPercent,
@@ -94,4 +95,20 @@ test('compact axis ticks', async () => {
   assert.equal(formatCompact(-0.5), '−0.5');
   assert.equal(formatCompact(0), '0');
   assert.equal(formatCompact(0.0002), '2.0e-4');
+});
+
+test('messageParts splits backtick-quoted names into code parts and keeps the text whole', () => {
+  assert.deepEqual(messageParts('`income`: 19.8% missing'), [
+    { text: 'income', code: true },
+    { text: ': 19.8% missing', code: false },
+  ]);
+  assert.deepEqual(messageParts('`a` and `b` are correlated'), [
+    { text: 'a', code: true },
+    { text: ' and ', code: false },
+    { text: 'b', code: true },
+    { text: ' are correlated', code: false },
+  ]);
+  // An unbalanced backtick (a name containing one) is shown as written, not half-formatted.
+  assert.deepEqual(messageParts('`x`y` is odd'), [{ text: '`x`y` is odd', code: false }]);
+  assert.deepEqual(messageParts('no names'), [{ text: 'no names', code: false }]);
 });

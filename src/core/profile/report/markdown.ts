@@ -52,7 +52,7 @@ export function renderProfileMarkdown(profile: DatasetProfile): string {
   out.push(`# Data Quality: ${escapeMarkdown(baseName(p.file.path))}`, '');
   if (p.preview) out.push(`> **Preview:** profiled from the first ${formatCount(p.rows)} rows only; the full profile was not finished.`, '');
   // Never data at the start of a line, where `#`, `-` or `1.` would start a block.
-  out.push(`File: ${escapeMarkdown(p.file.path)} · ${formatBytes(p.file.size)}`, '');
+  out.push(`File: ${escapeMarkdown(baseName(p.file.path))} · ${formatBytes(p.file.size)}`, '');
 
   const counts = { error: 0, warning: 0, info: 0 };
   for (const w of p.warnings) counts[w.severity]++;
