@@ -171,7 +171,21 @@ export interface FrequencyStep {
   onUnknown: UnknownPolicy;
 }
 
+/**
+ * Random oversampling of a classification target, for TRAINING data only (replaying a Recipe on data to
+ * predict must skip it). Each row of a listed class is written `copies[class]` times on average: the whole
+ * part always, one more with probability the fractional part, drawn from a Mulberry32 generator seeded
+ * with `seed` in row order. Other classes and missing targets are written once. Always the last step.
+ */
+export interface OversampleStep {
+  op: 'oversample';
+  column: string;
+  copies: Record<string, number>;
+  seed: number;
+}
+
 export type RecipeStep =
+  | OversampleStep
   | DropDuplicateRowsStep
   | DropColumnsStep
   | DropRowsMissingStep
@@ -254,7 +268,9 @@ export type StepChoice =
   | { op: 'yeoJohnson'; column: string }
   | { op: 'oneHot'; column: string; maxCategories?: number }
   | { op: 'ordinal'; column: string }
-  | { op: 'frequency'; column: string };
+  | { op: 'frequency'; column: string }
+  /** Oversample the target's smaller classes up to `ratio` (0..1] of the largest class's count. */
+  | { op: 'oversample'; column: string; ratio?: number; seed?: number };
 
 /** One suggestion: what to do, why (numbers from the profile), and what else the user could pick. */
 export interface Suggestion {

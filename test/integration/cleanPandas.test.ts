@@ -49,6 +49,7 @@ const EVERYTHING: StepChoice[] = [
   { op: 'frequency', column: 'note' },
   { op: 'ordinal', column: 'active' },
   { op: 'dropRowsMissing', columns: ['joined_year'] },
+  { op: 'oversample', column: 'city_other', ratio: 1, seed: 12345 },
 ];
 
 function readCsv(path: string): string[][] {

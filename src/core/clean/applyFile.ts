@@ -148,11 +148,14 @@ export async function applyRecipeToFile(sourcePath: string, recipe: Recipe, outP
       const row = compiled.run(readCells(fields, width, missing), firstLine + rowsIn);
       rowsIn++;
       if (row) {
-        rowsOut++;
         let line = '';
         for (let i = 0; i < row.length; i++) line += (i ? ',' : '') + csvField(formatCell(row[i]!));
         // A lone empty field would be a blank line, which readers skip: quote it (as Python's csv does).
-        pending += (line === '' ? '""' : line) + '\n';
+        line = (line === '' ? '""' : line) + '\n';
+        for (let n = compiled.copies(); n > 0; n--) {
+          pending += line;
+          rowsOut++;
+        }
         if (pending.length >= WRITE_CHUNK) flush();
       }
       if (rowsIn % YIELD_ROWS === 0) {

@@ -139,6 +139,29 @@ def date_parts(v):
     return (y, mo, d, (days + 3) % 7)
 
 
+def seeded_random(seed):
+    """Mulberry32, exactly as ML Lab's (32-bit arithmetic), so oversampling picks the same rows."""
+    state = [seed & 0xFFFFFFFF]
+
+    def imul(a, b):
+        return (a * b) & 0xFFFFFFFF
+
+    def next_value():
+        state[0] = (state[0] + 0x6D2B79F5) & 0xFFFFFFFF
+        t = state[0]
+        t = imul(t ^ (t >> 15), t | 1)
+        t = (t ^ ((t + imul(t ^ (t >> 7), t | 61)) & 0xFFFFFFFF)) & 0xFFFFFFFF
+        return ((t ^ (t >> 14)) & 0xFFFFFFFF) / 4294967296
+
+    return next_value
+
+
+def copies_of(copies, next_value):
+    whole = math.floor(copies)
+    fraction = copies - whole
+    return whole + 1 if fraction > 0 and next_value() < fraction else whole
+
+
 def column_names(header, count):
     raw = []
     for i in range(count):
@@ -295,6 +318,13 @@ function stepCode(s: RecipeStep, n: number): string[] {
         `keys = df[${col}].map(key)`,
         `unknown(${n}, "ordinal", ${col}, df[${col}][keys.notna() & ~keys.isin(list(codes))].tolist(), ${policy}, "a category the recipe was not fitted on")`,
         `df[${col}] = keys.map(lambda k: np.nan if k is None else codes.get(k, np.nan)).astype("float64")`,
+      ];
+    case 'oversample':
+      return [
+        '# Training data only: do not run this step on data to predict.',
+        `copies, next_value = ${L(s.copies)}, seeded_random(${s.seed})`,
+        `counts = [1 if k is None or k not in copies else copies_of(copies[k], next_value) for k in df[${col}].map(key)]`,
+        'df = df.loc[df.index.repeat(counts)].reset_index(drop=True)',
       ];
     case 'frequency':
       return [

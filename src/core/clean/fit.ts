@@ -123,7 +123,7 @@ function columnOf(choice: StepChoice): string | null {
 }
 
 /** Steps whose fitting reads the column's statistics. */
-const NEEDS_STATS = new Set<StepChoice['op']>(['impute', 'unifyCase', 'groupRare', 'clip', 'flagOutliers', 'scale', 'log1p', 'yeoJohnson', 'oneHot', 'ordinal', 'frequency']);
+const NEEDS_STATS = new Set<StepChoice['op']>(['oversample', 'impute', 'unifyCase', 'groupRare', 'clip', 'flagOutliers', 'scale', 'log1p', 'yeoJohnson', 'oneHot', 'ordinal', 'frequency']);
 /** Steps that change values of their column (later fits of that column need the sample). */
 const CHANGES_COLUMN = new Set<StepChoice['op']>(['impute', 'parseNumbers', 'parseBooleans', 'trimWhitespace', 'unifyCase', 'groupRare', 'clip', 'flagOutliers', 'scale', 'log1p', 'yeoJohnson']);
 
@@ -325,6 +325,16 @@ function fitStep(choice: StepChoice, stats: (() => ColumnStats) | null): RecipeS
       if (s.distinct > s.top.length) throw new UserError('BAD_ARGUMENT', `Cannot fit ordinal on "${choice.column}": it has more distinct values (${s.distinct}) than the profile lists; use one-hot or frequency encoding.`);
       const categories = s.top.map((t) => t.value).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       return { op: 'ordinal', column: choice.column, categories, onUnknown: 'missing' };
+    }
+    case 'oversample': {
+      const s = st();
+      const ratio = choice.ratio ?? 1;
+      if (!(ratio > 0 && ratio <= 1)) throw new UserError('BAD_ARGUMENT', `Oversampling ratio must be above 0 and at most 1, got ${ratio}.`);
+      const largest = s.top[0]?.count ?? 0;
+      const copies: Record<string, number> = {};
+      // Classes below ratio x the largest get enough copies to reach it; the others are left alone.
+      for (const t of s.top) if (t.count < ratio * largest) copies[t.value] = (ratio * largest) / t.count;
+      return { op: 'oversample', column: choice.column, copies, seed: choice.seed ?? 1 };
     }
     case 'frequency': {
       const s = st();

@@ -30,7 +30,7 @@ export function previewRecipe(recipe: Recipe, sample: FitSample, maxRows = 20): 
   const out: Cell[][] = [];
   sample.rows.forEach((r, i) => {
     const row = compiled.run([...r], i + 1);
-    if (row) out.push(row);
+    if (row) for (let n = compiled.copies(); n > 0; n--) out.push(row);
   });
   const report = compiled.report(sample.rows.length, out.length);
   const touched = touchedColumns(recipe);

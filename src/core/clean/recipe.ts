@@ -28,6 +28,7 @@ const STEP_FIELDS: Record<RecipeOp, Record<string, FieldKind>> = {
   oneHot: { column: 'string', categories: 'strings', otherColumn: 'boolean', onUnknown: 'policy' },
   ordinal: { column: 'string', categories: 'strings', onUnknown: 'policy' },
   frequency: { column: 'string', frequencies: 'numberMap', otherFrequency: 'numberOrNull', onUnknown: 'policy' },
+  oversample: { column: 'string', copies: 'numberMap', seed: 'number' },
 };
 
 export const RECIPE_OPS = Object.keys(STEP_FIELDS) as RecipeOp[];
@@ -142,6 +143,14 @@ export function parseRecipe(text: string, name = 'recipe'): Recipe {
   if (!fieldOk(v.missingTokens, 'strings')) throw bad(name, '"missingTokens" must be a list of strings.');
   if (!Array.isArray(v.steps)) throw bad(name, '"steps" must be a list.');
   const steps = v.steps.map((s, i) => validateStep(s, `${name} step ${i + 1}`));
+  const last = steps.length - 1;
+  steps.forEach((s, i) => {
+    if (s.op !== 'oversample') return;
+    if (i !== last) throw bad(`${name} step ${i + 1} (oversample)`, 'oversampling must be the last step.');
+    const low = Object.entries(s.copies).find(([, c]) => c < 1);
+    if (low) throw bad(`${name} step ${i + 1} (oversample)`, `copies of ${JSON.stringify(low[0])} is ${low[1]}; it must be at least 1.`);
+    if (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > 0xffffffff) throw bad(`${name} step ${i + 1} (oversample)`, '"seed" must be a whole number from 0 to 4294967295.');
+  });
   return { schemaVersion: RECIPE_SCHEMA_VERSION, source: source as unknown as Recipe['source'], missingTokens: v.missingTokens as string[], steps };
 }
 

@@ -7,6 +7,7 @@ import type { Recipe } from '../../protocol/recipe.js';
 import { formatCell, parseDateParts, parseNumberText, toNumber, trimCell } from './cells.js';
 import type { Cell } from './cells.js';
 import { yeoJohnson } from './steps.js';
+import { copiesOf, seededRandom } from './random.js';
 
 export interface Table {
   names: string[];
@@ -208,6 +209,15 @@ export function applyRecipeInMemory(recipe: Recipe, input: Table): ReferenceResu
           if (i < 0) bump();
           return i < 0 ? null : i;
         });
+        break;
+      }
+      case 'oversample': {
+        const next = seededRandom(s.seed);
+        const counts = t.columns[col(s.column)]!.map((c) => {
+          const f = c === null || !Object.hasOwn(s.copies, formatCell(c)) ? null : s.copies[formatCell(c)]!;
+          return f === null ? 1 : copiesOf(f, next);
+        });
+        t.columns = t.columns.map((column) => column.flatMap((c, i) => new Array<Cell>(counts[i]!).fill(c)));
         break;
       }
       case 'frequency': {

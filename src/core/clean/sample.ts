@@ -8,22 +8,11 @@ import { fitRecipe, needsSample } from './fit.js';
 import type { FitOptions, FitSample } from './fit.js';
 import { dataRecords, readLayout } from './applyFile.js';
 import { readCells } from './steps.js';
+import { seededRandom } from './random.js';
 
 export const DEFAULT_SAMPLE_ROWS = 50_000;
 /** Wide files get fewer rows: the sample holds at most this many cells (about 100 MB of short strings). */
 export const MAX_SAMPLE_CELLS = 2_000_000;
-
-/** Mulberry32: small, fast, good enough to pick rows. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function sampleFile(path: string, missingTokens: readonly string[], maxRows = DEFAULT_SAMPLE_ROWS, delimiter?: string): FitSample {
   const layout = readLayout(path, delimiter);
@@ -31,7 +20,7 @@ export function sampleFile(path: string, missingTokens: readonly string[], maxRo
   const width = layout.columns.length;
   maxRows = Math.min(maxRows, Math.max(100, Math.floor(MAX_SAMPLE_CELLS / Math.max(1, width))));
   const rows: Cell[][] = [];
-  const next = random(0x5eed);
+  const next = seededRandom(0x5eed);
   let seen = 0;
   for (const fields of dataRecords(path, layout.dialect)) {
     seen++;

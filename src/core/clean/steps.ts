@@ -4,6 +4,7 @@
 import { UserError } from '../errors.js';
 import type { ApplyReport, RecipeStep, UnknownPolicy, UnknownValues } from '../../protocol/recipe.js';
 import { formatCell, parseDateParts, parseNumberText, toNumber, trimCell } from './cells.js';
+import { copiesOf, seededRandom } from './random.js';
 import type { Cell } from './cells.js';
 
 /** Remembers rows already seen; add() is true for a row not seen before. */
@@ -16,6 +17,8 @@ export interface CompiledRecipe {
   columns: string[];
   /** The cleaned row, or null when a step drops it. `line` names the row in an 'error' policy message. */
   run(row: Cell[], line: number): Cell[] | null;
+  /** How many times to write the row run() just returned (1 unless the Recipe ends with oversample). */
+  copies(): number;
   report(rowsIn: number, rowsOut: number, raggedRows?: number): ApplyReport;
 }
 
@@ -115,6 +118,8 @@ export function compileRecipe(steps: readonly RecipeStep[], inputColumns: readon
   const fns: RowFn[] = [];
   const tallies: UnknownTally[] = [];
   const dropped = { duplicates: 0, missing: 0 };
+  let copies = 1;
+  let oversample: ((row: Cell[]) => number) | null = null;
   const tally = (step: number, s: { op: RecipeStep['op']; column: string; onUnknown: UnknownPolicy }, what: string): UnknownTally => {
     const t = new UnknownTally(step, s.op, s.column, s.onUnknown, what);
     tallies.push(t);
@@ -322,6 +327,18 @@ export function compileRecipe(steps: readonly RecipeStep[], inputColumns: readon
         });
         break;
       }
+      case 'oversample': {
+        if (k !== steps.length - 1) throw new UserError('BAD_RECIPE', `Recipe step ${k + 1} (oversample) must be the last step.`);
+        const at = cols.index(s.column, k, s.op);
+        const factor = new Map(Object.entries(s.copies));
+        const next = seededRandom(s.seed);
+        oversample = (row) => {
+          const c = row[at]!;
+          const f = c === null ? undefined : factor.get(formatCell(c));
+          return f === undefined ? 1 : copiesOf(f, next);
+        };
+        break;
+      }
       case 'frequency': {
         const at = cols.index(s.column, k, s.op);
         const t = tally(k, s, 'a category the recipe was not fitted on');
@@ -347,8 +364,10 @@ export function compileRecipe(steps: readonly RecipeStep[], inputColumns: readon
         r = f(r, line);
         if (r === null) return null;
       }
+      copies = oversample ? oversample(r) : 1;
       return r;
     },
+    copies: () => copies,
     report(rowsIn, rowsOut, raggedRows = 0) {
       return { rowsIn, rowsOut, duplicateRowsDropped: dropped.duplicates, rowsDroppedMissing: dropped.missing, raggedRows, columnChanges: { added: [], missing: [] }, columns: [...cols.names], unknown: tallies.filter((t) => t.count > 0).map((t) => t.toJSON()) };
     },

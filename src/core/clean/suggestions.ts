@@ -17,6 +17,8 @@ export interface SuggestionOptions {
   rareShare: number;
   /** One-hot up to this many categories; more get frequency encoding. */
   oneHotMax: number;
+  /** The column a model will predict, once the user names it: enables the class-imbalance suggestion. */
+  target?: string;
 }
 
 export const DEFAULT_SUGGESTION_OPTIONS: SuggestionOptions = { dropColumnMissingPct: 50, indicatorMissingPct: 5, rareShare: 0.01, oneHotMax: 10 };
@@ -51,6 +53,7 @@ const STAGE: Record<StepChoice['op'], number> = {
   oneHot: 11,
   ordinal: 11,
   frequency: 11,
+  oversample: 12,
 };
 
 /** The chosen steps in the order they must run (stable within a stage). */
@@ -273,6 +276,21 @@ export function suggestCleaning(profile: DatasetProfile, options: SuggestionOpti
           ...(few ? [{ label: 'ordinal codes (sorted categories)', choice: { op: 'ordinal', column: c.name } as StepChoice }] : []),
         ],
         impact: 1,
+        selected: false,
+      });
+    }
+  }
+  const target = options.target === undefined ? undefined : profile.columns.find((c) => c.name === options.target);
+  if (target && target.type !== 'numeric' && target.top.length >= 2) {
+    const largest = target.top[0]!;
+    const smallest = target.top[target.top.length - 1]!;
+    if (smallest.count < largest.count / 2) {
+      add({
+        column: target.name,
+        evidence: `\`${target.name}\` (target): ${JSON.stringify(smallest.value)} has ${smallest.count} rows against ${largest.count} for ${JSON.stringify(largest.value)} -> oversample the smaller classes at random (training data only; not applied by default)`,
+        choice: { op: 'oversample', column: target.name },
+        alternatives: [{ label: 'oversample to half the largest class', choice: { op: 'oversample', column: target.name, ratio: 0.5 } }],
+        impact: 12,
         selected: false,
       });
     }

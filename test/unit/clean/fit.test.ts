@@ -111,3 +111,9 @@ test('dropColumnsAboveMissing fits to the columns past the threshold, or to no s
   const twice = fitRecipe(profile, [{ op: 'dropColumns', columns: ['income'], reason: 'x' }, { op: 'dropColumnsAboveMissing', percent: 10 }], OPTIONS);
   assert.equal(twice.steps.length, 1, 'a column already dropped is not dropped again');
 });
+
+test('oversample fits copies that bring smaller classes up to ratio x the largest', () => {
+  // active: yes 8, no 5 -> no gets 8 / 5 = 1.6 copies; with ratio 0.5 (4 rows) nothing is below it.
+  assert.deepEqual(fitOne({ op: 'oversample', column: 'active' }), { op: 'oversample', column: 'active', copies: { no: 1.6 }, seed: 1 });
+  assert.deepEqual(fitOne({ op: 'oversample', column: 'active', ratio: 0.5, seed: 9 }), { op: 'oversample', column: 'active', copies: {}, seed: 9 });
+});

@@ -54,4 +54,7 @@ test('unknown op, missing or mistyped fields, extra fields', () => {
   badRecipe(withStep({ op: 'dateFeatures', column: 'd', features: ['week'], dropColumn: true, onUnknown: 'missing' }), /not "week"/);
   badRecipe(withStep({ op: 'impute', column: 'x', strategy: 'mean', value: 'a', indicator: false, onUnknown: 'missing' }), /a mean "value" must be a number/);
   badRecipe(withStep({ op: 'oneHot', column: 'c', categories: ['a', 'a'], otherColumn: false, onUnknown: 'missing' }), /lists a value twice/);
+  badRecipe(JSON.stringify({ ...good, steps: [{ op: 'oversample', column: 'y', copies: { a: 2 }, seed: 1 }, { op: 'dropDuplicateRows' }] }), /step 1 \(oversample\): oversampling must be the last step/);
+  badRecipe(withStep({ op: 'oversample', column: 'y', copies: { a: 0.5 }, seed: 1 }), /copies of "a" is 0\.5; it must be at least 1/);
+  badRecipe(withStep({ op: 'oversample', column: 'y', copies: {}, seed: -1 }), /"seed" must be a whole number/);
 });

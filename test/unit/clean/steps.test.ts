@@ -33,7 +33,7 @@ function run(steps: RecipeStep[], names: string[], records: string[][]): Out {
   const rows: Cell[][] = [];
   records.forEach((r, i) => {
     const out = compiled.run(readCells(r, names.length, missing), i + 2);
-    if (out) rows.push(out);
+    if (out) for (let n = compiled.copies(); n > 0; n--) rows.push([...out]);
   });
   const report = compiled.report(records.length, rows.length);
   const unknown = steps.map((_, k) => report.unknown.find((u) => u.step === k)?.count ?? 0);
@@ -203,5 +203,17 @@ test('a step naming a missing column, or one an earlier step dropped, fails at c
   assert.throws(
     () => compileRecipe([{ op: 'impute', column: 'a', strategy: 'mean', value: 1, indicator: true, onUnknown: 'missing' }], ['a', 'a_missing'], jsonRowSet),
     (e: unknown) => isUserError(e) && e.code === 'BAD_RECIPE' && /would add column "a_missing"/.test(e.message),
+  );
+});
+
+test('oversample: integer copies repeat rows in place; fractional ones add a seeded share; last step only', () => {
+  const twice = run([{ op: 'oversample', column: 'y', copies: { b: 2 }, seed: 1 }], ['x', 'y'], [['1', 'a'], ['2', 'b'], ['3', ''], ['4', 'b']]);
+  assert.deepEqual(twice.rows, [['1', 'a'], ['2', 'b'], ['2', 'b'], ['3', null], ['4', 'b'], ['4', 'b']]);
+  // 1.5 copies of 400 rows: 400 + Binomial(400, 0.5) rows, far from both 400 and 800.
+  const many = run([{ op: 'oversample', column: 'y', copies: { b: 1.5 }, seed: 7 }], ['y'], Array.from({ length: 400 }, () => ['b']));
+  assert.ok(many.rows.length > 520 && many.rows.length < 680, `${many.rows.length} rows`);
+  assert.throws(
+    () => compileRecipe([{ op: 'oversample', column: 'y', copies: {}, seed: 1 }, { op: 'dropDuplicateRows' }], ['y'], jsonRowSet),
+    (e: unknown) => isUserError(e) && /must be the last step/.test(e.message),
   );
 });

@@ -2,7 +2,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { defaultChoices, orderChoices, suggestCleaning } from '../../../src/core/clean/suggestions.js';
+import { DEFAULT_SUGGESTION_OPTIONS, defaultChoices, orderChoices, suggestCleaning } from '../../../src/core/clean/suggestions.js';
 import { profileFile } from '../../../src/core/profile/profileFile.js';
 import { DEFAULT_MISSING_TOKENS } from '../../../src/protocol/profile.js';
 import type { Suggestion } from '../../../src/protocol/recipe.js';
@@ -73,4 +73,14 @@ test('an all-distinct column is dropped by default only when its name says ident
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a named target with a class under half the largest gets an (unselected) oversampling suggestion', async () => {
+  const profile = await profileFile(MESSY, { missingTokens: [...DEFAULT_MISSING_TOKENS], threads: 1 });
+  // active: yes 8, no 5 -> 5 is not under 8 / 2: no suggestion; city: Paris 6, " Lyon " 1 -> suggested.
+  assert.equal(suggestCleaning(profile, { ...DEFAULT_SUGGESTION_OPTIONS, target: 'active' }).some((s) => s.choice.op === 'oversample'), false);
+  const city = suggestCleaning(profile, { ...DEFAULT_SUGGESTION_OPTIONS, target: 'city' }).find((s) => s.choice.op === 'oversample');
+  assert.equal(city?.selected, false);
+  assert.match(city?.evidence ?? '', /^`city` \(target\): " Lyon " has 1 rows against 6 for "Paris"/);
+  assert.equal(suggestions.some((s) => s.choice.op === 'oversample'), false, 'no target, no suggestion');
 });
