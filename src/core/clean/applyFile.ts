@@ -28,6 +28,8 @@ const WRITE_CHUNK = 1 << 20;
 export interface SourceLayout {
   dialect: Dialect;
   columns: string[];
+  /** Rows the file probably holds (its size over the average record length of the first bytes). */
+  estimatedRows: number;
 }
 
 /** Dialect and column names of a CSV, the way the profiler sees them. */
@@ -45,7 +47,11 @@ export function readLayout(path: string, delimiter?: string): SourceLayout {
     const bytes = new Uint8Array(Math.min(size, SNIFF_BYTES));
     readSync(fd, bytes, 0, bytes.length, 0);
     const layout = sniffLayout(bytes, size <= SNIFF_BYTES, delimiter);
-    return { dialect: layout.dialect, columns: columnNames(layout.headerFields, layout.fieldCount) };
+    const lineBreak = layout.dialect.lineEnding === 'cr' ? 13 : 10;
+    let breaks = 0;
+    for (let i = layout.dataStart; i < bytes.length; i++) if (bytes[i] === lineBreak) breaks++;
+    const perRow = breaks > 0 ? (bytes.length - layout.dataStart) / breaks : bytes.length;
+    return { dialect: layout.dialect, columns: columnNames(layout.headerFields, layout.fieldCount), estimatedRows: Math.ceil((size - layout.dataStart) / Math.max(1, perRow)) };
   } finally {
     closeSync(fd);
   }
@@ -116,7 +122,7 @@ export function checkOutput(outPath: string, sourcePath: string, force: boolean)
 export async function applyRecipeToFile(sourcePath: string, recipe: Recipe, outPath: string, options: ApplyOptions = {}): Promise<ApplyReport> {
   checkOutput(outPath, sourcePath, options.force ?? false);
   const layout = readLayout(sourcePath, options.delimiter);
-  const compiled = compileRecipe(recipe.steps, layout.columns, () => new RowHashSet());
+  const compiled = compileRecipe(recipe.steps, layout.columns, () => new RowHashSet(layout.estimatedRows));
   const missing = new Set(['', ...recipe.missingTokens.map(trimCell)]);
   const out = resolve(outPath);
   const temp = `${out}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

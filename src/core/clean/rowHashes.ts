@@ -1,11 +1,13 @@
 // Duplicate rows in bounded memory: each row is reduced to a 64-bit hash (two independent 32-bit hashes
-// over the cells' canonical text) kept in an open-addressing table, 8 bytes a slot at <= 0.7 load, about
-// 11 bytes per distinct row instead of the row itself. Two different rows share a 64-bit hash with
+// over the cells' canonical text) kept in an open-addressing table, 8 bytes a slot at <= 0.75 load, about
+// 11 bytes per distinct row instead of the row itself (sized from the file, grown by 1.5x when short). Two different rows share a 64-bit hash with
 // probability ~n^2 / 2^65 (1e-6 for 6 million distinct rows): then the second would be dropped as a duplicate.
 import type { Cell } from './cells.js';
 import type { RowSet } from './steps.js';
 
-const MAX_LOAD = 0.7;
+const MAX_LOAD = 0.75;
+/** Growth factor: 1.5 rather than 2 keeps the old and new tables together (while rehashing) under 2.5x the old. */
+const GROWTH = 1.5;
 
 /** Two 32-bit hashes of the row; numbers hash by their text, so 1 and "1.0"-parsed-to-1 agree. */
 export function hashRow(row: readonly Cell[]): [number, number] {
@@ -36,16 +38,23 @@ export function hashRow(row: readonly Cell[]): [number, number] {
 
 export class RowHashSet implements RowSet {
   private slots: Uint32Array;
-  private mask: number;
+  /** Slot count; any size (not a power of two), so a table sized from an estimate wastes little. */
+  private size: number;
   private used = 0;
 
-  constructor(initialSlots = 1 << 16) {
-    this.slots = new Uint32Array(initialSlots * 2);
-    this.mask = initialSlots - 1;
+  /** `expectedRows`: distinct rows expected (e.g. from the file size); the table grows past it if needed. */
+  constructor(expectedRows = 50_000) {
+    this.size = Math.max(16, Math.ceil(expectedRows / MAX_LOAD));
+    this.slots = new Uint32Array(this.size * 2);
   }
 
-  get size(): number {
+  get count(): number {
     return this.used;
+  }
+
+  /** Bytes held by the table. */
+  get bytes(): number {
+    return this.slots.byteLength;
   }
 
   add(row: readonly Cell[]): boolean {
@@ -53,13 +62,15 @@ export class RowHashSet implements RowSet {
     // (0, 0) marks an empty slot.
     const b = a === 0 && b0 === 0 ? 1 : b0;
     if (!this.insert(a, b)) return false;
-    if (++this.used > (this.mask + 1) * MAX_LOAD) this.grow();
+    if (++this.used > this.size * MAX_LOAD) this.grow();
     return true;
   }
 
   private insert(a: number, b: number): boolean {
     const s = this.slots;
-    for (let i = a & this.mask; ; i = (i + 1) & this.mask) {
+    const n = this.size;
+    // The hash's position in [0, 2^32) scaled to the table: uniform for any table size.
+    for (let i = Math.floor((a / 4294967296) * n); ; i = i + 1 === n ? 0 : i + 1) {
       const x = s[2 * i]!;
       const y = s[2 * i + 1]!;
       if (x === 0 && y === 0) {
@@ -73,8 +84,8 @@ export class RowHashSet implements RowSet {
 
   private grow(): void {
     const old = this.slots;
-    this.slots = new Uint32Array(old.length * 2);
-    this.mask = old.length - 1;
+    this.size = Math.ceil(this.size * GROWTH);
+    this.slots = new Uint32Array(this.size * 2);
     for (let i = 0; i < old.length; i += 2) {
       const a = old[i]!;
       const b = old[i + 1]!;

@@ -120,7 +120,11 @@ test('row hashes tell null, empty text, a number and its text apart; the set gro
   const set = new RowHashSet(4);
   for (let i = 0; i < 5000; i++) assert.equal(set.add([i, `r${i}`]), true);
   for (let i = 0; i < 5000; i++) assert.equal(set.add([i, `r${i}`]), false);
-  assert.equal(set.size, 5000);
+  assert.equal(set.count, 5000);
+  // Grown by 1.5x steps from 16 slots: never below 5000 / 0.75 slots, never more than 1.5x that (8 bytes each).
+  assert.ok(set.bytes >= (5000 / 0.75) * 8 && set.bytes <= 1.5 * (5000 / 0.75) * 8 + 16, `${set.bytes} bytes`);
+  const sized = new RowHashSet(1000);
+  assert.equal(sized.bytes, Math.ceil(1000 / 0.75) * 8);
 });
 
 test('ragged rows are counted: short ones padded with missing values, extra fields not written', async () => {
