@@ -25,7 +25,7 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 const recipe: Recipe = {
   schemaVersion: 1,
-  source: { file: 'loans.csv', rows: 3, columns: [{ name: 'income', type: 'number' }] },
+  source: { file: 'loans.csv', rows: 3, columns: [{ name: 'income', type: 'numeric' }] },
   missingTokens: ['NA'],
   steps: [{ op: 'impute', column: 'income', strategy: 'median', value: 42, indicator: false, onUnknown: 'missing' }],
 };
