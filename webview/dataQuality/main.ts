@@ -148,6 +148,12 @@ class DataQualityApp {
         // A success fades after a while; an error stays until the next action.
         if (m.ok) this.statusTimer = window.setTimeout(() => (this.status.textContent = ''), 8000);
         return;
+      case 'clean':
+        if (this.snapshot) this.snapshot = { ...this.snapshot, clean: m.clean };
+        return;
+      case 'cleanBusy':
+        if (this.snapshot) this.snapshot = { ...this.snapshot, clean: { ...this.snapshot.clean, busy: m.busy } };
+        return;
     }
   }
 

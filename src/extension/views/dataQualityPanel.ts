@@ -3,8 +3,10 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { DatasetProfile, ProfileProgress } from '../../protocol/profile.js';
-import { PROTOCOL_VERSION, isWebviewMessage, parseWebviewState } from '../../protocol/dataQualityPanel.js';
-import type { ExportFormat, HostMessage, PanelSnapshot, WebviewMessage } from '../../protocol/dataQualityPanel.js';
+import type { DatasetVersion } from '../../protocol/datasetVersion.js';
+import type { Recipe, RecipePreview, StepChoice, Suggestion } from '../../protocol/recipe.js';
+import { PROTOCOL_VERSION, emptyCleanState, isWebviewMessage, parseWebviewState } from '../../protocol/dataQualityPanel.js';
+import type { CleanState, CodeLanguage, ExportFormat, HostMessage, PanelSnapshot, VersionAction, WebviewMessage } from '../../protocol/dataQualityPanel.js';
 import { renderProfileHtml, renderProfileMarkdown } from '../../core/profile/report/index.js';
 
 /** Progress arrives as fast as the worker reads; the panel needs no more than a few updates a second. */
@@ -72,8 +74,18 @@ export class DataQualityPanel implements vscode.Disposable {
   readonly file: vscode.Uri;
   private readonly reprofileEmitter = new vscode.EventEmitter<void>();
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
+  private readonly cleanPreviewEmitter = new vscode.EventEmitter<StepChoice[]>();
+  private readonly cleanApplyEmitter = new vscode.EventEmitter<StepChoice[]>();
+  private readonly codeExportEmitter = new vscode.EventEmitter<{ language: CodeLanguage; choices: StepChoice[] }>();
+  private readonly versionActionEmitter = new vscode.EventEmitter<{ action: VersionAction }>();
   readonly onDidRequestReprofile: vscode.Event<void> = this.reprofileEmitter.event;
   readonly onDidDispose: vscode.Event<void> = this.disposeEmitter.event;
+  /** The user pressed Preview with these steps checked (in the order shown; the core orders them). */
+  readonly onDidRequestCleanPreview: vscode.Event<StepChoice[]> = this.cleanPreviewEmitter.event;
+  /** The user pressed Apply. */
+  readonly onDidRequestCleanApply: vscode.Event<StepChoice[]> = this.cleanApplyEmitter.event;
+  readonly onDidRequestCodeExport: vscode.Event<{ language: CodeLanguage; choices: StepChoice[] }> = this.codeExportEmitter.event;
+  readonly onDidRequestVersionAction: vscode.Event<{ action: VersionAction }> = this.versionActionEmitter.event;
 
   private readonly disposables: vscode.Disposable[] = [];
   private snapshot: PanelSnapshot;
@@ -90,7 +102,7 @@ export class DataQualityPanel implements vscode.Disposable {
   ) {
     this.file = file;
     const name = baseName(file);
-    this.snapshot = { fileUri: file.toString(), fileName: name, phase: 'loading', profile: null, progress: null, notice: null, error: null };
+    this.snapshot = { fileUri: file.toString(), fileName: name, phase: 'loading', profile: null, progress: null, notice: null, error: null, clean: emptyCleanState() };
     DataQualityPanel.open.set(file.toString(), this);
 
     panel.title = `Data Quality: ${name}`;
@@ -100,6 +112,10 @@ export class DataQualityPanel implements vscode.Disposable {
     };
     this.disposables.push(
       this.reprofileEmitter,
+      this.cleanPreviewEmitter,
+      this.cleanApplyEmitter,
+      this.codeExportEmitter,
+      this.versionActionEmitter,
       panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
       panel.onDidChangeViewState((e) => {
         // Without retainContextWhenHidden a hidden webview is destroyed; it says `ready` again when shown.
@@ -141,6 +157,32 @@ export class DataQualityPanel implements vscode.Disposable {
     this.update({ phase: 'cancelled', progress: null, error: null });
   }
 
+  /** After each full profile (not previews). A Preview made from the previous profile is dropped. */
+  setSuggestions(suggestions: Suggestion[]): void {
+    this.updateClean({ suggestions, preview: null });
+  }
+
+  setCleanPreview(result: { preview: RecipePreview; recipe: Recipe } | { error: string }): void {
+    this.updateClean({ preview: result });
+  }
+
+  /** e.g. "Applying 4 steps… 35%"; null when done. Sent alone, as often as it changes. */
+  setCleanBusy(message: string | null): void {
+    if (this.disposed || this.snapshot.clean.busy === message) return;
+    this.snapshot = { ...this.snapshot, clean: { ...this.snapshot.clean, busy: message } };
+    if (this.ready) this.post({ type: 'cleanBusy', busy: message });
+  }
+
+  /** The lineage of the file this panel shows; null when it is not a version ML Lab wrote. */
+  setVersion(version: DatasetVersion | null): void {
+    this.updateClean({ version });
+  }
+
+  /** Shows this file's profile side by side with its parent's (the webview switches to that view). */
+  setComparison(parent: DatasetProfile, parentName: string): void {
+    this.updateClean({ comparison: { parent, parentName } });
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -156,6 +198,13 @@ export class DataQualityPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.snapshot = { ...this.snapshot, ...change };
     if (this.ready) this.post({ type: 'snapshot', snapshot: this.snapshot });
+  }
+
+  private updateClean(change: Partial<CleanState>): void {
+    if (this.disposed) return;
+    const clean = { ...this.snapshot.clean, ...change };
+    this.snapshot = { ...this.snapshot, clean };
+    if (this.ready) this.post({ type: 'clean', clean });
   }
 
   private post(message: HostMessage): void {
@@ -182,6 +231,18 @@ export class DataQualityPanel implements vscode.Disposable {
         return;
       case 'export':
         void this.exportReport(m.format);
+        return;
+      case 'cleanPreview':
+        this.cleanPreviewEmitter.fire(m.choices);
+        return;
+      case 'cleanApply':
+        this.cleanApplyEmitter.fire(m.choices);
+        return;
+      case 'exportCode':
+        this.codeExportEmitter.fire({ language: m.language, choices: m.choices });
+        return;
+      case 'versionAction':
+        this.versionActionEmitter.fire({ action: m.action });
         return;
     }
   }

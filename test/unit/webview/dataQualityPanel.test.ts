@@ -10,6 +10,8 @@ import type * as vscode from 'vscode';
 import type { DataQualityPanel as PanelClass } from '../../../src/extension/views/dataQualityPanel.js';
 import type { HostMessage } from '../../../src/protocol/dataQualityPanel.js';
 import { PROTOCOL_VERSION } from '../../../src/protocol/dataQualityPanel.js';
+import type { DatasetVersion } from '../../../src/protocol/datasetVersion.js';
+import type { StepChoice, Suggestion } from '../../../src/protocol/recipe.js';
 import { loansPreview, loansProfile } from '../../fixtures/profiles/loans.js';
 import { editor, Uri, window } from './panelHost/vscode.js';
 import type { FakePanel } from './panelHost/vscode.js';
@@ -229,3 +231,121 @@ async function waitFor(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
   assert.ok(condition(), 'condition never became true');
 }
+
+test('clean: nothing before ready, then the clean state rides in the snapshot; later changes go alone', (t) => {
+  const { controller, panel } = open('/data/loans.csv');
+  t.after(() => controller.dispose());
+  const suggestion: Suggestion = {
+    id: 'dropDuplicateRows:*',
+    column: null,
+    evidence: '3 of 100 rows repeat an earlier row exactly -> drop the repeats',
+    choice: { op: 'dropDuplicateRows' },
+    alternatives: [{ label: 'keep duplicate rows', choice: null }],
+    impact: 53,
+    selected: true,
+  };
+  controller.setProfile(loansProfile);
+  controller.setSuggestions([suggestion]);
+  controller.setCleanBusy('Previewing…');
+  assert.deepEqual(posted(panel), []);
+
+  panel.webview.send({ type: 'ready', protocolVersion: PROTOCOL_VERSION });
+  const first = posted(panel)[0];
+  assert.ok(first?.type === 'snapshot');
+  assert.deepEqual(first.snapshot.clean, { suggestions: [suggestion], preview: null, busy: 'Previewing…', version: null, comparison: null });
+
+  controller.setCleanPreview({ error: 'Column `x` is not in the file.' });
+  const second = posted(panel)[1];
+  assert.ok(second?.type === 'clean');
+  assert.deepEqual(second.clean.preview, { error: 'Column `x` is not in the file.' });
+  assert.equal(second.clean.suggestions?.length, 1);
+
+  // Busy messages are small deltas, and a repeat of the same text is not sent again.
+  controller.setCleanBusy('Applying 1 step… 35%');
+  controller.setCleanBusy('Applying 1 step… 35%');
+  controller.setCleanBusy(null);
+  assert.deepEqual(posted(panel).slice(2), [
+    { type: 'cleanBusy', busy: 'Applying 1 step… 35%' },
+    { type: 'cleanBusy', busy: null },
+  ]);
+
+  // New suggestions (a new profile) drop the preview fitted on the old one.
+  controller.setSuggestions([]);
+  const fourth = posted(panel).at(-1);
+  assert.ok(fourth?.type === 'clean');
+  assert.deepEqual(fourth.clean.suggestions, []);
+  assert.equal(fourth.clean.preview, null);
+
+  // A reloaded page gets all of it back in the snapshot.
+  panel.setVisible(false);
+  controller.setComparison(loansPreview, 'loans_raw.csv');
+  panel.setVisible(true);
+  panel.webview.send({ type: 'ready', protocolVersion: PROTOCOL_VERSION });
+  const last = posted(panel).at(-1);
+  assert.ok(last?.type === 'snapshot');
+  assert.equal(last.snapshot.clean.comparison?.parentName, 'loans_raw.csv');
+  assert.equal(last.snapshot.clean.comparison?.parent.rows, 1000);
+  assert.equal(last.snapshot.profile?.rows, 12_480);
+});
+
+test('clean: version lineage is kept and sent; null clears it', (t) => {
+  const { controller, panel } = open('/data/loans.clean.csv');
+  t.after(() => controller.dispose());
+  panel.webview.send({ type: 'ready', protocolVersion: PROTOCOL_VERSION });
+  const version: DatasetVersion = {
+    schemaVersion: 1,
+    hash: 'ab'.repeat(32),
+    path: 'data/loans.clean.csv',
+    name: 'loans.clean.csv',
+    parent: { hash: 'cd'.repeat(32), path: 'data/loans.csv' },
+    recipe: null,
+    report: null,
+    rows: 97,
+    createdAt: '2026-11-28T05:00:00.000Z',
+  };
+  controller.setVersion(version);
+  const sent = posted(panel).at(-1);
+  assert.ok(sent?.type === 'clean');
+  assert.deepEqual(sent.clean.version, version);
+  controller.setVersion(null);
+  const cleared = posted(panel).at(-1);
+  assert.ok(cleared?.type === 'clean');
+  assert.equal(cleared.clean.version, null);
+});
+
+test('clean: the webview asks; the controller fires only well-formed requests', (t) => {
+  const { controller, panel } = open('/data/loans.csv');
+  t.after(() => controller.dispose());
+  const previews: StepChoice[][] = [];
+  const applies: StepChoice[][] = [];
+  const exports: { language: string; choices: StepChoice[] }[] = [];
+  const actions: string[] = [];
+  controller.onDidRequestCleanPreview((c) => previews.push(c));
+  controller.onDidRequestCleanApply((c) => applies.push(c));
+  controller.onDidRequestCodeExport((e) => exports.push(e));
+  controller.onDidRequestVersionAction((e) => actions.push(e.action));
+
+  const choices: StepChoice[] = [
+    { op: 'dropDuplicateRows' },
+    { op: 'impute', column: 'income', strategy: 'median', indicator: true },
+    { op: 'groupRare', column: 'purpose', minShare: 0.05 },
+  ];
+  panel.webview.send({ type: 'cleanPreview', choices });
+  panel.webview.send({ type: 'cleanApply', choices: choices.slice(0, 1) });
+  panel.webview.send({ type: 'exportCode', language: 'typescript', choices });
+  panel.webview.send({ type: 'versionAction', action: 'compareWithParent' });
+  panel.webview.send({ type: 'versionAction', action: 'openParent' });
+  // Refused: unknown op, a share out of range, a constant strategy without its value, an unknown
+  // language or action, choices that are not a list.
+  panel.webview.send({ type: 'cleanPreview', choices: [{ op: 'runShell', column: 'x' }] });
+  panel.webview.send({ type: 'cleanPreview', choices: [{ op: 'groupRare', column: 'purpose', minShare: 5 }] });
+  panel.webview.send({ type: 'cleanApply', choices: [{ op: 'impute', column: 'income', strategy: 'constant', indicator: false }] });
+  panel.webview.send({ type: 'exportCode', language: 'r', choices });
+  panel.webview.send({ type: 'versionAction', action: 'format' });
+  panel.webview.send({ type: 'cleanApply', choices: { op: 'dropDuplicateRows' } });
+
+  assert.deepEqual(previews, [choices]);
+  assert.deepEqual(applies, [[{ op: 'dropDuplicateRows' }]]);
+  assert.deepEqual(exports, [{ language: 'typescript', choices }]);
+  assert.deepEqual(actions, ['compareWithParent', 'openParent']);
+});

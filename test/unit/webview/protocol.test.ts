@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   PROTOCOL_VERSION,
   defaultWebviewState,
+  emptyCleanState,
   isHostMessage,
   isWebviewMessage,
   parseWebviewState,
@@ -18,6 +19,7 @@ const snapshot: PanelSnapshot = {
   progress: null,
   notice: 'Loaded from cache (profiled 2 min ago)',
   error: null,
+  clean: emptyCleanState(),
 };
 
 test('webview messages: the three kinds pass, anything else is refused', () => {
