@@ -9,9 +9,36 @@ import { basename } from 'node:path';
 import { CancellationTokenSource, createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node.js';
 import type { MessageConnection } from 'vscode-jsonrpc/node.js';
 import { cancelled, UserError } from '../core/errors.js';
+import type { RequestType } from 'vscode-jsonrpc/node.js';
+import type { DatasetVersion } from '../protocol/datasetVersion.js';
 import type { DatasetProfile, ProfileProgress } from '../protocol/profile.js';
-import { CacheLookupRequest, PreviewNotification, ProfileRequest, ProgressNotification, REQUEST_CANCELLED } from '../protocol/worker.js';
-import type { CacheLookupParams, ProfileParams, ProfileResult, WorkerErrorData } from '../protocol/worker.js';
+import type { Suggestion } from '../protocol/recipe.js';
+import {
+  CacheLookupRequest,
+  CleanApplyRequest,
+  CleanPreviewRequest,
+  CleanProgressNotification,
+  CleanSuggestRequest,
+  ExportCodeRequest,
+  PreviewNotification,
+  ProfileRequest,
+  ProgressNotification,
+  REQUEST_CANCELLED,
+  VersionLookupRequest,
+} from '../protocol/worker.js';
+import type {
+  CacheLookupParams,
+  CleanApplyParams,
+  CleanApplyResult,
+  CleanPreviewParams,
+  CleanPreviewResult,
+  CleanProgress,
+  ExportCodeParams,
+  ProfileParams,
+  ProfileResult,
+  VersionLookupParams,
+  WorkerErrorData,
+} from '../protocol/worker.js';
 
 export interface WorkerLog {
   info(message: string): void;
@@ -37,6 +64,19 @@ export interface ProfileHooks {
   signal?: AbortSignal;
 }
 
+export interface CleanApplyHooks {
+  onProgress?(progress: CleanProgress): void;
+  signal?: AbortSignal;
+}
+
+/** What a long request listens to; each request kind fills the ones it has. */
+interface PendingHooks {
+  onPreview?(profile: DatasetProfile): void;
+  onProgress?(progress: ProfileProgress): void;
+  onCleanProgress?(progress: CleanProgress): void;
+  signal?: AbortSignal;
+}
+
 /** The worker process ended while requests were in flight; the message is meant for the user. */
 export class WorkerStoppedError extends Error {
   override readonly name = 'WorkerStoppedError';
@@ -44,7 +84,9 @@ export class WorkerStoppedError extends Error {
 
 interface Pending {
   file: string;
-  hooks: ProfileHooks;
+  /** What the request was doing, for the message when the worker dies under it ('profiling', 'cleaning'). */
+  doing: string;
+  hooks: PendingHooks;
   cancelRequested: boolean;
   fail(error: Error): void;
 }
@@ -98,6 +140,52 @@ export class WorkerClient {
   }
 
   profile(params: Omit<ProfileParams, 'requestId'>, hooks: ProfileHooks = {}): Promise<ProfileResult> {
+    return this.longRequest(ProfileRequest, params, hooks, basename(params.path), 'profiling');
+  }
+
+  /** Cleans `params.path` into `params.out`, records the version and profiles the new file. Cancellable. */
+  applyClean(params: Omit<CleanApplyParams, 'requestId'>, hooks: CleanApplyHooks = {}): Promise<CleanApplyResult> {
+    return this.longRequest(CleanApplyRequest, params, { signal: hooks.signal, onCleanProgress: hooks.onProgress }, basename(params.path), 'cleaning');
+  }
+
+  async suggestCleaning(profile: DatasetProfile): Promise<Suggestion[]> {
+    return (await this.shortRequest(CleanSuggestRequest, { profile }, basename(profile.file.path))).suggestions;
+  }
+
+  previewClean(params: CleanPreviewParams): Promise<CleanPreviewResult> {
+    return this.shortRequest(CleanPreviewRequest, params, basename(params.path));
+  }
+
+  /** The dataset version this file is (by content hash), or null. */
+  async lookupVersion(params: VersionLookupParams): Promise<DatasetVersion | null> {
+    return (await this.shortRequest(VersionLookupRequest, params, basename(params.path))).version;
+  }
+
+  async exportCode(params: ExportCodeParams): Promise<string> {
+    return (await this.shortRequest(ExportCodeRequest, params, params.recipe.source.file)).code;
+  }
+
+  /** A quick request: no progress, no cancel; errors come back as UserError or Error like the long ones. */
+  private async shortRequest<P, R>(type: RequestType<P, R, WorkerErrorData>, params: P, file: string): Promise<R> {
+    const worker = this.ensureWorker();
+    try {
+      return await worker.connection.sendRequest(type, params);
+    } catch (e) {
+      if (e instanceof ResponseError && !isConnectionError(e)) throw this.toError(e as ResponseError<WorkerErrorData | undefined>);
+      await Promise.race([worker.exited, delay(2000)]);
+      throw worker.exitInfo ? this.stoppedError(worker, worker.exitInfo, file, 'working on') : e;
+    } finally {
+      this.armIdleTimer(worker);
+    }
+  }
+
+  private longRequest<P extends { requestId: string }, R>(
+    type: RequestType<P, R, WorkerErrorData>,
+    params: Omit<P, 'requestId'>,
+    hooks: PendingHooks,
+    file: string,
+    doing: string,
+  ): Promise<R> {
     if (hooks.signal?.aborted) return Promise.reject(cancelled());
     let worker: RunningWorker;
     try {
@@ -106,11 +194,10 @@ export class WorkerClient {
       return Promise.reject(e);
     }
     const requestId = String(this.nextRequestId++);
-    const file = basename(params.path);
     const source = new CancellationTokenSource();
     let graceTimer: NodeJS.Timeout | undefined;
 
-    return new Promise<ProfileResult>((resolve, reject) => {
+    return new Promise<R>((resolve, reject) => {
       let settled = false;
       const finish = (): void => {
         settled = true;
@@ -122,6 +209,7 @@ export class WorkerClient {
       };
       const entry: Pending = {
         file,
+        doing,
         hooks,
         cancelRequested: false,
         fail: (error) => {
@@ -143,7 +231,7 @@ export class WorkerClient {
       hooks.signal?.addEventListener('abort', onAbort, { once: true });
       worker.pending.set(requestId, entry);
 
-      worker.connection.sendRequest(ProfileRequest, { ...params, requestId }, source.token).then(
+      worker.connection.sendRequest(type, { ...params, requestId } as P, source.token).then(
         (result) => {
           if (settled) return;
           finish();
@@ -157,7 +245,7 @@ export class WorkerClient {
           }
           // The connection went down: the exit handler has (or soon will have) the better message.
           void Promise.race([worker.exited, delay(2000)]).then(() =>
-            entry.fail(worker.exitInfo ? this.stoppedError(worker, worker.exitInfo, file) : new Error(e instanceof Error ? e.message : String(e))),
+            entry.fail(worker.exitInfo ? this.stoppedError(worker, worker.exitInfo, file, doing) : new Error(e instanceof Error ? e.message : String(e))),
           );
         },
       );
@@ -228,8 +316,8 @@ export class WorkerClient {
       for (const entry of [...worker.pending.values()]) {
         if (worker.stopping === 'unresponsive') {
           // Another request's cancel replaced the worker under this one.
-          entry.fail(new WorkerStoppedError(`The ML Lab worker was restarted (it did not respond to a cancel) while profiling ${entry.file}. Run it again.`));
-        } else entry.fail(worker.stopping ? cancelled() : this.stoppedError(worker, info, entry.file));
+          entry.fail(new WorkerStoppedError(`The ML Lab worker was restarted (it did not respond to a cancel) while ${entry.doing} ${entry.file}. Run it again.`));
+        } else entry.fail(worker.stopping ? cancelled() : this.stoppedError(worker, info, entry.file, entry.doing));
       }
       resolveExit(info);
     };
@@ -242,6 +330,7 @@ export class WorkerClient {
 
     connection.onNotification(PreviewNotification, (p) => worker.pending.get(p.requestId)?.hooks.onPreview?.(p.profile));
     connection.onNotification(ProgressNotification, (p) => worker.pending.get(p.requestId)?.hooks.onProgress?.(p.progress));
+    connection.onNotification(CleanProgressNotification, (p) => worker.pending.get(p.requestId)?.hooks.onCleanProgress?.(p.progress));
     connection.onError(([e]) => log.warn(`Worker connection: ${e.message}`));
     connection.listen();
     return worker;
@@ -269,11 +358,11 @@ export class WorkerClient {
     this.idleTimer.unref();
   }
 
-  private stoppedError(worker: RunningWorker, info: ExitInfo, file: string): WorkerStoppedError {
+  private stoppedError(worker: RunningWorker, info: ExitInfo, file: string, doing: string): WorkerStoppedError {
     const outOfMemory = worker.stderrTail.some((l) => /heap out of memory|Reached heap limit|ERR_WORKER_OUT_OF_MEMORY/i.test(l));
     const how = info.signal ? `signal ${info.signal}` : `exit code ${info.code ?? '?'}`;
     const why = outOfMemory ? `ran out of memory (${how})` : `stopped unexpectedly (${how})`;
-    return new WorkerStoppedError(`The ML Lab worker ${why} while profiling ${file}. It will restart on the next request.`);
+    return new WorkerStoppedError(`The ML Lab worker ${why} while ${doing} ${file}. It will restart on the next request.`);
   }
 
   private toError(e: ResponseError<WorkerErrorData | undefined>): Error {

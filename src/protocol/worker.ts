@@ -2,8 +2,10 @@
 // request and its handler cannot disagree about shapes. Notifications carry the request id they belong
 // to, because several profiles can run in one worker at the same time.
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
-import type { DatasetProfile, ProfileOptions, ProfileProgress } from './profile.js';
+import type { DatasetProfile, Dialect, ProfileOptions, ProfileProgress } from './profile.js';
 import type { UserErrorCode } from '../core/errors.js';
+import type { DatasetVersion } from './datasetVersion.js';
+import type { Recipe, RecipePreview, StepChoice, Suggestion } from './recipe.js';
 
 export interface ProfileParams {
   /** Chosen by the host; echoed in the preview and progress notifications of this request. */
@@ -66,3 +68,93 @@ export const ProfileRequest = new RequestType<ProfileParams, ProfileResult, Work
 export const CacheLookupRequest = new RequestType<CacheLookupParams, CacheLookupResult, WorkerErrorData>('profile/cacheLookup');
 export const PreviewNotification = new NotificationType<PreviewParams>('profile/preview');
 export const ProgressNotification = new NotificationType<ProgressParams>('profile/progress');
+
+// ---- Cleaning (issue 3). The host holds the profile it showed; it sends it back so the worker fits the
+// steps on exactly what the user saw, without profiling again.
+
+export interface CleanSuggestParams {
+  profile: DatasetProfile;
+}
+
+export interface CleanSuggestResult {
+  suggestions: Suggestion[];
+}
+
+export interface CleanPreviewParams {
+  path: string;
+  profile: DatasetProfile;
+  choices: StepChoice[];
+  missingTokens: string[];
+}
+
+export interface CleanPreviewResult {
+  recipe: Recipe;
+  preview: RecipePreview;
+}
+
+export interface CleanApplyParams {
+  requestId: string;
+  path: string;
+  profile: DatasetProfile;
+  choices: StepChoice[];
+  /** The Recipe a preview fitted for these same choices: applied as is, so Apply does what Preview showed. */
+  recipe: Recipe | null;
+  /** Absolute path of the cleaned file. */
+  out: string;
+  /** Replace `out` if it exists (the host asked the user). */
+  force: boolean;
+  /** Options for profiling the new file (its report opens next). */
+  options: ProfileOptions;
+  /** The workspace folder's `.mllab` folder: version record, Recipe and the new file's cached profile go there. */
+  mllabDir: string;
+}
+
+export interface CleanApplyResult {
+  version: DatasetVersion;
+  /** The new file's full profile (also cached under `.mllab/profiles`). */
+  profile: DatasetProfile;
+  /** Set when the profile could not be cached; the version is recorded all the same. */
+  cacheNotice: string | null;
+}
+
+export type CleanPhase = 'fitting' | 'applying' | 'hashing' | 'profiling';
+
+export interface CleanProgress {
+  phase: CleanPhase;
+  /** Rows written so far while applying; 0 in the other phases. */
+  rowsDone: number;
+  /** The source's row count (from its profile). */
+  rowsTotal: number;
+}
+
+export interface CleanProgressParams {
+  requestId: string;
+  progress: CleanProgress;
+}
+
+export interface VersionLookupParams {
+  path: string;
+  mllabDir: string;
+}
+
+export interface VersionLookupResult {
+  version: DatasetVersion | null;
+}
+
+export interface ExportCodeParams {
+  recipe: Recipe;
+  language: 'python' | 'typescript';
+  /** How the files the code will read are written (the profiled source's dialect). */
+  dialect: Dialect;
+}
+
+export interface ExportCodeResult {
+  code: string;
+}
+
+export const CleanSuggestRequest = new RequestType<CleanSuggestParams, CleanSuggestResult, WorkerErrorData>('clean/suggest');
+export const CleanPreviewRequest = new RequestType<CleanPreviewParams, CleanPreviewResult, WorkerErrorData>('clean/preview');
+export const CleanApplyRequest = new RequestType<CleanApplyParams, CleanApplyResult, WorkerErrorData>('clean/apply');
+export const CleanProgressNotification = new NotificationType<CleanProgressParams>('clean/progress');
+export const VersionLookupRequest = new RequestType<VersionLookupParams, VersionLookupResult, WorkerErrorData>('clean/versionLookup');
+export const ExportCodeRequest = new RequestType<ExportCodeParams, ExportCodeResult, WorkerErrorData>('clean/exportCode');

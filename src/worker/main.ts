@@ -2,6 +2,7 @@
 // jobs (the profiling threads are worker_threads of this process, so they die with it).
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node.js';
 import { profileFile } from '../core/profile/profileFile.js';
+import { registerCleanJobs } from './cleanJobs.js';
 import { registerProfileJobs } from './profileJobs.js';
 
 if (!process.send) {
@@ -13,7 +14,9 @@ if (!process.send) {
 const EXIT_GRACE_MS = 1500;
 
 const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
-const jobs = registerProfileJobs(connection, profileFile);
+const profileJobs = registerProfileJobs(connection, profileFile);
+const cleanJobs = registerCleanJobs(connection, profileFile);
+const jobs = { idle: () => Promise.all([profileJobs.idle(), cleanJobs.idle()]) };
 
 // No orphans: when the host goes away (closed, crashed, killed) the IPC channel closes and so do we,
 // once the cache writes in flight are done (they are atomic, so cutting one short only loses it).
