@@ -152,3 +152,31 @@ test('state survives JSON and structuredClone; empty and bad input', () => {
   assert.throws(() => s.quantile(1.5), RangeError);
   assert.throws(() => new KllSketch(3), RangeError);
 });
+
+test('past its minimum-capacity levels (sampler at work): weight exact, rank error <= 1%, merges and JSON keep it', () => {
+  // 3e6 values put a k = 200 sketch several levels past the depth where the sampler replaces the bottom levels.
+  const n = 3_000_001;
+  const rand = seeded(11);
+  const xs = new Float64Array(n);
+  for (let i = 0; i < n; i++) xs[i] = rand() < 0.05 ? 7 : rand() * rand() * 1000;
+  const a = new KllSketch(200);
+  const b = new KllSketch(200);
+  // An odd split, so both sketches end in the middle of a sampling block.
+  const cut = 1_234_567;
+  for (let i = 0; i < cut; i++) a.update(xs[i]!);
+  for (let i = cut; i < n; i++) b.update(xs[i]!);
+  a.merge(KllSketch.fromJSON(JSON.parse(JSON.stringify(b.toJSON()))));
+  const state = a.toJSON();
+  assert.equal(state.n, n);
+  // Every update is accounted for by the retained items' weights.
+  assert.equal(state.levels.reduce((t, l, h) => t + l.length * 2 ** h, 0), n);
+  // Levels above 0 stay sorted (compaction relies on it).
+  for (let h = 1; h < state.levels.length; h++) for (let i = 1; i < state.levels[h]!.length; i++) assert.ok(state.levels[h]![i - 1]! <= state.levels[h]![i]!);
+  const retained = state.levels.reduce((t, l) => t + l.length, 0);
+  assert.ok(retained < 3 * a.k + 200, `retained ${retained}`);
+  const err = worstRankError(a, xs.slice().sort());
+  assert.ok(err <= 0.01, `worst rank error ${err}`);
+  let min = Infinity;
+  for (const x of xs) if (x < min) min = x;
+  assert.equal(a.min, min);
+});
