@@ -1,0 +1,172 @@
+// The exported arquero program against ML Lab's own apply on the same messy data and Recipe (every op):
+// run with tsx in a child process, same columns, same rows, text identical, numbers within 1e-9 relative,
+// same unknown counts per step.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { applyRecipeToFile, readLayout } from '../../../src/core/clean/applyFile.js';
+import { exportTypeScript } from '../../../src/core/clean/exportTypeScript.js';
+import { fitRecipeForFile } from '../../../src/core/clean/sample.js';
+import { readRecords } from '../../../src/core/csv/index.js';
+import { profileFile } from '../../../src/core/profile/profileFile.js';
+import { DEFAULT_MISSING_TOKENS } from '../../../src/protocol/profile.js';
+import { RECIPE_SCHEMA_VERSION } from '../../../src/protocol/recipe.js';
+import type { ApplyReport, Recipe, StepChoice } from '../../../src/protocol/recipe.js';
+import { messyCsv } from '../../fixtures/clean/messyData.js';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mllab-clean-ts-'));
+  // The program imports 'arquero': resolve it from the repository's node_modules.
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(join(ROOT, 'node_modules', 'arquero'), join(dir, 'node_modules', 'arquero'), 'dir');
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const EVERYTHING: StepChoice[] = [
+  { op: 'dropDuplicateRows' },
+  { op: 'parseNumbers', column: 'price' },
+  { op: 'dateFeatures', column: 'joined', dropColumn: false },
+  { op: 'parseBooleans', column: 'active' },
+  { op: 'trimWhitespace', columns: ['city', 'note'] },
+  { op: 'unifyCase', column: 'city' },
+  { op: 'groupRare', column: 'city', minShare: 0.1 },
+  { op: 'impute', column: 'income', strategy: 'median', indicator: true },
+  { op: 'impute', column: 'price', strategy: 'mean', indicator: false },
+  { op: 'impute', column: 'note', strategy: 'constant', indicator: true, constant: 'none' },
+  { op: 'flagOutliers', column: 'income' },
+  { op: 'clip', column: 'income', method: 'iqr' },
+  { op: 'clip', column: 'price', method: 'percentile', percentile: 5 },
+  { op: 'yeoJohnson', column: 'score' },
+  { op: 'log1p', column: 'price' },
+  { op: 'scale', column: 'income', method: 'robust' },
+  { op: 'scale', column: 'score', method: 'standard' },
+  { op: 'scale', column: 'id', method: 'minMax' },
+  { op: 'oneHot', column: 'city', maxCategories: 3 },
+  { op: 'frequency', column: 'note' },
+  { op: 'ordinal', column: 'active' },
+  { op: 'dropRowsMissing', columns: ['joined_year'] },
+  { op: 'oversample', column: 'city_other', ratio: 1, seed: 12345 },
+];
+
+function readCsv(path: string): string[][] {
+  return [...readRecords(path, readLayout(path).dialect, { includeHeader: true })];
+}
+
+/** Cell-by-cell: equal text, or two numbers within 1e-9 relative. Returns the first few differences. */
+function differences(ours: string[][], theirs: string[][]): string[] {
+  const out: string[] = [];
+  if (ours.length !== theirs.length) out.push(`rows: ${ours.length} vs ${theirs.length}`);
+  for (let i = 0; i < Math.min(ours.length, theirs.length) && out.length < 10; i++) {
+    const a = ours[i]!;
+    const b = theirs[i]!;
+    if (a.length !== b.length) out.push(`line ${i + 1}: ${a.length} vs ${b.length} fields`);
+    for (let j = 0; j < a.length && out.length < 10; j++) {
+      const x = a[j]!;
+      const y = b[j] ?? '<none>';
+      if (x === y) continue;
+      const nx = Number(x);
+      const ny = Number(y);
+      const close = x !== '' && y !== '' && Number.isFinite(nx) && Number.isFinite(ny) && Math.abs(nx - ny) <= 1e-9 * Math.max(Math.abs(nx), Math.abs(ny));
+      if (!close) out.push(`line ${i + 1}, ${ours[0]![j]}: ${JSON.stringify(x)} vs ${JSON.stringify(y)}`);
+    }
+  }
+  return out;
+}
+
+function runProgram(name: string, recipe: Recipe, source: string): { status: number | null; stderr: string; out: string } {
+  const program = join(dir, `${name}.ts`);
+  writeFileSync(program, exportTypeScript(recipe, { dialect: readLayout(source).dialect }));
+  const out = join(dir, `${name}.arquero.csv`);
+  const r = spawnSync(process.execPath, [TSX, program, source, out], { encoding: 'utf8', timeout: 120_000, cwd: dir });
+  return { status: r.status, stderr: r.stderr, out };
+}
+
+async function compare(name: string, source: string, choices: StepChoice[]): Promise<{ stderr: string; report: ApplyReport }> {
+  const profile = await profileFile(source, { missingTokens: [...DEFAULT_MISSING_TOKENS], threads: 1 });
+  const recipe = fitRecipeForFile(source, profile, choices, { missingTokens: [...DEFAULT_MISSING_TOKENS], sourceName: `${name}.csv`, sampleRows: 1500 });
+  const ours = join(dir, `${name}.mllab.csv`);
+  const report = await applyRecipeToFile(source, recipe, ours);
+  const run = runProgram(name, recipe, source);
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(differences(readCsv(ours), readCsv(run.out)), []);
+  return { stderr: run.stderr, report };
+}
+
+function unknownLines(stderr: string): string[] {
+  return [...stderr.matchAll(/^step (\d+) \((\w+)\) (.*?): (\d+) unknown/gm)].map((m) => `${Number(m[1]) - 1} ${m[2]} ${m[3]} ${m[4]}`);
+}
+
+test('arquero program = ML Lab on 3000 messy rows, every op, unknown counts alike', async () => {
+  const source = join(dir, 'messy.csv');
+  writeFileSync(source, messyCsv(3000));
+  const { stderr, report } = await compare('messy', source, EVERYTHING);
+  const ours = report.unknown.map((u) => `${u.step} ${u.op} ${u.column} ${u.count}`);
+  assert.ok(ours.length >= 2, `some unknowns to compare: ${ours.join('; ')}`);
+  assert.deepEqual(unknownLines(stderr), ours);
+  assert.ok(report.rowsOut > report.rowsIn * 0.9, 'the oversample step wrote rows');
+});
+
+test('arquero program = ML Lab on test/fixtures/clean/messy.csv (currency, case variants, constant column)', async () => {
+  const source = join(ROOT, 'test', 'fixtures', 'clean', 'messy.csv');
+  await compare('fixture', source, [
+    { op: 'dropColumns', columns: ['const'], reason: 'constant' },
+    { op: 'parseNumbers', column: 'price' },
+    { op: 'trimWhitespace', columns: ['city'] },
+    { op: 'unifyCase', column: 'city' },
+    { op: 'impute', column: 'income', strategy: 'mean', indicator: true },
+    { op: 'parseBooleans', column: 'active' },
+    { op: 'dateFeatures', column: 'joined', dropColumn: true },
+    { op: 'oneHot', column: 'city' },
+    { op: 'scale', column: 'price', method: 'minMax' },
+  ]);
+});
+
+test('arquero program reads the dialect it was given: semicolons, no header, CRLF, quoted line breaks, blank lines', async () => {
+  const source = join(dir, 'semi.csv');
+  writeFileSync(source, '1;x;"a\r\nb"\r\n\r\n2;;"say ""hi"""\r\n3;y;plain\r\n3;y;plain\r\n4;z;\r\n');
+  await compare('semi', source, [
+    { op: 'dropDuplicateRows' },
+    { op: 'impute', column: 'column_2', strategy: 'mode', indicator: true },
+    { op: 'ordinal', column: 'column_2' },
+  ]);
+});
+
+test('an unknown value under the "error" policy stops the program with one line and writes nothing', () => {
+  const source = join(dir, 'bad.csv');
+  writeFileSync(source, 'a,b\n1,x\nten,y\n');
+  const recipe: Recipe = {
+    schemaVersion: RECIPE_SCHEMA_VERSION,
+    source: { file: 'bad.csv', rows: 2, columns: [] },
+    missingTokens: [],
+    steps: [{ op: 'scale', column: 'a', method: 'standard', center: 1, scale: 2, onUnknown: 'error' }],
+  };
+  const run = runProgram('bad', recipe, source);
+  assert.equal(run.status, 1);
+  assert.match(run.stderr, /column "a": "ten" is not a number \(step 1, scale/);
+  assert.equal(existsSync(run.out), false);
+});
+
+test('hand-checked: standard scaling and a one-hot on three rows', () => {
+  const source = join(dir, 'hand.csv');
+  writeFileSync(source, 'x,c\n1,p\n3,q\n,r\n');
+  const recipe: Recipe = {
+    schemaVersion: RECIPE_SCHEMA_VERSION,
+    source: { file: 'hand.csv', rows: 3, columns: [] },
+    missingTokens: [],
+    steps: [
+      { op: 'scale', column: 'x', method: 'standard', center: 2, scale: 4, onUnknown: 'missing' },
+      { op: 'oneHot', column: 'c', categories: ['p', 'q'], otherColumn: false, onUnknown: 'missing' },
+    ],
+  };
+  const run = runProgram('hand', recipe, source);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(readFileSync(run.out, 'utf8'), 'x,c_p,c_q\n-0.25,1,0\n0.25,0,1\n,0,0\n');
+  assert.match(run.stderr, /step 2 \(oneHot\) c: 1 unknown value\(s\) made missing, e\.g\. \["r"\]/);
+});
