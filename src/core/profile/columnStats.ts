@@ -64,6 +64,25 @@ class ExactValues {
     }
     v[this.n++] = x;
   }
+  /** push() for values[0..count). */
+  pushAll(values: Float64Array, count: number): void {
+    if (this.overflowed) return;
+    let v = this.values;
+    if (v === null || this.n + count > v.length) {
+      if (this.n + count > this.cap) {
+        // Fill to the cap as push() would, then overflow.
+        for (let i = 0; i < count && !this.overflowed; i++) this.push(values[i]!);
+        return;
+      }
+      let size = v === null ? 16 : v.length;
+      while (size < this.n + count) size *= 2;
+      const bigger = new Float64Array(Math.min(this.cap, size));
+      if (v !== null) bigger.set(v.subarray(0, this.n));
+      this.values = v = bigger;
+    }
+    v.set(count === values.length ? values : values.subarray(0, count), this.n);
+    this.n += count;
+  }
   toState(): Float64Array | null {
     if (this.overflowed) return null;
     return this.values === null ? new Float64Array(0) : this.values.slice(0, this.n);
@@ -258,13 +277,11 @@ export class ColumnStats {
       if (this.caps.logHistogram) this.logHistogram = new LogHistogram();
     }
     const b = this.pending!;
-    const m = this.moments;
-    for (let i = 0; i < n; i++) m.add(b[i]!);
+    this.moments.addBatch(b, n);
     const k = this.kll!;
     for (let i = 0; i < n; i++) k.update(b[i]!);
-    const h = this.logHistogram;
-    if (h !== null) for (let i = 0; i < n; i++) h.add(b[i]!);
-    if (!this.exact.overflowed) for (let i = 0; i < n; i++) this.exact.push(b[i]!);
+    if (this.logHistogram !== null) this.logHistogram.addBatch(b, n);
+    if (!this.exact.overflowed) this.exact.pushAll(b, n);
   }
 
   private addDate(ms: number): void {

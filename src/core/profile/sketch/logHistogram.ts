@@ -130,6 +130,37 @@ export class LogHistogram {
     (x > 0 ? this.positive : this.negative).add(index, 1);
   }
 
+  /** add() for values[0..count), with the bucket lookups inlined for the common in-range case. */
+  addBatch(values: Float64Array, count: number): void {
+    let n = this.n;
+    let zeros = this.zeroCount;
+    let lo = this.lo;
+    let hi = this.hi;
+    const pos = this.positive;
+    const neg = this.negative;
+    for (let i = 0; i < count; i++) {
+      const x = values[i]!;
+      if (x - x !== 0) continue; // NaN or ±Infinity
+      n++;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+      if (x === 0) {
+        zeros++;
+        continue;
+      }
+      scratchF64[0] = x;
+      const index = (scratchU32[HI]! & 0x7fffffff) >>> DROP;
+      const side = x > 0 ? pos : neg;
+      const j = index - side.offset;
+      if (j >= 0 && j < side.counts.length) side.counts[j]!++;
+      else side.add(index, 1);
+    }
+    this.n = n;
+    this.zeroCount = zeros;
+    this.lo = lo;
+    this.hi = hi;
+  }
+
   merge(o: LogHistogram): void {
     this.n += o.n;
     this.zeroCount += o.zeroCount;

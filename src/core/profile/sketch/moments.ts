@@ -45,21 +45,60 @@ export class Moments {
     else if (x < 0) this.negativeCount++;
   }
 
+  /**
+   * Adds values[0..count) as one batch: the batch's own mean and central sums in two passes over values
+   * that are in cache (no division per value, unlike add), then the pairwise merge. The second pass
+   * corrects for the rounding of the batch mean, so the sums are central to the batch's exact mean.
+   */
+  addBatch(values: Float64Array, count: number): void {
+    let nb = 0;
+    let sum = 0;
+    let lo = this.lo;
+    let hi = this.hi;
+    let zeros = 0;
+    let negatives = 0;
+    for (let i = 0; i < count; i++) {
+      const x = values[i]!;
+      if (x - x !== 0) continue; // NaN or ±Infinity
+      nb++;
+      sum += x;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+      if (x === 0) zeros++;
+      else if (x < 0) negatives++;
+    }
+    if (nb === 0) return;
+    const mean = sum / nb;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let i = 0; i < count; i++) {
+      const x = values[i]!;
+      if (x - x !== 0) continue;
+      const d = x - mean;
+      const d2 = d * d;
+      s1 += d;
+      s2 += d2;
+      s3 += d2 * d;
+    }
+    // Central sums about mean + c, where c = s1 / nb is what the rounded mean missed.
+    const c = s1 / nb;
+    const m2b = s2 - c * s1;
+    const m3b = s3 - 3 * c * s2 + 2 * nb * c * c * c;
+    this.lo = lo;
+    this.hi = hi;
+    this.zeroCount += zeros;
+    this.negativeCount += negatives;
+    this.combine(nb, mean + c, m2b > 0 ? m2b : 0, m3b);
+  }
+
   merge(o: Moments): void {
     if (o.n === 0) return;
     if (this.n === 0) {
       this.copyFrom(o);
       return;
     }
-    const na = this.n;
-    const nb = o.n;
-    const n = na + nb;
-    const delta = o.mu - this.mu;
-    const deltaN = delta / n;
-    this.m3 = this.m3 + o.m3 + delta * deltaN * deltaN * na * nb * (na - nb) + 3 * deltaN * (na * o.m2 - nb * this.m2);
-    this.m2 = this.m2 + o.m2 + delta * deltaN * na * nb;
-    this.mu = this.mu + deltaN * nb;
-    this.n = n;
+    this.combine(o.n, o.mu, o.m2, o.m3);
     if (o.lo < this.lo) this.lo = o.lo;
     if (o.hi > this.hi) this.hi = o.hi;
     this.zeroCount += o.zeroCount;
@@ -123,6 +162,25 @@ export class Moments {
     m.zeroCount = s.zeros;
     m.negativeCount = s.negatives;
     return m;
+  }
+
+  /** Pairwise update (Chan et al. / Pébay) of n, mean, M2, M3 with another part's; counts and extremes apart. */
+  private combine(nb: number, muB: number, m2B: number, m3B: number): void {
+    const na = this.n;
+    if (na === 0) {
+      this.n = nb;
+      this.mu = muB;
+      this.m2 = m2B;
+      this.m3 = m3B;
+      return;
+    }
+    const n = na + nb;
+    const delta = muB - this.mu;
+    const deltaN = delta / n;
+    this.m3 = this.m3 + m3B + delta * deltaN * deltaN * na * nb * (na - nb) + 3 * deltaN * (na * m2B - nb * this.m2);
+    this.m2 = this.m2 + m2B + delta * deltaN * na * nb;
+    this.mu = this.mu + deltaN * nb;
+    this.n = n;
   }
 
   private copyFrom(o: Moments): void {

@@ -120,3 +120,20 @@ test('non-finite values are ignored; memory follows the range', () => {
   assert.ok(st.positive.counts.length <= 128, `${st.positive.counts.length}`);
   assert.equal(st.negative.counts.length, 0);
 });
+
+test('addBatch counts exactly what add counts, non-finite values skipped, in batches of any size', () => {
+  const xs = [...data.slice(0, 3000), NaN, Infinity, -Infinity, ...data.slice(3000)];
+  const single = build(xs);
+  for (const size of [1, 5, 256, xs.length]) {
+    const hg = new LogHistogram();
+    for (let s = 0; s < xs.length; s += size) {
+      const part = Float64Array.from(xs.slice(s, s + size));
+      // A longer buffer than count: only the first count values are read.
+      const padded = new Float64Array(part.length + 3).fill(123456);
+      padded.set(part);
+      hg.addBatch(padded, part.length);
+    }
+    assert.deepEqual(hg.toJSON(), single.toJSON());
+    assert.equal(hg.count, data.length);
+  }
+});

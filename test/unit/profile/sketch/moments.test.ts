@@ -130,3 +130,54 @@ test('state survives JSON and structuredClone', () => {
   assert.equal(empty.min, 3);
   assert.equal(empty.max, 3);
 });
+
+test('addBatch gives the two-pass answer, like add, for batches of any size and offset data', () => {
+  let a = 12345;
+  const rand = (): number => {
+    a = (Math.imul(a, 1103515245) + 12345) >>> 0;
+    return a / 4294967296;
+  };
+  // Values near 1e9 with small noise: a raw sum-of-squares formula would lose every digit of the variance.
+  const xs: number[] = [];
+  for (let i = 0; i < 5000; i++) xs.push(1e9 + Math.floor(rand() * 1000) / 100 + (rand() < 0.01 ? 50 : 0));
+  const ref = twoPass(xs);
+  const perValue = build(xs);
+  for (const size of [1, 7, 256, 1024, 5000]) {
+    const m = new Moments();
+    for (let s = 0; s < xs.length; s += size) {
+      const part = Float64Array.from(xs.slice(s, s + size));
+      m.addBatch(part, part.length);
+    }
+    assert.equal(m.count, xs.length);
+    assert.equal(m.min, perValue.min);
+    assert.equal(m.max, perValue.max);
+    close(m.mean, ref.mean);
+    // Per-value updates measure 7e-9 off here; batches of 256 measure 5e-11.
+    close(m.variance(), ref.variance, 1e-8);
+    close(m.skewness(), ref.skew, 1e-6);
+    close(m.variance(), perValue.variance(), 1e-8);
+  }
+});
+
+test('addBatch: non-finite values skipped, only the first count values read, zeros and negatives counted, constants exact', () => {
+  const m = new Moments();
+  m.addBatch(Float64Array.from([1, NaN, -2, Infinity, 0, -Infinity, 4, 99]), 7);
+  assert.equal(m.count, 4);
+  assert.equal(m.min, -2);
+  assert.equal(m.max, 4);
+  assert.equal(m.zeros, 1);
+  assert.equal(m.negatives, 1);
+  close(m.mean, 0.75);
+  // [1, -2, 0, 4]: squared deviations from 0.75 sum to 18.75, so the sample variance is 6.25.
+  close(m.variance(), 6.25);
+  const c = new Moments();
+  const tenth = new Float64Array(300).fill(0.1);
+  c.addBatch(tenth, 300);
+  c.addBatch(tenth, 17);
+  assert.equal(c.variance(), 0);
+  assert.equal(c.skewness(), null);
+  const empty = new Moments();
+  empty.addBatch(Float64Array.from([NaN]), 1);
+  assert.equal(empty.count, 0);
+  assert.ok(Number.isNaN(empty.mean));
+});
