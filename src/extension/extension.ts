@@ -3,6 +3,7 @@
 import { moduleEvaluationStart } from './activationClock.js';
 import * as vscode from 'vscode';
 import { CommandIds } from './commandIds.js';
+import { CleanDatasetController } from './commands/cleanDataset.js';
 import { ProfileDatasetCommand } from './commands/profileDataset.js';
 import { DataQualityPanel } from './views/dataQualityPanel.js';
 import { WorkerClient } from './workerClient.js';
@@ -17,8 +18,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const workerClient = worker;
   context.subscriptions.push({ dispose: () => void workerClient.dispose() });
 
-  const profileDataset = new ProfileDatasetCommand(context.extensionUri, workerClient, log);
+  // Apply opens the cleaned file's report through the Profile Dataset command (a cache hit: Apply cached it).
+  const cleaning: CleanDatasetController = new CleanDatasetController(workerClient, log, (file: vscode.Uri): Promise<void> => profileDataset.run(file));
+  const profileDataset: ProfileDatasetCommand = new ProfileDatasetCommand(context.extensionUri, workerClient, log, cleaning);
   context.subscriptions.push(
+    cleaning,
     profileDataset,
     vscode.commands.registerCommand(CommandIds.profileDataset, (arg?: unknown) => profileDataset.run(arg)),
     // Panels survive a window reload: VS Code hands them back with the state the webview saved.

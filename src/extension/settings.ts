@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_MISSING_TOKENS } from '../protocol/profile.js';
 import type { ProfileOptions } from '../protocol/profile.js';
+import { DEFAULT_CLEAN_OUTPUT } from './cleanOutput.js';
 
 export interface ProfileSettings {
   options: ProfileOptions;
@@ -21,4 +22,10 @@ export function readProfileSettings(file: vscode.Uri): ProfileSettings {
     },
     cache: typeof cache === 'boolean' ? cache : true,
   };
+}
+
+/** `mllab.clean.output`: the path template of Apply's output (see cleanOutput.ts). */
+export function readCleanOutputTemplate(file: vscode.Uri): string {
+  const output = vscode.workspace.getConfiguration('mllab.clean', file).get<unknown>('output');
+  return typeof output === 'string' && output.trim() !== '' ? output : DEFAULT_CLEAN_OUTPUT;
 }

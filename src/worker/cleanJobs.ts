@@ -12,6 +12,7 @@ import type { MessageConnection } from 'vscode-jsonrpc/node.js';
 import { cancelled, isUserError, UserError } from '../core/errors.js';
 import { applyRecipeToFile, checkOutput } from '../core/clean/applyFile.js';
 import { exportPython } from '../core/clean/exportPython.js';
+import { exportTypeScript } from '../core/clean/exportTypeScript.js';
 import { previewChoicesForFile } from '../core/clean/preview.js';
 import { fitRecipeForFile } from '../core/clean/sample.js';
 import { suggestCleaning } from '../core/clean/suggestions.js';
@@ -60,8 +61,8 @@ export function registerCleanJobs(connection: MessageConnection, profileFile: Pr
 
   connection.onRequest(ExportCodeRequest, (params) =>
     guard(() => {
-      if (params.language === 'python') return { code: exportPython(params.recipe, { dialect: params.dialect }) };
-      throw new UserError('BAD_ARGUMENT', 'TypeScript export is not available yet.');
+      const options = { dialect: params.dialect };
+      return { code: params.language === 'python' ? exportPython(params.recipe, options) : exportTypeScript(params.recipe, options) };
     }),
   );
 

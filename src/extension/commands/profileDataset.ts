@@ -10,6 +10,14 @@ import { readProfileSettings } from '../settings.js';
 import { DataQualityPanel } from '../views/dataQualityPanel.js';
 import type { WorkerClient } from '../workerClient.js';
 import { WorkerStoppedError } from '../workerClient.js';
+import type { DatasetProfile, ProfileOptions } from '../../protocol/profile.js';
+
+/** What else happens to a panel this command fills: cleaning (suggestions, lineage) hooks in here. */
+export interface PanelListener {
+  attach(panel: DataQualityPanel): void;
+  /** A full profile is on screen (fresh or from the cache). */
+  profiled(panel: DataQualityPanel, profile: DatasetProfile, options: ProfileOptions): Promise<void>;
+}
 
 const DATA_EXTENSIONS = ['csv', 'tsv', 'txt'];
 const FROM_CACHE_NOTICE = 'Loaded from the cache in .mllab/: the file has not changed since it was profiled. Re-profile to run again.';
@@ -24,6 +32,7 @@ export class ProfileDatasetCommand implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly worker: WorkerClient,
     private readonly log: vscode.LogOutputChannel,
+    private readonly listener: PanelListener | null = null,
   ) {}
 
   /** The command handler: `arg` is the file Uri when run from the explorer or the editor title. */
@@ -48,6 +57,7 @@ export class ProfileDatasetCommand implements vscode.Disposable {
   private attach(panel: DataQualityPanel): void {
     if (this.attached.has(panel)) return;
     this.attached.add(panel);
+    this.listener?.attach(panel);
     this.disposables.push(
       panel.onDidRequestReprofile(() => void this.fill(panel, { useCache: false })),
       panel.onDidDispose(() => {
@@ -83,7 +93,10 @@ export class ProfileDatasetCommand implements vscode.Disposable {
       if (useCache && cacheDir) {
         const hit = await this.worker.lookupCache({ path, options: settings.options, cacheDir });
         if (hit) {
-          if (current()) panel.setProfile(hit, FROM_CACHE_NOTICE);
+          if (current()) {
+            panel.setProfile(hit, FROM_CACHE_NOTICE);
+            void this.listener?.profiled(panel, hit, settings.options);
+          }
           this.log.info(`${name}: from the cache.`);
           return;
         }
@@ -117,6 +130,7 @@ export class ProfileDatasetCommand implements vscode.Disposable {
       // panel was closed or a newer run took over.
       if (this.runs.get(panel) !== run) return;
       panel.setProfile(result.profile, result.cacheNotice ?? undefined);
+      void this.listener?.profiled(panel, result.profile, settings.options);
       if (result.cacheNotice) this.log.warn(`${name}: ${result.cacheNotice}`);
       this.log.info(`${name}: ${result.profile.rows} rows, ${result.profile.columnCount} columns in ${result.profile.run.elapsedMs} ms (cache: ${result.cache}).`);
     } catch (e) {

@@ -61,6 +61,14 @@ export const editor = {
   config: {} as Record<string, unknown>,
   /** Called when a progress notification opens, e.g. to cancel it at once. */
   onProgressStart: undefined as ((run: ProgressRun) => void) | undefined,
+  warnings: [] as string[],
+  infos: [] as string[],
+  /** The button the user picks in the next warning / information message (undefined: dismissed). */
+  warningAnswer: undefined as string | undefined,
+  saveDialogResult: undefined as Uri | undefined,
+  saveDialogDefaults: [] as (Uri | undefined)[],
+  inputBoxResult: undefined as string | undefined,
+  trusted: true,
   reset(): void {
     this.progressRuns = [];
     this.errors = [];
@@ -69,6 +77,13 @@ export const editor = {
     this.activeDocument = undefined;
     this.config = {};
     this.onProgressStart = undefined;
+    this.warnings = [];
+    this.infos = [];
+    this.warningAnswer = undefined;
+    this.saveDialogResult = undefined;
+    this.saveDialogDefaults = [];
+    this.inputBoxResult = undefined;
+    this.trusted = true;
   },
 };
 
@@ -78,6 +93,24 @@ export const window = {
   },
   async showErrorMessage(message: string): Promise<undefined> {
     editor.errors.push(message);
+    return undefined;
+  },
+  async showWarningMessage(message: string): Promise<string | undefined> {
+    editor.warnings.push(message);
+    return editor.warningAnswer;
+  },
+  async showInformationMessage(message: string): Promise<undefined> {
+    editor.infos.push(message);
+    return undefined;
+  },
+  async showSaveDialog(options: { defaultUri?: Uri }): Promise<Uri | undefined> {
+    editor.saveDialogDefaults.push(options.defaultUri);
+    return editor.saveDialogResult;
+  },
+  async showInputBox(): Promise<string | undefined> {
+    return editor.inputBoxResult;
+  },
+  async showTextDocument(): Promise<undefined> {
     return undefined;
   },
   async showOpenDialog(): Promise<Uri[] | undefined> {
@@ -110,6 +143,9 @@ export const window = {
 };
 
 export const workspace = {
+  get isTrusted(): boolean {
+    return editor.trusted;
+  },
   getConfiguration(section: string): { get<T>(key: string): T | undefined } {
     return { get: <T>(key: string) => editor.config[`${section}.${key}`] as T | undefined };
   },
