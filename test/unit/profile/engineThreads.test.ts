@@ -128,3 +128,20 @@ test('CRLF and lone-CR files split between threads like LF files', async () => {
     assert.equal(p.rows, 600);
   }
 });
+
+test('duplicate rows are counted exactly past the row-hash batches, on one thread and several', async () => {
+  const file = path.join(tmp, 'many-duplicates.csv');
+  const lines = ['k,v'];
+  // 1000 rows: 300 distinct (k, v) pairs, each pair i at rows i, i + 300, i + 600 (and i + 900 for i < 100):
+  // 1000 - 300 = 700 duplicates, spread across many batches of row hashes and across the thread split.
+  for (let r = 0; r < 1000; r++) lines.push(`${r % 300},v${(r % 300) * 7}`);
+  const content = lines.join('\n') + '\n';
+  writeFileSync(file, content);
+  const single = await profileFile(file, options);
+  assert.equal(single.rows, 1000);
+  assert.equal(single.duplicateRows, 700);
+  assert.equal(single.duplicateRowsApprox, false);
+  const split = content.indexOf('\n', Math.floor(content.length * 0.37)) + 1;
+  const threaded = await profileFile(file, options, { splitPoints: [dataStartOf(content), split] });
+  assert.equal(threaded.duplicateRows, 700);
+});
