@@ -4,7 +4,7 @@
 // Apply writes the cleaned data to a hidden staging file beside the output, hashes and profiles it there,
 // writes the version record, and only then renames it into place: a cancel or a failure at any point
 // before that leaves neither a file nor a record.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc/node.js';
@@ -39,10 +39,13 @@ const PROGRESS_INTERVAL_MS = 100;
 export interface CleanJobs {
   /** Resolves once no apply is running (the worker waits for this before it exits). */
   idle(): Promise<void>;
+  /** Cancels every running apply: each removes its staging file and writes no record. */
+  cancelAll(): void;
 }
 
 export function registerCleanJobs(connection: MessageConnection, profileFile: ProfileFileFn): CleanJobs {
   const running = new Set<Promise<unknown>>();
+  const aborts = new Set<AbortController>();
 
   connection.onRequest(CleanSuggestRequest, (params) => guard(() => ({ suggestions: suggestCleaning(params.profile) })));
 
@@ -69,6 +72,7 @@ export function registerCleanJobs(connection: MessageConnection, profileFile: Pr
   connection.onRequest(CleanApplyRequest, (params, token) => {
     const abort = new AbortController();
     const subscription = token.onCancellationRequested(() => abort.abort());
+    aborts.add(abort);
     let lastProgress = 0;
     const progress = (phase: CleanPhase, rowsDone = 0, force = true): void => {
       const now = Date.now();
@@ -80,13 +84,19 @@ export function registerCleanJobs(connection: MessageConnection, profileFile: Pr
       .catch((e: unknown) => (abort.signal.aborted || (isUserError(e) && e.code === 'CANCELLED') ? cancelledError() : toResponseError(e)))
       .finally(() => {
         subscription.dispose();
+        aborts.delete(abort);
         running.delete(job);
       });
     running.add(job);
     return job;
   });
 
-  return { idle: () => Promise.all([...running]).then(() => undefined) };
+  return {
+    idle: () => Promise.all([...running]).then(() => undefined),
+    cancelAll: () => {
+      for (const abort of aborts) abort.abort();
+    },
+  };
 }
 
 async function applyAndRecord(
@@ -110,8 +120,8 @@ async function applyAndRecord(
     const report = await applyRecipeToFile(path, recipe, staging, { signal, onProgress: (rows) => progress('applying', rows, false) });
     stop();
     progress('hashing');
-    const hash = await hashFile(nodeStoreFs, staging);
-    const parentHash = await hashFile(nodeStoreFs, path);
+    const hash = await hashWithCancel(staging, signal);
+    const parentHash = await hashWithCancel(path, signal);
     stop();
     progress('profiling');
     const profile = await profileFile(staging, options, { signal });
@@ -146,6 +156,19 @@ async function applyAndRecord(
     if (existsSync(staging)) unlinkSync(staging);
     if (recorded) await versions.delete(recorded).catch(() => undefined);
   }
+}
+
+/**
+ * sha256 of a file, stopping at the next chunk on cancel: hashing a GB takes seconds, longer than the host
+ * waits for a cancelled request before it replaces the worker.
+ */
+async function hashWithCancel(path: string, signal: AbortSignal): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of nodeStoreFs.readChunks(path)) {
+    if (signal.aborted) throw cancelled();
+    hash.update(chunk);
+  }
+  return hash.digest('hex');
 }
 
 /** Workspace-relative with '/' when inside the workspace folder, else the absolute path. */

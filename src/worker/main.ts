@@ -24,6 +24,8 @@ let exiting = false;
 function exitSoon(): void {
   if (exiting) return;
   exiting = true;
+  // An apply cut short by the exit would leave its staging file: cancelled, it removes it within the grace.
+  cleanJobs.cancelAll();
   const grace = new Promise<void>((r) => setTimeout(r, EXIT_GRACE_MS).unref());
   void Promise.race([jobs.idle(), grace]).then(() => process.exit(0));
 }

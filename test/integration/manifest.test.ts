@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandIds } from '../../src/extension/commandIds.js';
+import { DEFAULT_CLEAN_OUTPUT } from '../../src/extension/cleanOutput.js';
 import { DEFAULT_MISSING_TOKENS } from '../../src/protocol/profile.js';
 import { builtFile, repoRoot } from './builtFiles.js';
 
@@ -41,6 +42,7 @@ test('the settings default to what the code uses', () => {
   assert.deepEqual(props['mllab.profile.missingTokens']?.default, [...DEFAULT_MISSING_TOKENS]);
   assert.equal(props['mllab.profile.threads']?.default, 0);
   assert.equal(props['mllab.profile.cache']?.default, true);
+  assert.equal(props['mllab.clean.output']?.default, DEFAULT_CLEAN_OUTPUT);
 });
 
 test('the explorer and editor-title entries show for .csv and .tsv in any case, and nothing else', () => {
