@@ -161,6 +161,17 @@ test('the mllab.clean.output setting decides where the file goes (its folder is 
   assert.equal(readFileSync(target, 'utf8'), CLEANED);
 });
 
+test('an output setting naming the source itself is refused before any question, and the source stays', async () => {
+  editor.config = { 'mllab.profile.missingTokens': ['NA'], 'mllab.clean.output': '${dir}/${name}${ext}' };
+  const panel = openPanel(source);
+  assert.ok(panel);
+  panel.requestCleanApply(IMPUTE);
+  await waitFor(() => editor.errors.length > 0, 'the error');
+  assert.match(editor.errors[0] ?? '', /names the source file itself/);
+  assert.deepEqual(editor.warnings, []);
+  assert.equal(readFileSync(source, 'utf8'), SOURCE);
+});
+
 test('Export Python: the save dialog defaults to NAME_clean.py and the script is written', async () => {
   const panel = openPanel(source);
   assert.ok(panel);

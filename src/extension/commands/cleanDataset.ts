@@ -99,7 +99,11 @@ export class CleanDatasetController implements vscode.Disposable {
 
   private async apply(panel: DataQualityPanel, choices: StepChoice[]): Promise<void> {
     const state = this.states.get(panel);
-    if (!state?.profile || state.applying) return;
+    if (!state || state.applying) return;
+    if (!state.profile) {
+      void vscode.window.showInformationMessage('ML Lab: Apply is possible once the full profile is ready.');
+      return;
+    }
     if (choices.length === 0) {
       void vscode.window.showInformationMessage('ML Lab: select at least one step to apply.');
       return;
@@ -115,6 +119,8 @@ export class CleanDatasetController implements vscode.Disposable {
     state.applying = true;
     try {
       const out = cleanOutputPath(readCleanOutputTemplate(panel.file), source, folder);
+      // Before the overwrite question: the source is never a candidate for replacing.
+      if (out === resolve(source)) throw new UserError('BAD_ARGUMENT', `The setting mllab.clean.output names the source file itself (${name}); the source is never overwritten.`);
       let force = false;
       if (existsSync(out)) {
         const replace = 'Replace';
