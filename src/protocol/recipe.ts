@@ -184,8 +184,30 @@ export interface OversampleStep {
   seed: number;
 }
 
+/**
+ * SMOTE for a classification target, TRAINING data only (like oversample; always the last step). Rows of
+ * the listed classes are kept in memory while the file streams through; at the end each listed class with
+ * fewer than round(ratio x the largest class's count) rows gets synthetic rows up to that count, appended
+ * after the data: a base row drawn at random among the class's rows whose features are all numbers, one of
+ * its k nearest neighbours in the class (Euclidean over `features`, ties to the earlier row), and a point at
+ * a random fraction of the way from the base to the neighbour on every feature; other columns are copied
+ * from the base row. Draws come from a Mulberry32 generator seeded with `seed`: base, neighbour, fraction.
+ */
+export interface SmoteStep {
+  op: 'smote';
+  column: string;
+  /** Numeric (or encoded) columns the distances and the new points use. */
+  features: string[];
+  /** Classes (as written) that were below ratio x the largest when fitted: only these are synthesised. */
+  classes: string[];
+  ratio: number;
+  k: number;
+  seed: number;
+}
+
 export type RecipeStep =
   | OversampleStep
+  | SmoteStep
   | DropDuplicateRowsStep
   | DropColumnsStep
   | DropRowsMissingStep
@@ -270,7 +292,9 @@ export type StepChoice =
   | { op: 'ordinal'; column: string }
   | { op: 'frequency'; column: string }
   /** Oversample the target's smaller classes up to `ratio` (0..1] of the largest class's count. */
-  | { op: 'oversample'; column: string; ratio?: number; seed?: number };
+  | { op: 'oversample'; column: string; ratio?: number; seed?: number }
+  /** SMOTE: synthetic rows for the target's smaller classes up to `ratio` (0..1] of the largest; features default to every numeric column but the target, k to 5. */
+  | { op: 'smote'; column: string; ratio?: number; k?: number; seed?: number; features?: string[] };
 
 /** One suggestion: what to do, why (numbers from the profile), and what else the user could pick. */
 export interface Suggestion {

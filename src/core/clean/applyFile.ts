@@ -170,6 +170,13 @@ export async function applyRecipeToFile(sourcePath: string, recipe: Recipe, outP
         options.onProgress?.(rowsIn);
       }
     }
+    // SMOTE's synthetic rows come after the data.
+    for (const row of compiled.finish()) {
+      const line = row.map((c) => csvField(formatCell(c))).join(',');
+      pending += (line === '' ? '""' : line) + '\n';
+      rowsOut++;
+      if (pending.length >= WRITE_CHUNK) flush();
+    }
     flush();
     closeSync(fd);
     fd = -1;

@@ -203,6 +203,73 @@ def write(df, path):
             os.remove(temp)
 `;
 
+/** SMOTE as smote.ts does it, draw for draw and in the same float operations; added only when a Recipe uses it. */
+const SMOTE_CODE = String.raw`
+
+def smote(df, step, column, features, classes, ratio, k, seed):
+    keys = df[column].map(key).tolist()
+    counts = {}
+    for c in keys:
+        if c is not None:
+            counts[c] = counts.get(c, 0) + 1
+    largest = max(counts.values()) if counts else 0
+    goal = math.floor(ratio * largest + 0.5)
+    next_value = seeded_random(seed)
+
+    def num(v):
+        if missing(v):
+            return math.nan
+        if not isinstance(v, str):
+            return float(v)
+        t = trim(v)
+        return float(t) if NUMBER.fullmatch(t) else math.nan
+
+    columns = [df[f].tolist() for f in features]
+    positions = [df.columns.get_loc(f) for f in features]
+    records = df.astype(object).values.tolist()
+    extra = []
+    for cls in classes:
+        need = goal - counts.get(cls, 0)
+        if need <= 0:
+            continue
+        rows, points = [], []
+        for i, c in enumerate(keys):
+            if c != cls:
+                continue
+            p = [num(col[i]) for col in columns]
+            if not any(math.isnan(x) for x in p):
+                rows.append(i)
+                points.append(p)
+        if len(rows) < 2:
+            sys.exit(f"clean: step {step} (smote): class {cls!r} of {column!r} has {len(rows)} row(s) with every feature a number; SMOTE needs at least 2")
+        kk = min(k, len(rows) - 1)
+        near_cache = {}
+        for _ in range(need):
+            i = math.floor(next_value() * len(rows))
+            near = near_cache.get(i)
+            if near is None:
+                a = points[i]
+                dist = []
+                for b in points:
+                    d = 0.0
+                    for f in range(len(a)):
+                        x = a[f] - b[f]
+                        d += x * x
+                    dist.append(d)
+                near = sorted((j for j in range(len(points)) if j != i), key=lambda j: (dist[j], j))[:kk]
+                near_cache[i] = near
+            n = near[math.floor(next_value() * kk)]
+            gap = next_value()
+            row = list(records[rows[i]])
+            for d, pos in enumerate(positions):
+                a = points[i][d]
+                row[pos] = a + gap * (points[n][d] - a)
+            extra.append(row)
+    if not extra:
+        return df
+    return pd.concat([df.astype(object), pd.DataFrame(extra, columns=df.columns, dtype=object)], ignore_index=True)
+`;
+
 function stepCode(s: RecipeStep, n: number): string[] {
   const L = pythonLiteral;
   const col = 'column' in s ? L(s.column) : '';
@@ -326,6 +393,11 @@ function stepCode(s: RecipeStep, n: number): string[] {
         `counts = [1 if k is None or k not in copies else copies_of(copies[k], next_value) for k in df[${col}].map(key)]`,
         'df = df.loc[df.index.repeat(counts)].reset_index(drop=True)',
       ];
+    case 'smote':
+      return [
+        '# Training data only: do not run this step on data to predict.',
+        `df = smote(df, ${n}, ${col}, ${L(s.features)}, ${L(s.classes)}, ${L(s.ratio)}, ${s.k}, ${s.seed})`,
+      ];
     case 'frequency':
       return [
         `frequencies = ${L(s.frequencies)}`,
@@ -351,7 +423,7 @@ export function exportPython(recipe: Recipe, options: PythonExportOptions): stri
     'Usage: python3 THIS.py INPUT.csv OUTPUT.csv',
     'Every fitted value is written below; the output matches `mllab clean` with the same Recipe.',
     '"""',
-    PRELUDE,
+    PRELUDE + (recipe.steps.some((s) => s.op === 'smote') ? SMOTE_CODE : ''),
     `DELIMITER = ${pythonLiteral(options.dialect.delimiter)}`,
     `HEADER = ${pythonLiteral(options.dialect.header)}`,
     `ENCODING = ${pythonLiteral(options.dialect.encoding === 'utf-8' ? 'utf-8-sig' : 'latin-1')}`,

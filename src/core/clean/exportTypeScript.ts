@@ -287,6 +287,71 @@ function write(dt: Table, path: string): void {
 }
 `;
 
+/** SMOTE as smote.ts does it, draw for draw; added only when a Recipe uses it. */
+const SMOTE_CODE = String.raw`
+/** Synthetic rows for the listed classes, appended: base at random, one of its k nearest neighbours, a random point between. */
+function smote(dt: Table, step: number, column: string, features: string[], classes: string[], ratio: number, k: number, seed: number): Table {
+  const names = dt.columnNames();
+  const columns = names.map((n) => cells(dt, n));
+  const target = names.indexOf(column);
+  const at = features.map((f) => names.indexOf(f));
+  const counts = new Map<string, number>();
+  for (const c of columns[target]!) if (c !== null) counts.set(text(c), (counts.get(text(c)) ?? 0) + 1);
+  let largest = 0;
+  for (const n of counts.values()) largest = Math.max(largest, n);
+  const goal = Math.floor(ratio * largest + 0.5);
+  const next = seededRandom(seed);
+  const extra: Cell[][] = [];
+  for (const cls of classes) {
+    const need = goal - (counts.get(cls) ?? 0);
+    if (need <= 0) continue;
+    const rows: number[] = [];
+    const points: number[][] = [];
+    columns[target]!.forEach((c, i) => {
+      if (c === null || text(c) !== cls) return;
+      const p = at.map((j) => {
+        const v = columns[j]![i]!;
+        return v === null ? NaN : toNumber(v);
+      });
+      if (p.every((x) => !Number.isNaN(x))) {
+        rows.push(i);
+        points.push(p);
+      }
+    });
+    if (rows.length < 2) fail('step ' + step + ' (smote): class ' + JSON.stringify(cls) + ' of ' + JSON.stringify(column) + ' has ' + rows.length + ' row(s) with every feature a number; SMOTE needs at least 2');
+    const kk = Math.min(k, rows.length - 1);
+    const cache = new Map<number, number[]>();
+    for (let j = 0; j < need; j++) {
+      const i = Math.floor(next() * rows.length);
+      let near = cache.get(i);
+      if (!near) {
+        const a = points[i]!;
+        const dist = points.map((b) => {
+          let d = 0;
+          for (let f = 0; f < a.length; f++) {
+            const x = a[f]! - b[f]!;
+            d += x * x;
+          }
+          return d;
+        });
+        near = points.map((_, q) => q).filter((q) => q !== i).sort((x, y) => dist[x]! - dist[y]! || x - y).slice(0, kk);
+        cache.set(i, near);
+      }
+      const nb = near[Math.floor(next() * kk)]!;
+      const gap = next();
+      const row = columns.map((c) => c[rows[i]!]!);
+      at.forEach((f, d) => {
+        const a = points[i]![d]!;
+        row[f] = a + gap * (points[nb]![d]! - a);
+      });
+      extra.push(row);
+    }
+  }
+  if (extra.length === 0) return dt;
+  return aq.table(Object.fromEntries(names.map((n, j) => [n, [...columns[j]!, ...extra.map((r) => r[j]!)]])), names);
+}
+`;
+
 function stepCode(s: RecipeStep, n: number, last: boolean): string[] {
   const L = typeScriptLiteral;
   const col = 'column' in s ? L(s.column) : '';
@@ -459,6 +524,14 @@ function stepCode(s: RecipeStep, n: number, last: boolean): string[] {
         `  dt = mapColumn(dt, ${col}, (c) => (c === null ? null : frequencies.get(text(c)) ?? ${s.otherFrequency === null ? 't.hit(c)' : L(s.otherFrequency)}));`,
         '}',
       ];
+    case 'smote':
+      if (!last) throw new UserError('BAD_RECIPE', `Recipe step ${n} (smote) must be the last step.`);
+      return [
+        '// Training data only: do not run this step on data to predict.',
+        needCol,
+        ...s.features.map((f) => `need(dt, ${L(f)}, ${n}, "smote");`),
+        `dt = smote(dt, ${n}, ${col}, ${L(s.features)}, ${L(s.classes)}, ${L(s.ratio)}, ${L(s.k)}, ${L(s.seed)});`,
+      ];
     case 'oversample':
       if (!last) throw new UserError('BAD_RECIPE', `Recipe step ${n} (oversample) must be the last step.`);
       return [
@@ -483,7 +556,7 @@ export function exportTypeScript(recipe: Recipe, options: TypeScriptExportOption
     '//',
     '// Usage: npx tsx THIS.ts INPUT.csv OUTPUT.csv   (needs arquero: npm i arquero@8)',
     '// Every fitted value is written below; the output matches `mllab clean` with the same Recipe.',
-    PRELUDE,
+    PRELUDE + (recipe.steps.some((s) => s.op === 'smote') ? SMOTE_CODE : ''),
     `const DELIMITER = ${L(options.dialect.delimiter)};`,
     `const HEADER = ${L(options.dialect.header)};`,
     `const ENCODING: string = ${L(options.dialect.encoding)};`,

@@ -4,7 +4,7 @@
 // because the profile no longer describes that column. Yeo-Johnson always fits on the sample.
 import { UserError } from '../errors.js';
 import { RECIPE_SCHEMA_VERSION } from '../../protocol/recipe.js';
-import type { Recipe, RecipeStep, StepChoice } from '../../protocol/recipe.js';
+import type { Recipe, RecipeStep, SmoteStep, StepChoice } from '../../protocol/recipe.js';
 import type { ColumnProfile, DatasetProfile, Quantiles, ValueCount } from '../../protocol/profile.js';
 import { formatCell, toNumber } from './cells.js';
 import type { Cell } from './cells.js';
@@ -137,7 +137,8 @@ export function needsSample(choices: readonly StepChoice[], profile: DatasetProf
   const touched = new Set<string>();
   for (const c of choices) {
     const col = columnOf(c);
-    if (c.op === 'yeoJohnson') return true;
+    // SMOTE picks its feature columns from values as the earlier steps leave them.
+    if (c.op === 'yeoJohnson' || c.op === 'smote') return true;
     if (col !== null && NEEDS_STATS.has(c.op)) {
       if (touched.has(col)) return true;
       const profiled = profile.columns.find((p) => p.name === col);
@@ -200,7 +201,9 @@ export function fitRecipe(profile: DatasetProfile, choices: readonly StepChoice[
     const step: RecipeStep =
       choice.op === 'dropColumnsAboveMissing'
         ? { op: 'dropColumns', columns: profile.columns.filter((c) => c.missingPct > choice.percent && !dropped.has(c.name)).map((c) => c.name), reason: `more than ${choice.percent}% missing` }
-        : fitStep(choice, column === null ? null : () => stats(column, choice));
+        : choice.op === 'smote'
+          ? fitSmote(choice, sampleColumns, sampleRows, stats(choice.column, choice))
+          : fitStep(choice, column === null ? null : () => stats(column, choice));
     // A threshold no column passes is no step at all.
     if (step.op === 'dropColumns' && step.columns.length === 0) return;
     if (step.op === 'dropColumns') for (const c of step.columns) dropped.add(c);
@@ -226,6 +229,39 @@ export function fitRecipe(profile: DatasetProfile, choices: readonly StepChoice[
     missingTokens: [...options.missingTokens],
     steps,
   };
+}
+
+/**
+ * SMOTE's fitted parts: the classes below ratio x the largest (from the target's counts) and, unless the
+ * user named them, the feature columns: every column but the target whose sampled values are all numbers
+ * (or missing), with at least one number.
+ */
+function fitSmote(choice: Extract<StepChoice, { op: 'smote' }>, columns: readonly string[], rows: readonly (readonly Cell[])[], target: ColumnStats): SmoteStep {
+  const ratio = choice.ratio ?? 1;
+  if (!(ratio > 0 && ratio <= 1)) throw new UserError('BAD_ARGUMENT', `SMOTE ratio must be above 0 and at most 1, got ${ratio}.`);
+  const k = choice.k ?? 5;
+  if (!Number.isInteger(k) || k < 1) throw new UserError('BAD_ARGUMENT', `SMOTE k must be a whole number, at least 1, got ${k}.`);
+  const largest = target.top[0]?.count ?? 0;
+  const classes = target.top.filter((t) => t.count < ratio * largest).map((t) => t.value);
+  let features: string[];
+  if (choice.features) {
+    for (const f of choice.features) if (!columns.includes(f)) throw new UserError('MISSING_COLUMN', `Cannot fit smote: there is no feature column "${f}" at that point.`);
+    features = choice.features.filter((f) => f !== choice.column);
+  } else {
+    features = columns.filter((name, j) => {
+      if (name === choice.column) return false;
+      let numbers = 0;
+      for (const r of rows) {
+        const c = r[j]!;
+        if (c === null) continue;
+        if (Number.isNaN(toNumber(c))) return false;
+        numbers++;
+      }
+      return numbers > 0;
+    });
+  }
+  if (features.length === 0) throw new UserError('BAD_ARGUMENT', `Cannot fit smote on "${choice.column}": no numeric feature columns (encode or parse them first).`);
+  return { op: 'smote', column: choice.column, features, classes, ratio, k, seed: choice.seed ?? 1 };
 }
 
 function fitStep(choice: StepChoice, stats: (() => ColumnStats) | null): RecipeStep {
@@ -336,6 +372,8 @@ function fitStep(choice: StepChoice, stats: (() => ColumnStats) | null): RecipeS
       for (const t of s.top) if (t.count < ratio * largest) copies[t.value] = (ratio * largest) / t.count;
       return { op: 'oversample', column: choice.column, copies, seed: choice.seed ?? 1 };
     }
+    case 'smote':
+      throw new Error('fitted in fitRecipe: it needs the sample as the earlier steps leave it');
     case 'frequency': {
       const s = st();
       const frequencies: Record<string, number> = {};

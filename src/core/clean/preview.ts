@@ -32,6 +32,7 @@ export function previewRecipe(recipe: Recipe, sample: FitSample, maxRows = 20): 
     const row = compiled.run([...r], i + 1);
     if (row) for (let n = compiled.copies(); n > 0; n--) out.push(row);
   });
+  out.push(...compiled.finish());
   const report = compiled.report(sample.rows.length, out.length);
   const touched = touchedColumns(recipe);
   const names = [...new Set([...sample.columns.filter((c) => touched.has(c) || !compiled.columns.includes(c)), ...compiled.columns.filter((c) => touched.has(c) || !sample.columns.includes(c))])];

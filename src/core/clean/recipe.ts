@@ -29,6 +29,7 @@ const STEP_FIELDS: Record<RecipeOp, Record<string, FieldKind>> = {
   ordinal: { column: 'string', categories: 'strings', onUnknown: 'policy' },
   frequency: { column: 'string', frequencies: 'numberMap', otherFrequency: 'numberOrNull', onUnknown: 'policy' },
   oversample: { column: 'string', copies: 'numberMap', seed: 'number' },
+  smote: { column: 'string', features: 'strings', classes: 'strings', ratio: 'number', k: 'number', seed: 'number' },
 };
 
 export const RECIPE_OPS = Object.keys(STEP_FIELDS) as RecipeOp[];
@@ -145,6 +146,15 @@ export function parseRecipe(text: string, name = 'recipe'): Recipe {
   const steps = v.steps.map((s, i) => validateStep(s, `${name} step ${i + 1}`));
   const last = steps.length - 1;
   steps.forEach((s, i) => {
+    if (s.op === 'smote') {
+      const where = `${name} step ${i + 1} (smote)`;
+      if (i !== last) throw bad(where, 'SMOTE must be the last step.');
+      if (!(s.ratio > 0 && s.ratio <= 1)) throw bad(where, '"ratio" must be above 0 and at most 1.');
+      if (!Number.isInteger(s.k) || s.k < 1) throw bad(where, '"k" must be a whole number, at least 1.');
+      if (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > 0xffffffff) throw bad(where, '"seed" must be a whole number from 0 to 4294967295.');
+      if (s.features.length === 0) throw bad(where, '"features" must name at least one column.');
+      return;
+    }
     if (s.op !== 'oversample') return;
     if (i !== last) throw bad(`${name} step ${i + 1} (oversample)`, 'oversampling must be the last step.');
     const low = Object.entries(s.copies).find(([, c]) => c < 1);

@@ -8,6 +8,7 @@ import { formatCell, parseDateParts, parseNumberText, toNumber, trimCell } from 
 import type { Cell } from './cells.js';
 import { yeoJohnson } from './steps.js';
 import { copiesOf, seededRandom } from './random.js';
+import { SmoteCollector } from './smote.js';
 
 export interface Table {
   names: string[];
@@ -209,6 +210,16 @@ export function applyRecipeInMemory(recipe: Recipe, input: Table): ReferenceResu
           if (i < 0) bump();
           return i < 0 ? null : i;
         });
+        break;
+      }
+      case 'smote': {
+        // The synthesis itself is shared with the streaming apply (smote.ts has its own hand-checked tests);
+        // this checks the gathering: every row in order, the new ones appended.
+        const rows = t.columns[0]?.length ?? 0;
+        const smote = new SmoteCollector(s, k + 1, col(s.column), s.features.map(col));
+        for (let i = 0; i < rows; i++) smote.add(t.columns.map((c) => c[i]!));
+        const extra = smote.finish();
+        t.columns = t.columns.map((column, j) => [...column, ...extra.map((r) => r[j]!)]);
         break;
       }
       case 'oversample': {

@@ -5,6 +5,7 @@ import { UserError } from '../errors.js';
 import type { ApplyReport, RecipeStep, UnknownPolicy, UnknownValues } from '../../protocol/recipe.js';
 import { formatCell, parseDateParts, parseNumberText, toNumber, trimCell } from './cells.js';
 import { copiesOf, seededRandom } from './random.js';
+import { SmoteCollector } from './smote.js';
 import type { Cell } from './cells.js';
 
 /** Remembers rows already seen; add() is true for a row not seen before. */
@@ -19,6 +20,8 @@ export interface CompiledRecipe {
   run(row: Cell[], line: number): Cell[] | null;
   /** How many times to write the row run() just returned (1 unless the Recipe ends with oversample). */
   copies(): number;
+  /** Rows to write after the last input row (SMOTE's synthetic rows; none for other Recipes). Call once, at the end. */
+  finish(): Cell[][];
   report(rowsIn: number, rowsOut: number, raggedRows?: number): ApplyReport;
 }
 
@@ -120,6 +123,7 @@ export function compileRecipe(steps: readonly RecipeStep[], inputColumns: readon
   const dropped = { duplicates: 0, missing: 0 };
   let copies = 1;
   let oversample: ((row: Cell[]) => number) | null = null;
+  let smote: SmoteCollector | null = null;
   const tally = (step: number, s: { op: RecipeStep['op']; column: string; onUnknown: UnknownPolicy }, what: string): UnknownTally => {
     const t = new UnknownTally(step, s.op, s.column, s.onUnknown, what);
     tallies.push(t);
@@ -339,6 +343,13 @@ export function compileRecipe(steps: readonly RecipeStep[], inputColumns: readon
         };
         break;
       }
+      case 'smote': {
+        if (k !== steps.length - 1) throw new UserError('BAD_RECIPE', `Recipe step ${k + 1} (smote) must be the last step.`);
+        const at = cols.index(s.column, k, s.op);
+        if (s.features.includes(s.column)) throw new UserError('BAD_RECIPE', `Recipe step ${k + 1} (smote): the target "${s.column}" cannot be one of its features.`);
+        smote = new SmoteCollector(s, k + 1, at, s.features.map((f) => cols.index(f, k, s.op)));
+        break;
+      }
       case 'frequency': {
         const at = cols.index(s.column, k, s.op);
         const t = tally(k, s, 'a category the recipe was not fitted on');
@@ -365,9 +376,11 @@ export function compileRecipe(steps: readonly RecipeStep[], inputColumns: readon
         if (r === null) return null;
       }
       copies = oversample ? oversample(r) : 1;
+      smote?.add(r);
       return r;
     },
     copies: () => copies,
+    finish: () => (smote ? smote.finish() : []),
     report(rowsIn, rowsOut, raggedRows = 0) {
       return { rowsIn, rowsOut, duplicateRowsDropped: dropped.duplicates, rowsDroppedMissing: dropped.missing, raggedRows, columnChanges: { added: [], missing: [] }, columns: [...cols.names], unknown: tallies.filter((t) => t.count > 0).map((t) => t.toJSON()) };
     },

@@ -54,6 +54,7 @@ const STAGE: Record<StepChoice['op'], number> = {
   ordinal: 11,
   frequency: 11,
   oversample: 12,
+  smote: 12,
 };
 
 /** The chosen steps in the order they must run (stable within a stage). */
