@@ -111,9 +111,9 @@ export interface CleanApplyParams {
 
 export interface CleanApplyResult {
   version: DatasetVersion;
-  /** The new file's full profile (also cached under `.mllab/profiles`). */
-  profile: DatasetProfile;
-  /** Set when the profile could not be cached; the version is recorded all the same. */
+  /** The new file's full profile (also cached under `.mllab/profiles`); null when the profiler rejects the file (every row dropped). */
+  profile: DatasetProfile | null;
+  /** Set when the profile could not be made or cached; the version is recorded all the same. */
   cacheNotice: string | null;
 }
 

@@ -124,7 +124,11 @@ async function applyAndRecord(
     const parentHash = await hashWithCancel(path, signal);
     stop();
     progress('profiling');
-    const profile = await profileFile(staging, options, { signal });
+    // A cleaned file the profiler rejects (every row dropped: no data rows) is still the user's result.
+    const profile = await profileFile(staging, options, { signal }).catch((e: unknown) => {
+      if (isUserError(e) && e.code !== 'CANCELLED') return e;
+      throw e;
+    });
     stop();
     const root = dirname(mllabDir);
     const version: DatasetVersion = {
@@ -140,7 +144,9 @@ async function applyAndRecord(
     };
     // Applying the same Recipe again writes the same bytes: the existing record stays if the rename fails.
     const existed = (await versions.get(hash)) !== null;
-    await versions.save(version);
+    await versions.save(version).catch((e: unknown) => {
+      throw new UserError('UNREADABLE', `Cannot record the version in ${versions.datasetsDir} (${(e as { code?: string }).code ?? (e as Error).message}); nothing was written.`);
+    });
     if (!existed) recorded = hash;
     try {
       renameSync(staging, out);
@@ -148,6 +154,7 @@ async function applyAndRecord(
       throw new UserError('BAD_ARGUMENT', `Cannot write ${out} (${(e as { code?: string }).code ?? (e as Error).message}).`);
     }
     recorded = null;
+    if (profile instanceof Error) return { version, profile: null, cacheNotice: `Not profiled: ${profile.message}` };
     // The rename keeps size and mtime, so the cache accepts the staging file's profile under the real name.
     const finalProfile = { ...profile, file: { ...profile.file, path: out } };
     const stored = await new ProfileCache(mllabDir).store(out, finalProfile, options);

@@ -78,9 +78,9 @@ test('apply writes the cleaned file, the version record with parent hash and Rec
   assert.deepEqual(recipeFile.steps, record.recipe?.steps);
 
   // The new file's profile: no missing income, and it is in the cache under the new file's name.
-  assert.equal(result.profile.rows, 5);
-  assert.equal(result.profile.file.path, out);
-  assert.equal(result.profile.columns.find((c) => c.name === 'income')?.missing, 0);
+  assert.equal(result.profile?.rows, 5);
+  assert.equal(result.profile?.file.path, out);
+  assert.equal(result.profile?.columns.find((c) => c.name === 'income')?.missing, 0);
   assert.equal(result.cacheNotice, null);
   assert.ok(existsSync(join(mllab, 'profiles', `${hash}.json`)));
   const cached = await new ProfileCache(mllab).lookup(out, OPTIONS);
@@ -148,6 +148,28 @@ test('suggest and preview come back from the worker and write nothing; both code
   const typescript = await worker.exportCode({ recipe, language: 'typescript', dialect: profile.dialect });
   assert.match(typescript, /arquero/);
   assert.match(typescript, /income/);
+});
+
+test('a Recipe that drops every row still writes its (header-only) file and version; the profile is null with a notice', async () => {
+  const empty = join(data, 'gaps.csv');
+  writeFileSync(empty, 'a,b\n1,\n2,NA\n');
+  const gapsProfile = (await worker.profile({ path: empty, options: OPTIONS, cacheDir: null, useCache: false })).profile;
+  const target = join(data, 'gaps.clean.csv');
+  const result = await worker.applyClean({
+    path: empty,
+    profile: gapsProfile,
+    choices: [{ op: 'dropRowsMissing', columns: ['b'] }],
+    recipe: null,
+    out: target,
+    force: false,
+    options: OPTIONS,
+    mllabDir: mllab,
+  });
+  assert.equal(readFileSync(target, 'utf8'), 'a,b\n');
+  assert.equal(result.version.rows, 0);
+  assert.equal(result.version.hash, sha256('a,b\n'));
+  assert.equal(result.profile, null);
+  assert.match(result.cacheNotice ?? '', /^Not profiled: /);
 });
 
 test('a preview naming a column the file lacks is a one-line user error', async () => {
