@@ -290,7 +290,10 @@ export function suggestCleaning(profile: DatasetProfile, options: SuggestionOpti
         column: target.name,
         evidence: `\`${target.name}\` (target): ${JSON.stringify(smallest.value)} has ${smallest.count} rows against ${largest.count} for ${JSON.stringify(largest.value)} -> oversample the smaller classes at random (training data only; not applied by default)`,
         choice: { op: 'oversample', column: target.name },
-        alternatives: [{ label: 'oversample to half the largest class', choice: { op: 'oversample', column: target.name, ratio: 0.5 } }],
+        alternatives: [
+          { label: 'oversample to half the largest class', choice: { op: 'oversample', column: target.name, ratio: 0.5 } },
+          { label: 'SMOTE: synthetic rows between near neighbours of the smaller classes', choice: { op: 'smote', column: target.name } },
+        ],
         impact: 12,
         selected: false,
       });

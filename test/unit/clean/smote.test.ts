@@ -14,6 +14,7 @@ import { parseRecipe, recipeToJson } from '../../../src/core/clean/recipe.js';
 import { applyRecipeInMemory, tableFromRecords, tableToCsv } from '../../../src/core/clean/reference.js';
 import { fitRecipeForFile } from '../../../src/core/clean/sample.js';
 import { nearestNeighbours } from '../../../src/core/clean/smote.js';
+import { DEFAULT_SUGGESTION_OPTIONS, suggestCleaning } from '../../../src/core/clean/suggestions.js';
 import { compileRecipe } from '../../../src/core/clean/steps.js';
 import { readRecords } from '../../../src/core/csv/index.js';
 import { isUserError } from '../../../src/core/errors.js';
@@ -188,4 +189,12 @@ test('streaming apply = in-memory reference = exported Python = exported TypeScr
   assert.equal(p.status, 0, p.stderr);
   // Same draws and the same float operations in the same order: identical text.
   assert.equal(readFileSync(pyOut, 'utf8'), text);
+});
+
+test('a named target with a small class is offered SMOTE as an alternative to random oversampling', async () => {
+  const source = join(dir, 'suggest.csv');
+  writeFileSync(source, mixedCsv());
+  const profile = await profileFile(source, { missingTokens: [], threads: 1 });
+  const s = suggestCleaning(profile, { ...DEFAULT_SUGGESTION_OPTIONS, target: 'label' }).find((x) => x.choice.op === 'oversample');
+  assert.ok(s?.alternatives.some((a) => a.choice?.op === 'smote' && a.choice.column === 'label'));
 });
