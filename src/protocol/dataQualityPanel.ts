@@ -78,6 +78,18 @@ export interface WebviewState {
   selectedColumn: string | null;
   scrollTop: number;
   tab: PanelTab;
+  /** The Clean tab's changes to the suggested steps, by suggestion id (rows not here are as suggested). */
+  cleanEdits: Record<string, CleanEdit>;
+  /** The choices (as JSON) the preview on screen was made from: tells when it is out of date. */
+  previewKey: string | null;
+}
+
+export interface CleanEdit {
+  checked: boolean;
+  /** Index into the row's options: 0 is the suggested step, then its alternatives. */
+  option: number;
+  /** Parameter fields as typed (validated when used). */
+  params: Record<string, string>;
 }
 
 const PHASES: readonly string[] = ['loading', 'preview', 'ready', 'error', 'cancelled'];
@@ -332,7 +344,7 @@ export function isWebviewMessage(x: unknown): x is WebviewMessage {
 }
 
 export function defaultWebviewState(fileUri: string): WebviewState {
-  return { fileUri, filter: '', typeFilter: '', sortKey: 'index', sortDescending: false, selectedColumn: null, scrollTop: 0, tab: 'columns' };
+  return { fileUri, filter: '', typeFilter: '', sortKey: 'index', sortDescending: false, selectedColumn: null, scrollTop: 0, tab: 'columns', cleanEdits: {}, previewKey: null };
 }
 
 /**
@@ -349,5 +361,14 @@ export function parseWebviewState(x: unknown): WebviewState | undefined {
   if (typeof x.selectedColumn === 'string') s.selectedColumn = x.selectedColumn;
   if (isFiniteNumber(x.scrollTop) && x.scrollTop >= 0) s.scrollTop = x.scrollTop;
   if (typeof x.tab === 'string' && TABS.includes(x.tab)) s.tab = x.tab as PanelTab;
+  if (isRecord(x.cleanEdits)) {
+    for (const [id, e] of Object.entries(x.cleanEdits)) {
+      if (id === '__proto__' || !isRecord(e) || typeof e.checked !== 'boolean' || !isFiniteNumber(e.option) || !isRecord(e.params)) continue;
+      const params: Record<string, string> = {};
+      for (const [k, v] of Object.entries(e.params)) if (typeof v === 'string') params[k] = v;
+      s.cleanEdits[id] = { checked: e.checked, option: e.option, params };
+    }
+  }
+  if (typeof x.previewKey === 'string') s.previewKey = x.previewKey;
   return s;
 }

@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import { Chart } from 'chart.js';
 import type { DatasetProfile } from '../../src/protocol/profile.js';
 import { PROTOCOL_VERSION, defaultWebviewState, isHostMessage, parseWebviewState } from '../../src/protocol/dataQualityPanel.js';
-import type { ExportFormat, HostMessage, PanelSnapshot, PanelTab, SortKey, WebviewState } from '../../src/protocol/dataQualityPanel.js';
+import type { CleanState, ExportFormat, HostMessage, PanelSnapshot, PanelTab, SortKey, WebviewState } from '../../src/protocol/dataQualityPanel.js';
 import {
   formatBytes,
   formatCount,
@@ -22,11 +22,15 @@ import { clear, el, icon, setAttrs } from '../shared/element.js';
 import { readTheme, onThemeChange } from '../shared/theme.js';
 import type { ThemeColors } from '../shared/theme.js';
 import { connectToHost } from '../shared/vscodeApi.js';
+import { pruneEdits } from './cleanChoices.js';
+import { CleanView } from './cleanView.js';
 import { ColumnDetail } from './columnDetail.js';
 import { ColumnList } from './columnList.js';
 import { nextSort, queryColumns, warningsByColumn } from './columnQuery.js';
 import type { ColumnWarnings } from './columnQuery.js';
 import { TYPE_LABEL } from './columnTypes.js';
+import { renderComparison } from './comparisonView.js';
+import { renderLineage } from './lineageView.js';
 import { renderCorrelations, renderMissing } from './matrixView.js';
 import { renderOverview } from './overview.js';
 import { renderWarnings } from './warningsView.js';
@@ -36,6 +40,8 @@ const TABS: { id: PanelTab; label: string }[] = [
   { id: 'warnings', label: 'Warnings' },
   { id: 'correlations', label: 'Correlations' },
   { id: 'missing', label: 'Missing values' },
+  { id: 'clean', label: 'Clean' },
+  { id: 'compare', label: 'Compare' },
 ];
 
 function button(label: string, iconName: string, onClick: () => void, secondary = true): HTMLElement {
@@ -71,6 +77,11 @@ class DataQualityApp {
   private readonly shownCount = el('span', { class: 'shown-count dim', attrs: { 'aria-live': 'polite' } });
   private tabButtons = new Map<PanelTab, HTMLButtonElement>();
   private tabPanel = el('div', { class: 'tab-panel', attrs: { role: 'tabpanel' } });
+  private tablist = el('div', { class: 'tabs' });
+  private readonly lineageSlot = el('div', { class: 'lineage-slot' });
+  private readonly clean: CleanView;
+  /** Comparison filter; not saved (a comparison is asked for each time). */
+  private onlyChanges = false;
 
   constructor(root: HTMLElement) {
     this.root = root;
@@ -89,6 +100,21 @@ class DataQualityApp {
       this.theme,
     );
     this.detail = new ColumnDetail(this.theme);
+    this.clean = new CleanView({
+      post: (m) => this.host.post(m),
+      edits: () => this.ensureUi().cleanEdits,
+      setEdit: (id, edit) => {
+        const ui = this.ensureUi();
+        if (edit) ui.cleanEdits[id] = edit;
+        else delete ui.cleanEdits[id];
+        this.save();
+      },
+      previewKey: () => this.ensureUi().previewKey,
+      setPreviewKey: (key) => {
+        this.ensureUi().previewKey = key;
+        this.save();
+      },
+    });
     clear(root);
     root.append(
       el(
@@ -149,15 +175,23 @@ class DataQualityApp {
         if (m.ok) this.statusTimer = window.setTimeout(() => (this.status.textContent = ''), 8000);
         return;
       case 'clean':
-        if (this.snapshot) this.snapshot = { ...this.snapshot, clean: m.clean };
+        if (this.snapshot) {
+          const before = this.snapshot.clean;
+          this.snapshot = { ...this.snapshot, clean: m.clean };
+          this.applyClean(before);
+        }
         return;
       case 'cleanBusy':
-        if (this.snapshot) this.snapshot = { ...this.snapshot, clean: { ...this.snapshot.clean, busy: m.busy } };
+        if (this.snapshot) {
+          this.snapshot = { ...this.snapshot, clean: { ...this.snapshot.clean, busy: m.busy } };
+          this.clean.setBusy(m.busy);
+        }
         return;
     }
   }
 
   private setSnapshot(s: PanelSnapshot): void {
+    const before = this.snapshot?.clean ?? null;
     this.snapshot = s;
     if (!this.ui || this.ui.fileUri !== s.fileUri) this.ui = { ...(this.ui ?? defaultWebviewState(s.fileUri)), fileUri: s.fileUri };
     this.save();
@@ -186,6 +220,44 @@ class DataQualityApp {
     }
     this.content.classList.toggle('stale', s.phase === 'loading');
     if (p !== this.renderedProfile) this.renderProfile(p);
+    else this.applyClean(before);
+  }
+
+  /**
+   * A change to the clean state: the lineage block, the tab strip (Compare appears, Clean's count) and
+   * the open tab if it shows clean state. A newly arrived comparison is what the user just asked for: show it.
+   */
+  private applyClean(before: CleanState | null): void {
+    const s = this.snapshot;
+    const p = this.renderedProfile;
+    if (!s || !p) return;
+    const c = s.clean;
+    const ui = this.ensureUi();
+    if (c.suggestions && c.suggestions !== before?.suggestions) {
+      ui.cleanEdits = pruneEdits(ui.cleanEdits, c.suggestions);
+      this.save();
+    }
+    this.renderLineageSlot();
+    this.renderTabs(p);
+    const newComparison = c.comparison !== null && c.comparison !== before?.comparison;
+    if (newComparison) this.showTab('compare', true);
+    else if (ui.tab === 'compare' && !c.comparison) this.showTab('columns', false);
+    else if (ui.tab === 'clean' && this.tabPanel.contains(this.clean.element)) {
+      this.showTab('clean', false, true);
+      this.clean.render(c, p, true);
+    } else if (ui.tab === 'clean' || ui.tab === 'compare') this.showTab(ui.tab, false);
+    else this.showTab(ui.tab, false, true);
+  }
+
+  private renderLineageSlot(): void {
+    clear(this.lineageSlot);
+    const v = this.snapshot?.clean.version ?? null;
+    if (v) this.lineageSlot.appendChild(renderLineage(v, (m) => this.host.post(m)));
+  }
+
+  private visibleTabs(): { id: PanelTab; label: string }[] {
+    const comparing = !!this.snapshot?.clean.comparison;
+    return TABS.filter((t) => t.id !== 'compare' || comparing);
   }
 
   private renderWaiting(): void {
@@ -277,10 +349,22 @@ class DataQualityApp {
     const ui = this.ensureUi();
     if (ui.selectedColumn !== null && !p.columns.some((c) => c.name === ui.selectedColumn)) ui.selectedColumn = null;
     clear(this.content);
+    this.tablist = el('div', { class: 'tabs', attrs: { role: 'tablist', 'aria-label': 'Data Quality sections' } });
+    this.renderTabs(p);
+    this.renderLineageSlot();
+    this.tabPanel = el('div', { class: 'tab-panel', attrs: { role: 'tabpanel', id: 'tab-panel' } });
+    this.content.append(renderOverview(p, () => this.showTab('warnings', true)), this.lineageSlot, this.tablist, this.tabPanel);
+    if (ui.tab === 'compare' && !this.snapshot?.clean.comparison) ui.tab = 'columns';
+    this.showTab(ui.tab, false);
+  }
+
+  private renderTabs(p: DatasetProfile): void {
+    const focused = document.activeElement instanceof HTMLElement && this.tablist.contains(document.activeElement) ? document.activeElement.id : null;
+    clear(this.tablist);
     this.tabButtons = new Map();
-    const tablist = el('div', { class: 'tabs', attrs: { role: 'tablist', 'aria-label': 'Data Quality sections' } });
-    for (const t of TABS) {
-      const count = t.id === 'columns' ? p.columns.length : t.id === 'warnings' ? p.warnings.length : null;
+    const suggestions = this.snapshot?.clean.suggestions ?? null;
+    for (const t of this.visibleTabs()) {
+      const count = t.id === 'columns' ? p.columns.length : t.id === 'warnings' ? p.warnings.length : t.id === 'clean' && suggestions ? suggestions.length : null;
       const b = el(
         'button',
         {
@@ -292,11 +376,16 @@ class DataQualityApp {
         count !== null ? el('span', { class: 'count-badge' }, formatCount(count)) : null,
       );
       this.tabButtons.set(t.id, b);
-      tablist.appendChild(b);
+      this.tablist.appendChild(b);
     }
-    this.tabPanel = el('div', { class: 'tab-panel', attrs: { role: 'tabpanel', id: 'tab-panel' } });
-    this.content.append(renderOverview(p, () => this.showTab('warnings', true)), tablist, this.tabPanel);
-    this.showTab(ui.tab, false);
+    const tab = this.ui?.tab;
+    for (const [id, b] of this.tabButtons) {
+      const on = id === tab;
+      b.setAttribute('aria-selected', on ? 'true' : 'false');
+      b.tabIndex = on ? 0 : -1;
+      b.classList.toggle('active', on);
+    }
+    if (focused) document.getElementById(focused)?.focus();
   }
 
   private ensureUi(): WebviewState {
@@ -305,20 +394,22 @@ class DataQualityApp {
   }
 
   private onTabKey(e: KeyboardEvent, current: PanelTab): void {
-    const i = TABS.findIndex((t) => t.id === current);
+    const tabs = this.visibleTabs();
+    const i = tabs.findIndex((t) => t.id === current);
     let next = -1;
-    if (e.key === 'ArrowRight') next = (i + 1) % TABS.length;
-    else if (e.key === 'ArrowLeft') next = (i - 1 + TABS.length) % TABS.length;
+    if (e.key === 'ArrowRight') next = (i + 1) % tabs.length;
+    else if (e.key === 'ArrowLeft') next = (i - 1 + tabs.length) % tabs.length;
     else if (e.key === 'Home') next = 0;
-    else if (e.key === 'End') next = TABS.length - 1;
-    const t = TABS[next];
+    else if (e.key === 'End') next = tabs.length - 1;
+    const t = tabs[next];
     if (!t) return;
     e.preventDefault();
     this.showTab(t.id, true);
     this.tabButtons.get(t.id)?.focus();
   }
 
-  private showTab(tab: PanelTab, userAction: boolean): void {
+  /** keepPanel: only the tab strip's selection is refreshed (the panel's content did not change). */
+  private showTab(tab: PanelTab, userAction: boolean, keepPanel = false): void {
     const p = this.renderedProfile;
     if (!p) return;
     const ui = this.ensureUi();
@@ -331,8 +422,25 @@ class DataQualityApp {
       b.classList.toggle('active', on);
     }
     this.tabPanel.setAttribute('aria-labelledby', `tab-${tab}`);
+    if (keepPanel && this.tabPanel.firstChild) return;
     clear(this.tabPanel);
     const open = (name: string): void => this.selectColumn(name, true);
+    const s = this.snapshot;
+    if (tab === 'clean' && s) {
+      this.clean.render(s.clean, p, false);
+      this.tabPanel.appendChild(this.clean.element);
+      return;
+    }
+    if (tab === 'compare' && s?.clean.comparison) {
+      const { parent, parentName } = s.clean.comparison;
+      const redraw = (on: boolean): void => {
+        this.onlyChanges = on;
+        this.showTab('compare', false);
+        this.tabPanel.querySelector<HTMLElement>('#compare-only-changes')?.focus();
+      };
+      this.tabPanel.appendChild(renderComparison(parent, parentName, p, s.fileName, this.onlyChanges, redraw));
+      return;
+    }
     if (tab === 'columns') this.tabPanel.appendChild(this.columnsView(p));
     else if (tab === 'warnings') this.tabPanel.appendChild(renderWarnings(p, open));
     else if (tab === 'correlations') this.tabPanel.appendChild(renderCorrelations(p.correlations, open));

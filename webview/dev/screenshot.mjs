@@ -4,6 +4,7 @@
 // Dark Modern / Light Modern / High Contrast variables. Fails on any console error, CSP violation or alert.
 //
 //   node --import tsx webview/dev/screenshot.mjs [outDir]        (default test-results/webview)
+//   SHOTS=clean node --import tsx webview/dev/screenshot.mjs      (only the shots whose name has "clean")
 //
 // Not part of `npm test`: it needs Chromium and takes a few seconds.
 import * as esbuild from 'esbuild';
@@ -15,7 +16,9 @@ import { chromium } from 'playwright-core';
 import { loansPreview, loansProfile } from '../../test/fixtures/profiles/loans.ts';
 import { hostileProfile } from '../../test/fixtures/profiles/hostile.ts';
 import { wideProfile } from '../../test/fixtures/profiles/wide.ts';
+import { cleanPanelFixture } from '../../test/fixtures/clean/panelFixture.ts';
 import { THEMES } from './themes.mjs';
+import { suggestCleaning } from '../../src/core/clean/suggestions.ts';
 
 const outDir = resolve(process.argv[2] ?? 'test-results/webview');
 mkdirSync(outDir, { recursive: true });
@@ -38,13 +41,25 @@ const files = {
   '/codicon.ttf': ['node_modules/@vscode/codicons/dist/codicon.ttf', 'font/ttf'],
 };
 
+const noClean = { suggestions: null, preview: null, busy: null, version: null, comparison: null };
+const fx = await cleanPanelFixture(buildDir);
+const customers = { fileUri: 'file:///home/ana/data/customers.csv', fileName: 'customers.csv', phase: 'ready', profile: fx.profile, progress: null, notice: null, error: null };
+const cleaned = { fileUri: 'file:///home/ana/data/customers.clean.csv', fileName: 'customers.clean.csv', phase: 'ready', profile: fx.cleanProfile, progress: null, notice: null, error: null };
+const withPreview = { suggestions: fx.suggestions, preview: { preview: fx.preview, recipe: fx.recipe }, busy: null, version: null, comparison: null };
+
 const snapshots = {
-  loans: { fileUri: 'file:///home/ana/credit/loans.csv', fileName: 'loans.csv', phase: 'ready', profile: loansProfile, progress: null, notice: 'Loaded from cache (profiled 2 min ago)', error: null },
-  preview: { fileUri: 'file:///home/ana/credit/loans.csv', fileName: 'loans.csv', phase: 'preview', profile: loansPreview, progress: { bytesDone: 1_043_000, bytesTotal: 2_318_944, rowsDone: 5600, etaMs: 8200 }, notice: null, error: null },
-  loading: { fileUri: 'file:///home/ana/credit/loans.csv', fileName: 'loans.csv', phase: 'loading', profile: null, progress: { bytesDone: 400_000, bytesTotal: 2_318_944, rowsDone: 2100, etaMs: 12000 }, notice: null, error: null },
-  error: { fileUri: 'file:///home/ana/credit/loans.csv', fileName: 'loans.csv', phase: 'error', profile: null, progress: null, notice: null, error: 'Unbalanced quote: the field opened at line 1,042 never closes.' },
-  hostile: { fileUri: 'file:///tmp/x.csv', fileName: '<img src=x onerror=alert(1)>.csv', phase: 'ready', profile: hostileProfile, progress: null, notice: '</script><b>notice</b>', error: null },
-  wide: { fileUri: 'file:///data/wide.csv', fileName: 'wide.csv', phase: 'ready', profile: wideProfile(), progress: null, notice: null, error: null },
+  clean: { ...customers, clean: { ...noClean, suggestions: fx.suggestions } },
+  cleanPreview: { ...customers, clean: withPreview },
+  cleanError: { ...customers, clean: { ...withPreview, preview: { error: 'Column `income` has text the step cannot read as a number: "n/a (see note)".' } } },
+  cleanBusy: { ...customers, clean: { ...withPreview, busy: 'Applying 6 steps… 35%' } },
+  version: { ...cleaned, clean: { ...noClean, suggestions: suggestCleaning(fx.cleanProfile), version: fx.version } },
+  compare: { ...cleaned, clean: { ...noClean, suggestions: [], version: fx.version, comparison: { parent: fx.profile, parentName: 'customers.csv' } } },
+  loans: { fileUri: 'file:///home/ana/credit/loans.csv', fileName: 'loans.csv', phase: 'ready', profile: loansProfile, progress: null, notice: 'Loaded from cache (profiled 2 min ago)', error: null, clean: noClean },
+  preview: { fileUri: 'file:///home/ana/credit/loans.csv', fileName: 'loans.csv', phase: 'preview', profile: loansPreview, progress: { bytesDone: 1_043_000, bytesTotal: 2_318_944, rowsDone: 5600, etaMs: 8200 }, notice: null, error: null, clean: noClean },
+  loading: { fileUri: 'file:///home/ana/credit/loans.csv', fileName: 'loans.csv', phase: 'loading', profile: null, progress: { bytesDone: 400_000, bytesTotal: 2_318_944, rowsDone: 2100, etaMs: 12000 }, notice: null, error: null, clean: noClean },
+  error: { fileUri: 'file:///home/ana/credit/loans.csv', fileName: 'loans.csv', phase: 'error', profile: null, progress: null, notice: null, error: 'Unbalanced quote: the field opened at line 1,042 never closes.', clean: noClean },
+  hostile: { fileUri: 'file:///tmp/x.csv', fileName: '<img src=x onerror=alert(1)>.csv', phase: 'ready', profile: hostileProfile, progress: null, notice: '</script><b>notice</b>', error: null, clean: noClean },
+  wide: { fileUri: 'file:///data/wide.csv', fileName: 'wide.csv', phase: 'ready', profile: wideProfile(), progress: null, notice: null, error: null, clean: noClean },
 };
 
 function page(nonce, theme, fixture, state) {
@@ -56,6 +71,8 @@ function page(nonce, theme, fixture, state) {
 <link rel="stylesheet" href="/dataQuality.css" nonce="${nonce}">
 <script type="application/json" id="snapshot">${json(snapshots[fixture])}</script>
 <script type="application/json" id="state">${json(state ?? null)}</script>
+<script type="application/json" id="preview">${json(fixture.startsWith('clean') ? { preview: fx.preview, recipe: fx.recipe } : null)}</script>
+<script type="application/json" id="parent">${json(fixture === 'version' ? fx.profile : null)}</script>
 <script nonce="${nonce}">
   // VS Code sets its theme variables through the CSSOM, which the CSP allows; so do we.
   window.__setTheme = (vars, bodyClass) => {
@@ -71,9 +88,20 @@ function page(nonce, theme, fixture, state) {
   window.acquireVsCodeApi = () => ({
     postMessage(m) {
       window.__posted.push(m);
+      const snapshot = JSON.parse(document.getElementById('snapshot').textContent);
       if (m.type === 'ready') {
-        const snapshot = JSON.parse(document.getElementById('snapshot').textContent);
         setTimeout(() => window.postMessage({ type: 'snapshot', snapshot }, '*'), 0);
+      }
+      // The fake host answers a Preview with the fixture preview, as the worker would.
+      if (m.type === 'cleanPreview') {
+        const preview = JSON.parse(document.getElementById('preview').textContent);
+        setTimeout(() => window.postMessage({ type: 'cleanBusy', busy: 'Previewing on a sample…' }, '*'), 0);
+        setTimeout(() => window.postMessage({ type: 'cleanBusy', busy: null }, '*'), 30);
+        setTimeout(() => window.postMessage({ type: 'clean', clean: { ...snapshot.clean, preview } }, '*'), 40);
+      }
+      if (m.type === 'versionAction' && m.action === 'compareWithParent') {
+        const parent = JSON.parse(document.getElementById('parent').textContent);
+        setTimeout(() => window.postMessage({ type: 'clean', clean: { ...snapshot.clean, comparison: { parent, parentName: 'customers.csv' } } }, '*'), 0);
       }
     },
     getState() { return state; },
@@ -121,7 +149,9 @@ tab.on('console', (m) => {
 });
 tab.on('pageerror', (e) => problems.push(`${current.fixture}/${current.theme.name}: page error: ${e.message}`));
 
+const only = process.env.SHOTS ?? '';
 async function shoot(name, fixture, theme, prepare, state = null) {
+  if (only && !name.includes(only)) return;
   current = { theme, fixture, state };
   await tab.goto(base);
   await tab.waitForFunction(() => document.getElementById('app')?.getAttribute('aria-busy') !== null && window.__posted.some((m) => m.type === 'ready'));
@@ -134,6 +164,57 @@ async function shoot(name, fixture, theme, prepare, state = null) {
   await tab.screenshot({ path: file });
   console.log(`wrote ${file}`);
 }
+
+// The Clean tab: suggestions, an edit, Preview answered by the fake host; errors; busy; lineage; comparison.
+const cleanTab = (p) => p.getByRole('tab', { name: /^Clean/ }).click();
+await shoot('clean-dark', 'clean', THEMES.dark, async (p) => {
+  await cleanTab(p);
+  const rows = await p.locator('.clean-row').count();
+  if (rows !== fx.suggestions.length) problems.push(`clean: ${rows} rows for ${fx.suggestions.length} suggestions`);
+  await p.locator('.clean-list-pane').screenshot({ path: join(outDir, 'clean-list-dark.png') });
+});
+await shoot('clean-preview-light', 'clean', THEMES.light, async (p) => {
+  await cleanTab(p);
+  await p.getByRole('button', { name: 'Preview' }).click();
+  await p.waitForSelector('.preview-body');
+  const posted = await p.evaluate(() => window.__posted.filter((m) => m.type === 'cleanPreview'));
+  if (posted.length !== 1 || posted[0].choices.length === 0) problems.push(`clean: Preview posted ${JSON.stringify(posted).slice(0, 200)}`);
+});
+await shoot('clean-preview-hc', 'cleanPreview', THEMES.hc, cleanTab);
+await shoot('clean-preview-dark', 'cleanPreview', THEMES.dark, async (p) => {
+  await cleanTab(p);
+  await p.locator('.clean-preview').screenshot({ path: join(outDir, 'clean-preview-pane-dark.png') });
+});
+await shoot('clean-edit-dark', 'cleanPreview', THEMES.dark, async (p) => {
+  await cleanTab(p);
+  // Pick "group rare" style options with a parameter, type a bad value: the row says why and buttons disable.
+  // income is numeric: a constant fill must be a number.
+  const row = p.locator('.clean-row', { hasText: /income\s*: 1\d% missing/ });
+  const select = row.locator('select');
+  const labels = await select.locator('option').allTextContents();
+  await select.selectOption(String(labels.findIndex((l) => /constant/.test(l))));
+  await row.locator('input.clean-param').fill('abc');
+  const error = await row.locator('.field-error').textContent();
+  if (!/enter a number/.test(error ?? '')) problems.push(`clean: constant "abc" for a numeric column says ${error}`);
+  const disabled = await p.getByRole('button', { name: 'Apply' }).evaluate((b) => b.disabled);
+  if (!disabled) problems.push('clean: Apply enabled with an invalid parameter');
+});
+await shoot('clean-error-dark', 'cleanError', THEMES.dark, cleanTab);
+await shoot('clean-busy-light', 'cleanBusy', THEMES.light, cleanTab);
+await shoot('clean-version-dark', 'version', THEMES.dark, async (p) => {
+  await p.locator('.lineage details').first().locator('summary').click();
+});
+await shoot('clean-compare-dark', 'version', THEMES.dark, async (p) => {
+  await p.getByRole('button', { name: 'Compare with parent' }).click();
+  await p.waitForSelector('.comparison-view');
+});
+// A reloaded panel comes back on the Compare tab it was showing.
+const onCompare = { fileUri: 'file:///home/ana/data/customers.clean.csv', tab: 'compare' };
+await shoot('clean-compare-light', 'compare', THEMES.light, null, onCompare);
+await shoot('clean-compare-hc', 'compare', THEMES.hc, async (p) => p.getByLabel('Only columns that changed').check(), onCompare);
+await tab.setViewportSize({ width: 720, height: 820 });
+await shoot('clean-narrow-light', 'cleanPreview', THEMES.light, cleanTab);
+await tab.setViewportSize({ width: 1280, height: 820 });
 
 await shoot('loans-dark', 'loans', THEMES.dark, async (p) => {
   await p.getByRole('option', { name: /^annual_income/ }).click();
@@ -226,7 +307,7 @@ await tab.setViewportSize({ width: 1280, height: 820 });
 await shoot('wide-correlations', 'wide', THEMES.light, async (p) => p.getByRole('tab', { name: /Correlations/ }).click());
 
 // State restore: filter + sort + selection survive a reload (the fake API keeps what setState saved).
-{
+if (!only) {
   current = { theme: THEMES.dark, fixture: 'loans', state: null };
   await tab.goto(base);
   await tab.waitForSelector('.list-row');
@@ -244,7 +325,7 @@ await shoot('wide-correlations', 'wide', THEMES.light, async (p) => p.getByRole(
 }
 
 // The exported HTML report, in the reader's light and dark schemes.
-{
+if (!only) {
   const { renderProfileHtml } = await import('../../src/core/profile/report/index.ts');
   for (const [name, profile] of [['report-loans', loansProfile], ['report-hostile', hostileProfile]]) {
     const file = join(outDir, `${name}.html`);
