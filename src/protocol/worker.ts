@@ -135,6 +135,9 @@ export interface CleanProgressParams {
 export interface VersionLookupParams {
   path: string;
   mllabDir: string;
+  /** The file's row and column counts from its profile, when known: a version with other counts cannot be it, so no hashing. */
+  rows?: number;
+  columns?: number;
 }
 
 export interface VersionLookupResult {

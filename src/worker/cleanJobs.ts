@@ -56,8 +56,11 @@ export function registerCleanJobs(connection: MessageConnection, profileFile: Pr
   connection.onRequest(VersionLookupRequest, (params) =>
     guard(async () => {
       const versions = new DatasetVersions(params.mllabDir);
-      // Hashing a big file takes seconds: only when there is a version it could be.
-      if ((await versions.list()).length === 0) return { version: null };
+      // Hashing a big file takes seconds: only when some version has the file's row and column counts.
+      const candidates = (await versions.list()).filter(
+        (v) => (params.rows === undefined || v.rows === params.rows) && (params.columns === undefined || v.report === null || v.report.columns.length === params.columns),
+      );
+      if (candidates.length === 0) return { version: null };
       return { version: await versions.get(await hashFile(nodeStoreFs, params.path)) };
     }),
   );
@@ -157,7 +160,7 @@ async function applyAndRecord(
     if (profile instanceof Error) return { version, profile: null, cacheNotice: `Not profiled: ${profile.message}` };
     // The rename keeps size and mtime, so the cache accepts the staging file's profile under the real name.
     const finalProfile = { ...profile, file: { ...profile.file, path: out } };
-    const stored = await new ProfileCache(mllabDir).store(out, finalProfile, options);
+    const stored = await new ProfileCache(mllabDir).store(out, finalProfile, options, hash);
     return { version, profile: finalProfile, cacheNotice: stored.stored ? null : stored.message };
   } finally {
     if (existsSync(staging)) unlinkSync(staging);

@@ -92,6 +92,9 @@ test('apply writes the cleaned file, the version record with parent hash and Rec
   // The lineage is found from the file's content; the source is no version.
   assert.equal((await worker.lookupVersion({ path: out, mllabDir: mllab }))?.hash, hash);
   assert.equal(await worker.lookupVersion({ path: source, mllabDir: mllab }), null);
+  // With the profile's counts: a version of other counts cannot be this file (no hashing needed).
+  assert.equal((await worker.lookupVersion({ path: out, mllabDir: mllab, rows: 5, columns: 3 }))?.hash, hash);
+  assert.equal(await worker.lookupVersion({ path: out, mllabDir: mllab, rows: 6, columns: 3 }), null);
 });
 
 test('an existing output is refused (nothing written) unless forced', async () => {

@@ -103,15 +103,19 @@ export class ProfileCache {
     }
   }
 
-  /** Store a full profile of `path`. Hashes the file, so call it after profiling, off the UI thread. */
-  async store(path: string, profile: DatasetProfile, options: ProfileOptions): Promise<StoreOutcome> {
+  /**
+   * Store a full profile of `path`. Hashes the file, so call it after profiling, off the UI thread.
+   * `knownSha256`: the caller hashed these exact bytes already (Apply did, before profiling); the size and
+   * mtime checks still guard against a change since.
+   */
+  async store(path: string, profile: DatasetProfile, options: ProfileOptions, knownSha256?: string): Promise<StoreOutcome> {
     const key = this.relativeKey(path);
     if (key === null) return { stored: false, reason: 'outsideWorkspace', message: `${path} is outside ${this.workspaceRoot}.` };
     const changed: StoreOutcome = { stored: false, reason: 'fileChanged', message: 'The file changed while it was profiled; the report was not cached.' };
     try {
       const before = await this.fs.stat(path);
       if (before.size !== profile.file.size || before.mtimeMs !== profile.file.mtimeMs) return changed;
-      const sha256 = await hashFile(this.fs, path);
+      const sha256 = knownSha256 !== undefined && SHA256.test(knownSha256) ? knownSha256 : await hashFile(this.fs, path);
       const after = await this.fs.stat(path);
       if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) return changed;
 

@@ -64,7 +64,7 @@ export class CleanDatasetController implements vscode.Disposable {
         (suggestions) => current() && panel.setSuggestions(suggestions),
         (e: unknown) => this.log.warn(`${name}: no cleaning suggestions: ${errorText(e)}`),
       ),
-      this.worker.lookupVersion({ path: panel.file.fsPath, mllabDir: mllabDirOf(panel.file) }).then(
+      this.worker.lookupVersion({ path: panel.file.fsPath, mllabDir: mllabDirOf(panel.file), rows: profile.rows, columns: profile.columnCount }).then(
         (version) => {
           if (!current()) return;
           state.version = version;

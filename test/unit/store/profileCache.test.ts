@@ -265,3 +265,21 @@ test('temp files left by a killed writer are swept once stale; fresh ones (a wri
   assert.equal(existsSync(stale), false);
   assert.equal(existsSync(fresh), true);
 });
+
+test('store with a hash the caller already computed does not read the file again, and the entry is found by lookup', async () => {
+  let reads = 0;
+  const fs: StoreFs = {
+    ...nodeStoreFs,
+    readChunks: (path) => {
+      reads++;
+      return nodeStoreFs.readChunks(path);
+    },
+  };
+  const cache = new ProfileCache(cacheDir, fs);
+  assert.deepEqual(await cache.store(csv, profileOf(csv), OPTIONS, sha(CONTENT)), { stored: true, sha256: sha(CONTENT) });
+  assert.equal(reads, 0);
+  assert.equal((await cache.lookup(csv, OPTIONS))?.rows, 2);
+  // Something that is not a hash is ignored: the file is hashed as usual.
+  assert.deepEqual(await cache.store(csv, profileOf(csv), OPTIONS, '../x'), { stored: true, sha256: sha(CONTENT) });
+  assert.equal(reads, 1);
+});
