@@ -124,7 +124,8 @@ async function applyAndRecord(
     stop();
     progress('hashing');
     const hash = await hashWithCancel(staging, signal);
-    const parentHash = await hashWithCancel(path, signal);
+    // The profile cache knows the source's hash when it was profiled with the cache on.
+    const parentHash = (await new ProfileCache(mllabDir).knownHash(path)) ?? (await hashWithCancel(path, signal));
     stop();
     progress('profiling');
     // A cleaned file the profiler rejects (every row dropped: no data rows) is still the user's result.

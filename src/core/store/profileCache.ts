@@ -87,6 +87,19 @@ export class ProfileCache {
     }
   }
 
+  /** The content hash the index holds for the file as it is now (same size and mtime), or null. Reads no data. */
+  async knownHash(path: string): Promise<string | null> {
+    try {
+      const key = this.relativeKey(path);
+      if (key === null) return null;
+      const stat = await this.fs.stat(path);
+      const recorded = (await this.readIndex()).entries[key];
+      return recorded && recorded.size === stat.size && recorded.mtimeMs === stat.mtimeMs ? recorded.sha256 : null;
+    } catch {
+      return null;
+    }
+  }
+
   /**
    * Can entries be written here? Creates the profiles folder and writes (then removes) a probe file, so a
    * read-only workspace is known at once, before the slow part of storing (hashing the file) starts.

@@ -283,3 +283,13 @@ test('store with a hash the caller already computed does not read the file again
   assert.deepEqual(await cache.store(csv, profileOf(csv), OPTIONS, '../x'), { stored: true, sha256: sha(CONTENT) });
   assert.equal(reads, 1);
 });
+
+test('knownHash: the indexed hash while size and mtime match, null once the file changes or was never stored', async () => {
+  const cache = new ProfileCache(cacheDir);
+  assert.equal(await cache.knownHash(csv), null);
+  await cache.store(csv, profileOf(csv), OPTIONS);
+  assert.equal(await cache.knownHash(csv), sha(CONTENT));
+  setMtime(csv, 1_000_000);
+  assert.equal(await cache.knownHash(csv), null);
+  assert.equal(await cache.knownHash(join(root, '..', 'outside.csv')), null);
+});
