@@ -22,6 +22,11 @@ export interface CorrelationState {
 const LIVE = 6;
 const FOLD_FIRST = 16;
 const FOLD_MAX = 4096;
+/**
+ * Complete rows are buffered this many at a time and their cross sums taken pair by pair over the block:
+ * each pair's sum stays in a register instead of a load and a store of its running sum per row.
+ */
+const BLOCK_ROWS = 32;
 
 export class CorrelationAccumulator {
   readonly columns: number;
@@ -47,6 +52,9 @@ export class CorrelationAccumulator {
   private readonly shifted: Float64Array;
   private rowsSinceFold = 0;
   private foldEvery = FOLD_FIRST;
+  /** Complete rows' shifted values, row-major, not yet in fullSum / fullSq / fullCross. */
+  private readonly block: Float64Array;
+  private blockRows = 0;
 
   constructor(columns: number) {
     if (!Number.isInteger(columns) || columns < 0) throw new RangeError(`columns must be a non-negative integer, got ${columns}`);
@@ -68,6 +76,7 @@ export class CorrelationAccumulator {
     this.shiftSet = new Uint8Array(columns);
     this.presentIdx = new Int32Array(columns);
     this.shifted = new Float64Array(columns);
+    this.block = new Float64Array(columns * BLOCK_ROWS);
   }
 
   /** values[i] is column i's number; present[i] is 1 when it is a number in this row. Non-finite values count as absent. */
@@ -93,16 +102,8 @@ export class CorrelationAccumulator {
     const rowOffset = this.rowOffset;
     if (k === m) {
       this.fullRows++;
-      const sum = this.fullSum;
-      const sq = this.fullSq;
-      const cross = this.fullCross;
-      for (let a = 0; a < m; a++) {
-        const x = d[a]!;
-        sum[a]! += x;
-        sq[a]! += x * x;
-        const base = rowOffset[a]!;
-        for (let b = a + 1; b < m; b++) cross[base + b]! += x * d[b]!;
-      }
+      this.block.set(d, this.blockRows * m);
+      if (++this.blockRows === BLOCK_ROWS) this.flushBlock();
     } else {
       const live = this.live;
       for (let a = 0; a < k; a++) {
@@ -191,8 +192,40 @@ export class CorrelationAccumulator {
     return i <= j ? this.rowOffset[i]! + j : this.rowOffset[j]! + i;
   }
 
+  /** Adds the buffered complete rows to the complete-row sums. */
+  private flushBlock(): void {
+    const rows = this.blockRows;
+    if (rows === 0) return;
+    this.blockRows = 0;
+    const m = this.columns;
+    const blk = this.block;
+    const sum = this.fullSum;
+    const sq = this.fullSq;
+    const cross = this.fullCross;
+    const rowOffset = this.rowOffset;
+    const end = rows * m;
+    for (let a = 0; a < m; a++) {
+      let s1 = 0;
+      let s2 = 0;
+      for (let r = a; r < end; r += m) {
+        const x = blk[r]!;
+        s1 += x;
+        s2 += x * x;
+      }
+      sum[a]! += s1;
+      sq[a]! += s2;
+      const base = rowOffset[a]!;
+      for (let b = a + 1; b < m; b++) {
+        let c = 0;
+        for (let r = 0; r < end; r += m) c += blk[r + a]! * blk[r + b]!;
+        cross[base + b]! += c;
+      }
+    }
+  }
+
   /** Moves the raw shifted sums into the centred moments, then re-centres each column's reference. */
   private fold(): void {
+    this.flushBlock();
     if (this.rowsSinceFold === 0) return;
     this.rowsSinceFold = 0;
     const live = this.live;
