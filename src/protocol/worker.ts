@@ -107,6 +107,8 @@ export interface CleanApplyParams {
   options: ProfileOptions;
   /** The workspace folder's `.mllab` folder: version record, Recipe and the new file's cached profile go there. */
   mllabDir: string;
+  /** Cache the new file's profile (the `mllab.profile.cache` setting); the version is recorded either way. */
+  cacheProfile: boolean;
 }
 
 export interface CleanApplyResult {

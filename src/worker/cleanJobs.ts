@@ -161,6 +161,7 @@ async function applyAndRecord(
     if (profile instanceof Error) return { version, profile: null, cacheNotice: `Not profiled: ${profile.message}` };
     // The rename keeps size and mtime, so the cache accepts the staging file's profile under the real name.
     const finalProfile = { ...profile, file: { ...profile.file, path: out } };
+    if (!params.cacheProfile) return { version, profile: finalProfile, cacheNotice: null };
     const stored = await new ProfileCache(mllabDir).store(out, finalProfile, options, hash);
     return { version, profile: finalProfile, cacheNotice: stored.stored ? null : stored.message };
   } finally {

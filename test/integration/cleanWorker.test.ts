@@ -59,7 +59,7 @@ after(() => rmSync(workspace, { recursive: true, force: true }));
 test('apply writes the cleaned file, the version record with parent hash and Recipe, the Recipe file and the cached profile', async () => {
   const phases: CleanPhase[] = [];
   const result = await worker.applyClean(
-    { path: source, profile, choices: IMPUTE, recipe: null, out, force: false, options: OPTIONS, mllabDir: mllab },
+    { path: source, profile, choices: IMPUTE, recipe: null, out, force: false, options: OPTIONS, mllabDir: mllab, cacheProfile: true },
     { onProgress: (p) => phases.push(p.phase) },
   );
   assert.equal(readFileSync(out, 'utf8'), CLEANED);
@@ -97,14 +97,17 @@ test('apply writes the cleaned file, the version record with parent hash and Rec
   assert.equal(await worker.lookupVersion({ path: out, mllabDir: mllab, rows: 6, columns: 3 }), null);
 });
 
-test('an existing output is refused (nothing written) unless forced', async () => {
+test('an existing output is refused (nothing written) unless forced; cacheProfile false caches nothing', async () => {
   writeFileSync(out, 'keep me\n');
-  const params = { path: source, profile, choices: IMPUTE, recipe: null, out, force: false, options: OPTIONS, mllabDir: mllab };
+  const params = { path: source, profile, choices: IMPUTE, recipe: null, out, force: false, options: OPTIONS, mllabDir: mllab, cacheProfile: true };
   await assert.rejects(worker.applyClean(params), (e: unknown) => isUserError(e) && e.code === 'OUTPUT_EXISTS');
   assert.equal(readFileSync(out, 'utf8'), 'keep me\n');
   assert.equal(existsSync(join(mllab, 'datasets')), false);
-  await worker.applyClean({ ...params, force: true });
+  // Forced; with the profile cache turned off the version is recorded but no profile is cached.
+  await worker.applyClean({ ...params, force: true, cacheProfile: false });
   assert.equal(readFileSync(out, 'utf8'), CLEANED);
+  assert.ok(existsSync(join(mllab, 'datasets', `${sha256(CLEANED)}.json`)));
+  assert.equal(existsSync(join(mllab, 'profiles')), false);
 });
 
 test('cancel during the apply leaves no file, no record, no cached profile', async () => {
@@ -123,7 +126,7 @@ test('cancel during the apply leaves no file, no record, no cached profile', asy
   const bigOut = join(data, 'big.clean.csv');
   await assert.rejects(
     worker.applyClean(
-      { path: big, profile: bigProfile, choices: IMPUTE, recipe: null, out: bigOut, force: false, options: OPTIONS, mllabDir: mllab },
+      { path: big, profile: bigProfile, choices: IMPUTE, recipe: null, out: bigOut, force: false, options: OPTIONS, mllabDir: mllab, cacheProfile: true },
       { signal: abort.signal, onProgress: (p) => p.phase === 'applying' && abort.abort() },
     ),
     (e: unknown) => isUserError(e) && e.code === 'CANCELLED',
@@ -167,6 +170,7 @@ test('a Recipe that drops every row still writes its (header-only) file and vers
     force: false,
     options: OPTIONS,
     mllabDir: mllab,
+    cacheProfile: false,
   });
   assert.equal(readFileSync(target, 'utf8'), 'a,b\n');
   assert.equal(result.version.rows, 0);

@@ -141,7 +141,7 @@ export class CleanDatasetController implements vscode.Disposable {
           let reported = 0;
           try {
             return await this.worker.applyClean(
-              { path: source, profile, choices, recipe, out, force, options: state.options, mllabDir: mllabDirOf(panel.file) },
+              { path: source, profile, choices, recipe, out, force, options: state.options, mllabDir: mllabDirOf(panel.file), cacheProfile: readProfileSettings(panel.file).cache },
               {
                 signal: abort.signal,
                 onProgress: (p) => {
