@@ -134,15 +134,35 @@ export async function applyRecipeToFile(sourcePath: string, recipe: Recipe, outP
   }
   let done = false;
   try {
-    let pending = compiled.columns.map(csvField).join(',') + '\n';
+    // Lines are encoded straight into one reused buffer: appending them to a string and writing that made a
+    // rope V8 had to flatten and encode again, a sixth of the apply's time.
+    const buffer = Buffer.allocUnsafe(WRITE_CHUNK);
+    let used = 0;
     const flush = (): void => {
       try {
-        writeSync(fd, pending);
+        for (let at = 0; at < used; ) at += writeSync(fd, buffer, at, used - at);
       } catch (e) {
         throw new UserError('BAD_ARGUMENT', `Cannot write ${outPath} (${(e as { code?: string }).code ?? (e as Error).message}).`);
       }
-      pending = '';
+      used = 0;
     };
+    const put = (line: string): void => {
+      // At most 3 UTF-8 bytes per UTF-16 unit: flush first when the line might not fit.
+      if (used + line.length * 3 > WRITE_CHUNK) {
+        flush();
+        if (line.length * 3 > WRITE_CHUNK) {
+          const bytes = Buffer.from(line, 'utf8');
+          try {
+            for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+          } catch (e) {
+            throw new UserError('BAD_ARGUMENT', `Cannot write ${outPath} (${(e as { code?: string }).code ?? (e as Error).message}).`);
+          }
+          return;
+        }
+      }
+      used += buffer.write(line, used, 'utf8');
+    };
+    put(compiled.columns.map(csvField).join(',') + '\n');
     let rowsIn = 0;
     let rowsOut = 0;
     let ragged = 0;
@@ -155,14 +175,17 @@ export async function applyRecipeToFile(sourcePath: string, recipe: Recipe, outP
       rowsIn++;
       if (row) {
         let line = '';
-        for (let i = 0; i < row.length; i++) line += (i ? ',' : '') + csvField(formatCell(row[i]!));
+        for (let i = 0; i < row.length; i++) {
+          const c = row[i]!;
+          // A number's text never needs quotes.
+          line += (i ? ',' : '') + (typeof c === 'number' ? formatCell(c) : csvField(formatCell(c)));
+        }
         // A lone empty field would be a blank line, which readers skip: quote it (as Python's csv does).
         line = (line === '' ? '""' : line) + '\n';
         for (let n = compiled.copies(); n > 0; n--) {
-          pending += line;
+          put(line);
           rowsOut++;
         }
-        if (pending.length >= WRITE_CHUNK) flush();
       }
       if (rowsIn % YIELD_ROWS === 0) {
         await new Promise<void>((r) => setImmediate(r));
@@ -173,9 +196,8 @@ export async function applyRecipeToFile(sourcePath: string, recipe: Recipe, outP
     // SMOTE's synthetic rows come after the data.
     for (const row of compiled.finish()) {
       const line = row.map((c) => csvField(formatCell(c))).join(',');
-      pending += (line === '' ? '""' : line) + '\n';
+      put((line === '' ? '""' : line) + '\n');
       rowsOut++;
-      if (pending.length >= WRITE_CHUNK) flush();
     }
     flush();
     closeSync(fd);
