@@ -23,8 +23,8 @@ export interface CleanViewHooks {
 
 type ButtonElement = HTMLElement & { disabled: boolean };
 
-function actionButton(label: string, iconName: string, onClick: () => void, secondary: boolean): ButtonElement {
-  return el('vscode-button', { attrs: { icon: iconName, secondary, 'aria-label': label }, on: { click: onClick } }, label) as ButtonElement;
+function actionButton(label: string, iconName: string, onClick: () => void, secondary: boolean, title: string): ButtonElement {
+  return el('vscode-button', { attrs: { icon: iconName, secondary, 'aria-label': label, title }, on: { click: onClick } }, label) as ButtonElement;
 }
 
 let nextId = 0;
@@ -37,10 +37,10 @@ export class CleanView {
   private numeric: (name: string) => boolean = () => false;
   private readonly summary = el('span', { class: 'clean-summary', attrs: { 'aria-live': 'polite' } });
   private readonly busy = el('span', { class: 'clean-busy', attrs: { role: 'status', 'aria-live': 'polite' } });
-  private readonly previewButton = actionButton('Preview', 'eye', () => this.send('preview'), true);
-  private readonly applyButton = actionButton('Apply', 'check', () => this.send('apply'), false);
-  private readonly pythonButton = actionButton('Export Python', 'file-code', () => this.send('python'), true);
-  private readonly typescriptButton = actionButton('Export TypeScript', 'file-code', () => this.send('typescript'), true);
+  private readonly previewButton = actionButton('Preview', 'eye', () => this.send('preview'), true, 'Run the checked steps on a sample of the file; nothing is written');
+  private readonly applyButton = actionButton('Apply', 'check', () => this.send('apply'), false, 'Write a cleaned copy of the file; the file itself is not changed');
+  private readonly pythonButton = actionButton('Export Python', 'file-code', () => this.send('python'), true, 'Save the checked steps as a pandas script');
+  private readonly typescriptButton = actionButton('Export TypeScript', 'file-code', () => this.send('typescript'), true, 'Save the checked steps as a TypeScript module');
   private readonly previewPane = el('section', { class: 'clean-preview', attrs: { 'aria-label': 'Preview' } });
 
   constructor(private readonly hooks: CleanViewHooks) {}
@@ -209,7 +209,7 @@ export class CleanView {
     this.summary.classList.toggle('error', bad > 0);
     const busy = this.state?.busy ?? null;
     clear(this.busy);
-    if (busy) this.busy.append(el('vscode-progress-ring', { class: 'small-ring', attrs: { 'aria-hidden': 'true' } }), busy);
+    if (busy) this.busy.append(el('span', { class: 'codicon codicon-loading codicon-modifier-spin', attrs: { 'aria-hidden': 'true' } }), busy);
     const blocked = busy !== null || bad > 0;
     this.previewButton.disabled = blocked || c.choices.length === 0;
     this.applyButton.disabled = blocked || c.choices.length === 0;

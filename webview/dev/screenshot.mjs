@@ -171,6 +171,22 @@ await shoot('clean-dark', 'clean', THEMES.dark, async (p) => {
   await cleanTab(p);
   const rows = await p.locator('.clean-row').count();
   if (rows !== fx.suggestions.length) problems.push(`clean: ${rows} rows for ${fx.suggestions.length} suggestions`);
+  // Keyboard: from the tab, Tab reaches the actions and the rows' controls; Space unchecks a row.
+  await p.getByRole('tab', { name: /^Clean/ }).focus();
+  const seen = [];
+  for (let i = 0; i < 9; i++) {
+    await p.keyboard.press('Tab');
+    seen.push(await p.evaluate(() => `${document.activeElement?.tagName.toLowerCase()} ${document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim().slice(0, 30) ?? ''}`));
+  }
+  for (const want of ['Reset to suggested', 'Preview', 'Apply', 'Export Python', 'Export TypeScript', 'input', 'What to do about the whole file']) {
+    if (!seen.some((x) => x.includes(want))) problems.push(`clean keyboard: ${want} not reached (${seen.join(' | ')})`);
+  }
+  const before = await p.locator('.clean-summary').textContent();
+  await p.locator('.clean-row input[type=checkbox]').first().focus();
+  await p.keyboard.press('Space');
+  const after = await p.locator('.clean-summary').textContent();
+  if (before === after || !/^13 of/.test(after ?? '')) problems.push(`clean keyboard: Space changed "${before}" to "${after}"`);
+  await p.keyboard.press('Space');
   await p.locator('.clean-list-pane').screenshot({ path: join(outDir, 'clean-list-dark.png') });
 });
 await shoot('clean-preview-light', 'clean', THEMES.light, async (p) => {
@@ -213,7 +229,13 @@ const onCompare = { fileUri: 'file:///home/ana/data/customers.clean.csv', tab: '
 await shoot('clean-compare-light', 'compare', THEMES.light, null, onCompare);
 await shoot('clean-compare-hc', 'compare', THEMES.hc, async (p) => p.getByLabel('Only columns that changed').check(), onCompare);
 await tab.setViewportSize({ width: 720, height: 820 });
-await shoot('clean-narrow-light', 'cleanPreview', THEMES.light, cleanTab);
+// Narrow: the preview sits below the list, so a Preview scrolls it into view.
+await shoot('clean-narrow-light', 'clean', THEMES.light, async (p) => {
+  await cleanTab(p);
+  await p.getByRole('button', { name: 'Preview' }).click();
+  await p.waitForSelector('.preview-body');
+  await p.waitForTimeout(600);
+});
 await tab.setViewportSize({ width: 1280, height: 820 });
 
 await shoot('loans-dark', 'loans', THEMES.dark, async (p) => {
