@@ -32,11 +32,16 @@ export function editOf(s: Suggestion, edits: Readonly<Record<string, CleanEdit>>
   return edits[s.id] ?? defaultEdit(s);
 }
 
-/** "`income`: 12% missing -> impute with the median" offers "impute with the median" as its first option. */
+/**
+ * "`income`: 12% missing -> impute with the median" offers "impute with the median" as its first option,
+ * marked "(suggested)" when it is part of the default selection; the evidence's own remark on why a step
+ * is not applied by default stays in the evidence.
+ */
 function suggestedLabel(s: Suggestion): string {
   const arrow = s.evidence.lastIndexOf(' -> ');
-  const tail = arrow >= 0 ? s.evidence.slice(arrow + 4).trim() : '';
-  return tail ? `${tail} (suggested)` : 'as suggested';
+  const tail = arrow >= 0 ? s.evidence.slice(arrow + 4).replace(/\s*\(not applied by default[^)]*\)\s*$/, '').trim() : '';
+  if (!tail) return s.selected ? 'as suggested' : 'the suggested step';
+  return s.selected ? `${tail} (suggested)` : tail;
 }
 
 /**

@@ -59,6 +59,7 @@ const snapshots = {
   loading: { fileUri: 'file:///home/ana/credit/loans.csv', fileName: 'loans.csv', phase: 'loading', profile: null, progress: { bytesDone: 400_000, bytesTotal: 2_318_944, rowsDone: 2100, etaMs: 12000 }, notice: null, error: null, clean: noClean },
   error: { fileUri: 'file:///home/ana/credit/loans.csv', fileName: 'loans.csv', phase: 'error', profile: null, progress: null, notice: null, error: 'Unbalanced quote: the field opened at line 1,042 never closes.', clean: noClean },
   hostile: { fileUri: 'file:///tmp/x.csv', fileName: '<img src=x onerror=alert(1)>.csv', phase: 'ready', profile: hostileProfile, progress: null, notice: '</script><b>notice</b>', error: null, clean: noClean },
+  cleanHostile: { fileUri: 'file:///tmp/x.csv', fileName: 'x.csv', phase: 'ready', profile: hostileProfile, progress: null, notice: null, error: null, clean: { ...noClean, suggestions: suggestCleaning(hostileProfile), preview: { error: '<img src=x onerror=alert(2)> `<b>col</b>`' } } },
   wide: { fileUri: 'file:///data/wide.csv', fileName: 'wide.csv', phase: 'ready', profile: wideProfile(), progress: null, notice: null, error: null, clean: noClean },
 };
 
@@ -216,6 +217,11 @@ await shoot('clean-edit-dark', 'cleanPreview', THEMES.dark, async (p) => {
   if (!disabled) problems.push('clean: Apply enabled with an invalid parameter');
 });
 await shoot('clean-error-dark', 'cleanError', THEMES.dark, cleanTab);
+await shoot('clean-hostile-dark', 'cleanHostile', THEMES.dark, async (p) => {
+  await cleanTab(p);
+  const injected = await p.evaluate(() => document.querySelectorAll('#app img, #app script, #app b').length);
+  if (injected) problems.push(`clean hostile: ${injected} injected elements in the DOM`);
+});
 await shoot('clean-busy-light', 'cleanBusy', THEMES.light, cleanTab);
 await shoot('clean-version-dark', 'version', THEMES.dark, async (p) => {
   await p.locator('.lineage details').first().locator('summary').click();

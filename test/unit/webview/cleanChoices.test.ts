@@ -42,7 +42,7 @@ const purpose: Suggestion = {
 const amount: Suggestion = {
   id: 'clip:amount',
   column: 'amount',
-  evidence: '`amount`: 14 outliers -> clip to the IQR fences',
+  evidence: '`amount`: 14 outliers -> clip to the IQR fences (not applied by default: depends on the model)',
   choice: { op: 'clip', column: 'amount', method: 'iqr' },
   alternatives: [{ label: 'winsorise at the 1st and 99th percentiles', choice: { op: 'clip', column: 'amount', method: 'percentile', percentile: 1 } }],
   impact: 3,
@@ -56,6 +56,8 @@ test('options: the suggested step first (labelled from the evidence), then the a
   assert.deepEqual(o.map((x) => x.label), ['impute with the median, add a missing indicator (suggested)', 'impute with the mean', 'drop the 12 rows missing it', 'fill with a constant']);
   // A numeric column's constant starts at 0, a text column's at "unknown"; the indicator choice is kept.
   assert.deepEqual(o[3]?.choice, { op: 'impute', column: 'income', strategy: 'constant', indicator: true, constant: 0 });
+  // Not part of the default selection: the action alone, without the evidence's remark.
+  assert.equal(optionsFor(amount, numeric)[0]?.label, 'clip to the IQR fences');
   const city: Suggestion = { ...income, id: 'impute:city', choice: { op: 'impute', column: 'city', strategy: 'mode', indicator: false }, alternatives: [] };
   assert.deepEqual(optionsFor(city, numeric)[1]?.choice, { op: 'impute', column: 'city', strategy: 'constant', indicator: false, constant: 'unknown' });
 });
