@@ -20,11 +20,30 @@ function distance2(a: readonly number[], b: readonly number[]): number {
 
 /** Indices of the k points nearest to point i (itself excluded), nearest first, ties to the lower index. */
 export function nearestNeighbours(points: readonly (readonly number[])[], i: number, k: number): number[] {
-  const dist = points.map((p) => distance2(points[i]!, p));
-  const order: number[] = [];
-  for (let j = 0; j < points.length; j++) if (j !== i) order.push(j);
-  order.sort((a, b) => dist[a]! - dist[b]! || a - b);
-  return order.slice(0, k);
+  // The k best so far, kept sorted by insertion: O(n k) instead of sorting all n, same order as a full sort
+  // by (distance, index) because points are visited in index order and only a strictly smaller distance passes.
+  const best: number[] = [];
+  const bestDist: number[] = [];
+  const p = points[i]!;
+  for (let j = 0; j < points.length; j++) {
+    if (j === i) continue;
+    const d = distance2(p, points[j]!);
+    if (best.length < k) {
+      best.push(j);
+      bestDist.push(d);
+    } else if (d < bestDist[k - 1]!) {
+      best[k - 1] = j;
+      bestDist[k - 1] = d;
+    } else continue;
+    // Move the newcomer up past every point strictly farther away (an equal one came earlier: it stays first).
+    for (let at = best.length - 1; at > 0 && bestDist[at - 1]! > d; at--) {
+      best[at] = best[at - 1]!;
+      bestDist[at] = bestDist[at - 1]!;
+      best[at - 1] = j;
+      bestDist[at - 1] = d;
+    }
+  }
+  return best;
 }
 
 /** Collects rows while streaming, then makes the synthetic ones. */

@@ -72,6 +72,19 @@ test('nearest neighbours, by hand: squared Euclidean, itself excluded, ties to t
   assert.deepEqual(nearestNeighbours(B_POINTS, 0, 2), [1, 2]);
 });
 
+test('nearest neighbours = a full sort by (distance, index), on a small grid full of ties', () => {
+  let seed = 5;
+  const r = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % 5);
+  const points = Array.from({ length: 60 }, () => [r(), r(), r()]);
+  for (const k of [1, 3, 6, 59, 80]) {
+    for (let i = 0; i < points.length; i += 7) {
+      const d = (j: number): number => points[j]!.reduce((s, x, f) => s + (x - points[i]![f]!) ** 2, 0);
+      const expected = points.map((_, j) => j).filter((j) => j !== i).sort((a, b) => d(a) - d(b) || a - b).slice(0, k);
+      assert.deepEqual(nearestNeighbours(points, i, k), expected, `k ${k}, point ${i}`);
+    }
+  }
+});
+
 test('synthetic rows lie between their base row and its nearest neighbour, other columns copied from the base', async () => {
   const rows = await apply('tiny', tinyCsv(), recipe());
   assert.deepEqual(rows[0], ['name', 'x', 'y', 'label']);
