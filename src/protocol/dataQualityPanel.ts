@@ -28,6 +28,13 @@ export interface PanelSnapshot {
   clean: CleanState;
 }
 
+export interface Comparison {
+  parent: DatasetProfile;
+  parentName: string;
+  /** Counts the host's setComparison calls: a new number is a comparison the user just asked for. */
+  requested: number;
+}
+
 export type CleanPreviewResult = { preview: RecipePreview; recipe: Recipe } | { error: string };
 
 export type VersionAction = 'rename' | 'delete' | 'compareWithParent' | 'openParent';
@@ -44,7 +51,7 @@ export interface CleanState {
   /** The lineage of this file when ML Lab wrote it; null for a source file. */
   version: DatasetVersion | null;
   /** The parent's profile to show beside this file's, once the user asked for it. */
-  comparison: { parent: DatasetProfile; parentName: string } | null;
+  comparison: Comparison | null;
 }
 
 export type HostMessage =
@@ -227,7 +234,7 @@ export function isCleanState(x: unknown): x is CleanState {
     (x.preview === null || isCleanPreviewResult(x.preview)) &&
     isNullableString(x.busy) &&
     (x.version === null || looksLikeVersion(x.version)) &&
-    (x.comparison === null || (isRecord(x.comparison) && looksLikeProfile(x.comparison.parent) && typeof x.comparison.parentName === 'string'))
+    (x.comparison === null || (isRecord(x.comparison) && looksLikeProfile(x.comparison.parent) && typeof x.comparison.parentName === 'string' && isFiniteNumber(x.comparison.requested)))
   );
 }
 

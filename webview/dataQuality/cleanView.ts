@@ -33,6 +33,7 @@ export class CleanView {
   readonly element = el('div', { class: 'clean-view' });
   private profile: DatasetProfile | null = null;
   private suggestionsKey: string | null = null;
+  private previewJson = 'null';
   private state: CleanState | null = null;
   private numeric: (name: string) => boolean = () => false;
   private readonly summary = el('span', { class: 'clean-summary', attrs: { 'aria-live': 'polite' } });
@@ -51,7 +52,10 @@ export class CleanView {
    */
   render(state: CleanState, profile: DatasetProfile, attached: boolean): void {
     const key = state.suggestions ? JSON.stringify(state.suggestions) : null;
-    const previewChanged = state.preview !== this.state?.preview;
+    // Every message is a fresh copy: compare what the preview says, not which object it is.
+    const previewJson = JSON.stringify(state.preview);
+    const previewChanged = previewJson !== this.previewJson;
+    this.previewJson = previewJson;
     if (attached && profile === this.profile && key !== null && key === this.suggestionsKey && this.element.firstChild) {
       this.state = state;
       this.refreshSummary();

@@ -239,7 +239,7 @@ class DataQualityApp {
     }
     this.renderLineageSlot();
     this.renderTabs(p);
-    const newComparison = c.comparison !== null && c.comparison !== before?.comparison;
+    const newComparison = c.comparison !== null && c.comparison.requested !== (before?.comparison?.requested ?? null);
     if (newComparison) this.showTab('compare', true);
     else if (ui.tab === 'compare' && !c.comparison) this.showTab('columns', false);
     else if (ui.tab === 'clean' && this.tabPanel.contains(this.clean.element)) {

@@ -53,7 +53,7 @@ const snapshots = {
   cleanError: { ...customers, clean: { ...withPreview, preview: { error: 'Column `income` has text the step cannot read as a number: "n/a (see note)".' } } },
   cleanBusy: { ...customers, clean: { ...withPreview, busy: 'Applying 6 steps… 35%' } },
   version: { ...cleaned, clean: { ...noClean, suggestions: suggestCleaning(fx.cleanProfile), version: fx.version } },
-  compare: { ...cleaned, clean: { ...noClean, suggestions: [], version: fx.version, comparison: { parent: fx.profile, parentName: 'customers.csv' } } },
+  compare: { ...cleaned, clean: { ...noClean, suggestions: [], version: fx.version, comparison: { parent: fx.profile, parentName: 'customers.csv', requested: 1 } } },
   loans: { fileUri: 'file:///home/ana/credit/loans.csv', fileName: 'loans.csv', phase: 'ready', profile: loansProfile, progress: null, notice: 'Loaded from cache (profiled 2 min ago)', error: null, clean: noClean },
   preview: { fileUri: 'file:///home/ana/credit/loans.csv', fileName: 'loans.csv', phase: 'preview', profile: loansPreview, progress: { bytesDone: 1_043_000, bytesTotal: 2_318_944, rowsDone: 5600, etaMs: 8200 }, notice: null, error: null, clean: noClean },
   loading: { fileUri: 'file:///home/ana/credit/loans.csv', fileName: 'loans.csv', phase: 'loading', profile: null, progress: { bytesDone: 400_000, bytesTotal: 2_318_944, rowsDone: 2100, etaMs: 12000 }, notice: null, error: null, clean: noClean },
@@ -102,7 +102,7 @@ function page(nonce, theme, fixture, state) {
       }
       if (m.type === 'versionAction' && m.action === 'compareWithParent') {
         const parent = JSON.parse(document.getElementById('parent').textContent);
-        setTimeout(() => window.postMessage({ type: 'clean', clean: { ...snapshot.clean, comparison: { parent, parentName: 'customers.csv' } } }, '*'), 0);
+        setTimeout(() => window.postMessage({ type: 'clean', clean: { ...snapshot.clean, comparison: { parent, parentName: 'customers.csv', requested: 1 } } }, '*'), 0);
       }
     },
     getState() { return state; },
@@ -229,6 +229,18 @@ await shoot('clean-version-dark', 'version', THEMES.dark, async (p) => {
 await shoot('clean-compare-dark', 'version', THEMES.dark, async (p) => {
   await p.getByRole('button', { name: 'Compare with parent' }).click();
   await p.waitForSelector('.comparison-view');
+  // A later clean update carrying the same comparison must not pull the user back to it.
+  await p.getByRole('tab', { name: /^Columns/ }).click();
+  await p.evaluate(() => {
+    const last = [...document.querySelectorAll('script#parent')][0];
+    const parent = JSON.parse(last.textContent);
+    const snapshot = JSON.parse(document.getElementById('snapshot').textContent);
+    window.postMessage({ type: 'clean', clean: { ...snapshot.clean, comparison: { parent, parentName: 'customers.csv', requested: 1 } } }, '*');
+  });
+  await p.waitForTimeout(100);
+  const selected = await p.locator('[role=tab][aria-selected=true]').textContent();
+  if (!/^Columns/.test(selected ?? '')) problems.push(`compare: a repeated comparison switched the tab to ${selected}`);
+  await p.getByRole('tab', { name: /^Compare/ }).click();
 });
 // A reloaded panel comes back on the Compare tab it was showing.
 const onCompare = { fileUri: 'file:///home/ana/data/customers.clean.csv', tab: 'compare' };

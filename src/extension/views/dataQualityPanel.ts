@@ -94,6 +94,7 @@ export class DataQualityPanel implements vscode.Disposable {
   private progressTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
   private reloadedStalePage = false;
+  private comparisons = 0;
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -180,7 +181,8 @@ export class DataQualityPanel implements vscode.Disposable {
 
   /** Shows this file's profile side by side with its parent's (the webview switches to that view). */
   setComparison(parent: DatasetProfile, parentName: string): void {
-    this.updateClean({ comparison: { parent, parentName } });
+    this.comparisons++;
+    this.updateClean({ comparison: { parent, parentName, requested: this.comparisons } });
   }
 
   dispose(): void {

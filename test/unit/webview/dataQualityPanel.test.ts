@@ -285,6 +285,12 @@ test('clean: nothing before ready, then the clean state rides in the snapshot; l
   assert.ok(last?.type === 'snapshot');
   assert.equal(last.snapshot.clean.comparison?.parentName, 'loans_raw.csv');
   assert.equal(last.snapshot.clean.comparison?.parent.rows, 1000);
+  assert.equal(last.snapshot.clean.comparison?.requested, 1);
+  // Asking again is a new request even for the same parent: the page shows it again.
+  controller.setComparison(loansPreview, 'loans_raw.csv');
+  const again = posted(panel).at(-1);
+  assert.ok(again?.type === 'clean');
+  assert.equal(again.clean.comparison?.requested, 2);
   assert.equal(last.snapshot.profile?.rows, 12_480);
 });
 
