@@ -238,7 +238,15 @@ function columnNames(header: string[] | null, count: number): string[] {
 }
 
 function read(path: string): Table {
-  let content = readFileSync(path, ENCODING === 'utf-8' ? 'utf8' : 'latin1');
+  let content: string;
+  try {
+    content = readFileSync(path, ENCODING === 'utf-8' ? 'utf8' : 'latin1');
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    // The whole file becomes one string and one table in memory: V8 caps a string near 512 MB.
+    if (code === 'ERR_STRING_TOO_LONG') fail(path + ' is too large for this in-memory program; apply the Recipe with mllab clean FILE --recipe R.json --out OUT.csv, which streams.');
+    fail('cannot read ' + path + ': ' + (code ?? (e as Error).message));
+  }
   if (content.charCodeAt(0) === 0xfeff) content = content.slice(1);
   const records = parseCsv(content, DELIMITER);
   let width: number;

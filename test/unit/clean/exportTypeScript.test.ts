@@ -170,3 +170,28 @@ test('hand-checked: standard scaling and a one-hot on three rows', () => {
   assert.equal(readFileSync(run.out, 'utf8'), 'x,c_p,c_q\n-0.25,1,0\n0.25,0,1\n,0,0\n');
   assert.match(run.stderr, /step 2 \(oneHot\) c: 1 unknown value\(s\) made missing, e\.g\. \["r"\]/);
 });
+
+test('a missing input file is one clear line', () => {
+  const source = join(dir, 'hand.csv');
+  writeFileSync(source, 'x\n1\n');
+  const recipe: Recipe = { schemaVersion: RECIPE_SCHEMA_VERSION, source: { file: 'hand.csv', rows: 1, columns: [] }, missingTokens: [], steps: [] };
+  const program = join(dir, 'nofile.ts');
+  writeFileSync(program, exportTypeScript(recipe, { dialect: readLayout(source).dialect }));
+  const r = spawnSync(process.execPath, [TSX, program, join(dir, 'nope.csv'), join(dir, 'nofile.out.csv')], { encoding: 'utf8', cwd: dir });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^clean: cannot read .*nope\.csv: ENOENT\n$/);
+});
+
+test('the exported program type-checks under strict TypeScript (every op, SMOTE included)', async () => {
+  const source = join(dir, 'typed.csv');
+  writeFileSync(source, messyCsv(400));
+  const profile = await profileFile(source, { missingTokens: [...DEFAULT_MISSING_TOKENS], threads: 1 });
+  const choices: StepChoice[] = [...EVERYTHING.slice(0, -1), { op: 'smote', column: 'active', k: 3 }];
+  const recipe = fitRecipeForFile(source, profile, choices, { missingTokens: [...DEFAULT_MISSING_TOKENS], sourceName: 'typed.csv' });
+  const program = join(dir, 'typed.ts');
+  writeFileSync(program, exportTypeScript(recipe, { dialect: readLayout(source).dialect }));
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const flags = ['--noEmit', '--strict', '--noUncheckedIndexedAccess', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules', '@types')];
+  const r = spawnSync(process.execPath, [tsc, ...flags, program], { encoding: 'utf8', cwd: dir });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+});
