@@ -6,7 +6,7 @@
 // from the CSV itself, never taken from ML Lab.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../../scripts/code-server.mjs';
 import { COMMAND_TITLE, explorerContextCommand, frameTexts, hasNumber, openWorkbench, snap, waitFor } from '../workbench.mjs';
@@ -316,7 +316,22 @@ export const flow = {
     assert.ok(existsSync(recipeFile), 'the Recipe is saved next to the record');
     assert.deepEqual(JSON.parse(readFileSync(recipeFile, 'utf8')).steps, steps, 'the saved Recipe is the record\'s');
 
-    // 9. The source is untouched.
+    // 9. Apply again from the source's panel: the output exists, so a modal asks; Replace rewrites the same
+    // bytes (the steps are deterministic) and the record stays the one record.
+    const again = await finishedReport(page, FILE, want.rows);
+    const firstWrite = statSync(out).mtimeMs;
+    await again.frame.locator('vscode-button[aria-label="Apply"]').click();
+    const dialog = page.locator('.monaco-dialog-box').filter({ hasText: OUT });
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    await snap(page, shots, '6-clean-07-replace-question');
+    await dialog.getByRole('button', { name: 'Replace' }).click();
+    await waitFor(`${OUT} to be rewritten`, () => statSync(out).mtimeMs !== firstWrite, { timeoutMs: 60_000 });
+    await waitFor('the Apply to finish', async () => (await again.frame.locator('.clean-busy').first().innerText()).trim() === '', { timeoutMs: 60_000 });
+    assert.equal(sha256(out), outHash, `Apply again wrote the same ${OUT}`);
+    const records = readdirSync(join(workspace, '.mllab', 'datasets')).filter((f) => /^[0-9a-f]{64}\.json$/.test(f));
+    assert.deepEqual(records, [`${outHash}.json`], 'one version record');
+
+    // 10. The source is untouched.
     assert.equal(sha256(src), srcHash, `${FILE} is unchanged`);
     note(`${OUT}: ${want.rowsOut} rows, ${want.cleanedDuplicates} new repeat(s), fill ${fill}`);
     return { outHash, srcHash };
