@@ -89,6 +89,8 @@ export interface WebviewState {
   cleanEdits: Record<string, CleanEdit>;
   /** The choices (as JSON) the preview on screen was made from: tells when it is out of date. */
   previewKey: string | null;
+  /** The Clean tab's filter text. */
+  cleanFilter: string;
 }
 
 export interface CleanEdit {
@@ -351,7 +353,7 @@ export function isWebviewMessage(x: unknown): x is WebviewMessage {
 }
 
 export function defaultWebviewState(fileUri: string): WebviewState {
-  return { fileUri, filter: '', typeFilter: '', sortKey: 'index', sortDescending: false, selectedColumn: null, scrollTop: 0, tab: 'columns', cleanEdits: {}, previewKey: null };
+  return { fileUri, filter: '', typeFilter: '', sortKey: 'index', sortDescending: false, selectedColumn: null, scrollTop: 0, tab: 'columns', cleanEdits: {}, previewKey: null, cleanFilter: '' };
 }
 
 /**
@@ -377,5 +379,6 @@ export function parseWebviewState(x: unknown): WebviewState | undefined {
     }
   }
   if (typeof x.previewKey === 'string') s.previewKey = x.previewKey;
+  if (typeof x.cleanFilter === 'string') s.cleanFilter = x.cleanFilter;
   return s;
 }

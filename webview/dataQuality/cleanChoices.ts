@@ -209,6 +209,13 @@ export function checkedChoices(suggestions: readonly Suggestion[], edits: Readon
   return out;
 }
 
+/** Rows whose column name or evidence contains the query (case-insensitive); all for an empty query. */
+export function filterSuggestions(suggestions: readonly Suggestion[], query: string): Suggestion[] {
+  const q = query.trim().toLowerCase();
+  if (!q) return [...suggestions];
+  return suggestions.filter((s) => (s.column ?? '').toLowerCase().includes(q) || s.evidence.toLowerCase().includes(q));
+}
+
 /** Saved edits for suggestions that are no longer shown are dropped, so the saved state stays small. */
 export function pruneEdits(edits: Readonly<Record<string, CleanEdit>>, suggestions: readonly Suggestion[]): Record<string, CleanEdit> {
   const out: Record<string, CleanEdit> = {};

@@ -7,7 +7,7 @@ import type { DatasetProfile } from '../../src/protocol/profile.js';
 import { formatCount, plural } from '../../src/protocol/profileFormat.js';
 import type { Recipe, RecipePreview, StepChoice, Suggestion } from '../../src/protocol/recipe.js';
 import { clear, el, icon, messageText, setAttrs } from '../shared/element.js';
-import { checkedChoices, choicesKey, defaultEdit, resolveRow } from './cleanChoices.js';
+import { checkedChoices, choicesKey, defaultEdit, filterSuggestions, resolveRow } from './cleanChoices.js';
 import type { ParamKey, ResolvedRow } from './cleanChoices.js';
 import { affectedRows, sampleTable } from './previewTable.js';
 import { describeStep } from './recipeText.js';
@@ -19,7 +19,12 @@ export interface CleanViewHooks {
   setEdit(id: string, edit: CleanEdit | null): void;
   previewKey(): string | null;
   setPreviewKey(key: string | null): void;
+  filter(): string;
+  setFilter(text: string): void;
 }
+
+/** Rows drawn at a time: a file with thousands of columns has thousands of suggestions. */
+const PAGE = 150;
 
 type ButtonElement = HTMLElement & { disabled: boolean };
 
@@ -43,6 +48,10 @@ export class CleanView {
   private readonly pythonButton = actionButton('Export Python', 'file-code', () => this.send('python'), true, 'Save the checked steps as a pandas script');
   private readonly typescriptButton = actionButton('Export TypeScript', 'file-code', () => this.send('typescript'), true, 'Save the checked steps as a TypeScript module');
   private readonly previewPane = el('section', { class: 'clean-preview', attrs: { 'aria-label': 'Preview' } });
+  private readonly list = el('ul', { class: 'clean-list', attrs: { 'aria-label': 'Cleaning suggestions' } });
+  private readonly listFooter = el('div', { class: 'clean-list-footer' });
+  private readonly shown = el('span', { class: 'dim shown-count' });
+  private limit = PAGE;
 
   constructor(private readonly hooks: CleanViewHooks) {}
 
@@ -83,7 +92,6 @@ export class CleanView {
       this.renderPreview();
       return;
     }
-    const list = el('ul', { class: 'clean-list', attrs: { 'aria-label': 'Cleaning suggestions' } }, ...suggestions.map((s) => this.row(s)));
     const reset = el('button', { class: 'link-button', attrs: { type: 'button' }, on: { click: () => this.reset() } }, 'Reset to suggested');
     const bar = el(
       'div',
@@ -91,9 +99,71 @@ export class CleanView {
       el('div', { class: 'clean-counts' }, this.summary, reset),
       el('div', { class: 'clean-buttons' }, this.busy, this.previewButton, this.applyButton, this.pythonButton, this.typescriptButton),
     );
-    this.element.append(bar, el('div', { class: 'clean-panes' }, el('div', { class: 'clean-list-pane' }, list), this.previewPane));
+    const filter = el('vscode-textfield', {
+      class: 'filter',
+      attrs: { placeholder: 'Filter by column or text', 'aria-label': 'Filter suggestions by column or text', value: this.hooks.filter() },
+      on: {
+        input: () => {
+          this.hooks.setFilter((filter as HTMLElement & { value: string }).value);
+          this.limit = PAGE;
+          this.renderRows();
+        },
+      },
+    }, el('span', { class: 'codicon codicon-filter', attrs: { slot: 'content-before', 'aria-hidden': 'true' } }));
+    const bulk = (checked: boolean, label: string): HTMLElement =>
+      el('button', { class: 'link-button', attrs: { type: 'button' }, on: { click: () => this.checkShown(checked) } }, label);
+    const filters = el('div', { class: 'list-filters' }, filter, bulk(true, 'Check shown'), bulk(false, 'Uncheck shown'), this.shown);
+    this.limit = PAGE;
+    this.element.append(bar, el('div', { class: 'clean-panes' }, el('div', { class: 'clean-list-pane' }, filters, this.list, this.listFooter), this.previewPane));
+    this.renderRows();
     this.refreshSummary();
     this.renderPreview();
+  }
+
+  private renderRows(): void {
+    const all = this.state?.suggestions ?? [];
+    const matches = filterSuggestions(all, this.hooks.filter());
+    clear(this.list);
+    clear(this.listFooter);
+    this.list.append(...matches.slice(0, this.limit).map((s) => this.row(s)));
+    this.shown.textContent = matches.length === all.length ? plural(all.length, 'suggestion') : `${formatCount(matches.length)} of ${formatCount(all.length)}`;
+    if (matches.length === 0) this.listFooter.append(el('p', { class: 'dim' }, 'No suggestion matches the filter.'));
+    const left = matches.length - this.limit;
+    if (left > 0) {
+      this.listFooter.append(
+        el('vscode-button', {
+          attrs: { secondary: true },
+          on: {
+            click: () => {
+              const from = this.limit;
+              this.limit += PAGE;
+              this.list.append(...matches.slice(from, this.limit).map((s) => this.row(s)));
+              this.renderFooterOnly(matches.length);
+            },
+          },
+        }, `Show ${formatCount(Math.min(PAGE, left))} more (${formatCount(left)} not shown)`),
+      );
+    }
+  }
+
+  private renderFooterOnly(total: number): void {
+    // Re-drawing the footer alone keeps the rows (and focus within them) in place.
+    const left = total - this.limit;
+    if (left <= 0) clear(this.listFooter);
+    else {
+      const b = this.listFooter.querySelector('vscode-button');
+      if (b) b.textContent = `Show ${formatCount(Math.min(PAGE, left))} more (${formatCount(left)} not shown)`;
+    }
+  }
+
+  private checkShown(checked: boolean): void {
+    for (const s of filterSuggestions(this.state?.suggestions ?? [], this.hooks.filter())) {
+      const edit = resolveRow(s, this.hooks.edits(), this.numeric).edit;
+      if (edit.checked !== checked) this.update(s, { ...edit, checked }, false);
+    }
+    this.renderRows();
+    this.refreshSummary();
+    this.markPreviewStale();
   }
 
   /** Busy text alone, as often as the host sends it: no rebuild. */
@@ -188,10 +258,12 @@ export class CleanView {
     }
   }
 
-  private update(s: Suggestion, edit: CleanEdit): void {
+  /** refresh false: the caller changes many rows and refreshes once (the summary walks every row). */
+  private update(s: Suggestion, edit: CleanEdit, refresh = true): void {
     const d = defaultEdit(s);
     const same = edit.checked === d.checked && edit.option === d.option && Object.keys(edit.params).length === 0;
     this.hooks.setEdit(s.id, same ? null : edit);
+    if (!refresh) return;
     this.refreshSummary();
     this.markPreviewStale();
   }

@@ -107,9 +107,15 @@ class DataQualityApp {
         const ui = this.ensureUi();
         if (edit) ui.cleanEdits[id] = edit;
         else delete ui.cleanEdits[id];
-        this.save();
+        // Check/uncheck all can touch thousands of rows: save once after them.
+        this.saveSoon();
       },
       previewKey: () => this.ensureUi().previewKey,
+      filter: () => this.ensureUi().cleanFilter,
+      setFilter: (text) => {
+        this.ensureUi().cleanFilter = text;
+        this.saveSoon();
+      },
       setPreviewKey: (key) => {
         this.ensureUi().previewKey = key;
         this.save();

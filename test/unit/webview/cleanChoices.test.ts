@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { CleanEdit } from '../../../src/protocol/dataQualityPanel.js';
 import { isStepChoice } from '../../../src/protocol/dataQualityPanel.js';
 import type { Suggestion } from '../../../src/protocol/recipe.js';
-import { checkedChoices, choicesKey, optionsFor, paramFields, pruneEdits, resolveRow, withParams } from '../../../webview/dataQuality/cleanChoices.js';
+import { checkedChoices, choicesKey, filterSuggestions, optionsFor, paramFields, pruneEdits, resolveRow, withParams } from '../../../webview/dataQuality/cleanChoices.js';
 
 const numeric = (name: string): boolean => name === 'income';
 
@@ -134,4 +134,12 @@ test('saved edits are pruned to the suggestions shown; the preview key follows t
   assert.deepEqual(pruneEdits({ 'impute:income': e, 'gone:x': e }, all), { 'impute:income': e });
   assert.equal(choicesKey([dup.choice]), choicesKey([{ op: 'dropDuplicateRows' }]));
   assert.notEqual(choicesKey([dup.choice, income.choice]), choicesKey([income.choice, dup.choice]));
+});
+
+test('filter: by column name or evidence, ignoring case and surrounding spaces', () => {
+  assert.deepEqual(filterSuggestions(all, '').map((s) => s.id), all.map((s) => s.id));
+  assert.deepEqual(filterSuggestions(all, ' INCOME ').map((s) => s.id), ['impute:income']);
+  // "repeat" is only in the duplicates' evidence (its column is null).
+  assert.deepEqual(filterSuggestions(all, 'repeat').map((s) => s.id), ['dropDuplicateRows:*']);
+  assert.deepEqual(filterSuggestions(all, 'zzz'), []);
 });

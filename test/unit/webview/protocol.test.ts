@@ -62,11 +62,12 @@ test('saved state restores field by field and needs a file', () => {
     tab: 'clean',
     cleanEdits: { 'impute:income': { checked: false, option: 2, params: { constant: '0' } } },
     previewKey: '[{"op":"dropDuplicateRows"}]',
+    cleanFilter: 'income',
   };
   assert.deepEqual(parseWebviewState(structuredClone(full)), full);
   // State saved before the Clean tab existed restores with no edits.
-  const { cleanEdits: _e, previewKey: _k, ...older } = full;
-  assert.deepEqual(parseWebviewState({ ...older, tab: 'warnings' }), { ...full, tab: 'warnings', cleanEdits: {}, previewKey: null });
+  const { cleanEdits: _e, previewKey: _k, cleanFilter: _f, ...older } = full;
+  assert.deepEqual(parseWebviewState({ ...older, tab: 'warnings' }), { ...full, tab: 'warnings', cleanEdits: {}, previewKey: null, cleanFilter: '' });
   // A malformed edit is dropped alone; a parameter that is not text is dropped from its edit.
   assert.deepEqual(
     // (__proto__ as an own key, as JSON.parse makes it, must not become the record's prototype.)
