@@ -176,11 +176,11 @@ await shoot('clean-dark', 'clean', THEMES.dark, async (p) => {
   // Keyboard: from the tab, Tab reaches the actions and the rows' controls; Space unchecks a row.
   await p.getByRole('tab', { name: /^Clean/ }).focus();
   const seen = [];
-  for (let i = 0; i < 9; i++) {
+  for (let i = 0; i < 11; i++) {
     await p.keyboard.press('Tab');
     seen.push(await p.evaluate(() => `${document.activeElement?.tagName.toLowerCase()} ${document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim().slice(0, 30) ?? ''}`));
   }
-  for (const want of ['Reset to suggested', 'Preview', 'Apply', 'Export Python', 'Export TypeScript', 'input', 'What to do about the whole file']) {
+  for (const want of ['Reset to suggested', 'Preview', 'Apply', 'Export Python', 'Export TypeScript', 'Filter suggestions', 'Check shown', 'input', 'What to do about the whole file']) {
     if (!seen.some((x) => x.includes(want))) problems.push(`clean keyboard: ${want} not reached (${seen.join(' | ')})`);
   }
   const before = await p.locator('.clean-summary').textContent();
