@@ -296,6 +296,14 @@ export function isStepChoice(x: unknown): x is StepChoice {
       return column && optional(x.maxCategories, (v) => isFiniteNumber(v) && Number.isInteger(v) && v >= 1);
     case 'oversample':
       return column && optional(x.ratio, (v) => isFiniteNumber(v) && v > 0 && v <= 1) && optional(x.seed, (v) => isFiniteNumber(v) && Number.isInteger(v));
+    case 'smote':
+      return (
+        column &&
+        optional(x.ratio, (v) => isFiniteNumber(v) && v > 0 && v <= 1) &&
+        optional(x.k, (v) => isFiniteNumber(v) && Number.isInteger(v) && v >= 1) &&
+        optional(x.seed, (v) => isFiniteNumber(v) && Number.isInteger(v)) &&
+        optional(x.features, (v) => isStringArray(v) && v.length > 0)
+      );
     case 'parseBooleans':
     case 'unifyCase':
     case 'flagOutliers':

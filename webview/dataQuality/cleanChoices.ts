@@ -10,7 +10,7 @@ export interface ChoiceOption {
   choice: StepChoice | null;
 }
 
-export type ParamKey = 'percent' | 'minShare' | 'percentile' | 'maxCategories' | 'constant' | 'ratio';
+export type ParamKey = 'percent' | 'minShare' | 'percentile' | 'maxCategories' | 'constant' | 'ratio' | 'k';
 
 export interface ParamField {
   key: ParamKey;
@@ -82,6 +82,11 @@ export function paramFields(choice: StepChoice | null): ParamField[] {
         : [];
     case 'oversample':
       return [{ key: 'ratio', label: 'Up to', unit: '× the largest class', defaultText: String(choice.ratio ?? 1), numeric: true, hint: 'above 0, at most 1' }];
+    case 'smote':
+      return [
+        { key: 'ratio', label: 'Up to', unit: '× the largest class', defaultText: String(choice.ratio ?? 1), numeric: true, hint: 'above 0, at most 1' },
+        { key: 'k', label: 'Neighbours', unit: '', defaultText: String(choice.k ?? 5), numeric: true, hint: 'a whole number from 1' },
+      ];
     default:
       return [];
   }
@@ -164,6 +169,22 @@ export function withParams(choice: StepChoice | null, texts: Readonly<Record<str
       if (n === null || n <= 0 || n > 1) errors.ratio = 'Enter a ratio above 0 and at most 1.';
       else return { choice: { ...choice, ratio: n }, errors };
       return { choice: null, errors };
+    }
+    case 'smote': {
+      let next = choice;
+      const r = text('ratio');
+      if (r !== undefined) {
+        const n = readNumber(r);
+        if (n === null || n <= 0 || n > 1) errors.ratio = 'Enter a ratio above 0 and at most 1.';
+        else next = { ...next, ratio: n };
+      }
+      const k = text('k');
+      if (k !== undefined) {
+        const n = readNumber(k);
+        if (n === null || !Number.isInteger(n) || n < 1) errors.k = 'Enter a whole number of neighbours, at least 1.';
+        else next = { ...next, k: n };
+      }
+      return Object.keys(errors).length > 0 ? { choice: null, errors } : { choice: next, errors };
     }
     default:
       return { choice, errors };

@@ -56,6 +56,8 @@ export function describeStep(step: RecipeStep): string {
       return `Replace ${q(step.column)} by its category frequencies`;
     case 'oversample':
       return `Oversample ${plural(Object.keys(step.copies).length, 'class', 'classes')} of ${q(step.column)} (training data only)`;
+    case 'smote':
+      return `SMOTE: synthetic rows for ${plural(step.classes.length, 'class', 'classes')} of ${q(step.column)} from ${plural(step.k, 'nearest neighbour')} over ${plural(step.features.length, 'feature')} (training data only)`;
     default: {
       // An op added to the core after this build: say what it is rather than nothing.
       const op: unknown = (step as { op?: unknown }).op;

@@ -91,6 +91,14 @@ test('parameters: typed values replace the option\'s, in range; bad ones are err
   assert.ok(withParams({ op: 'oneHot', column: 'g' }, { maxCategories: '2.5' }, numeric).errors.maxCategories);
   assert.deepEqual(withParams({ op: 'oversample', column: 'y' }, { ratio: '0.5' }, numeric).choice, { op: 'oversample', column: 'y', ratio: 0.5 });
   assert.ok(withParams({ op: 'oversample', column: 'y' }, { ratio: '1.5' }, numeric).errors.ratio);
+  // SMOTE has two: both must be good.
+  assert.deepEqual(paramFields({ op: 'smote', column: 'y' }).map((f) => [f.key, f.defaultText]), [['ratio', '1'], ['k', '5']]);
+  assert.deepEqual(withParams({ op: 'smote', column: 'y' }, { ratio: '0.8', k: '3' }, numeric).choice, { op: 'smote', column: 'y', ratio: 0.8, k: 3 });
+  const badK = withParams({ op: 'smote', column: 'y' }, { ratio: '0.8', k: '0' }, numeric);
+  assert.equal(badK.choice, null);
+  assert.deepEqual(Object.keys(badK.errors), ['k']);
+  assert.ok(isStepChoice({ op: 'smote', column: 'y', ratio: 0.8, k: 3 }));
+  assert.ok(!isStepChoice({ op: 'smote', column: 'y', k: 2.5 }));
 });
 
 test('constant fill: a number for a numeric column, trimmed text otherwise, never empty', () => {

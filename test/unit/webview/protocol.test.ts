@@ -97,7 +97,7 @@ test('clean messages: the webview may ask for Preview/Apply/code/version actions
 });
 
 test('clean state from the host: checked shallowly, so a new op from a later core still shows', () => {
-  const clean = { ...emptyCleanState(), suggestions: [{ id: 'smote:y', column: 'y', evidence: 'x', choice: { op: 'smote', column: 'y' }, alternatives: [{ label: 'skip', choice: null }], impact: 1, selected: false }] };
+  const clean = { ...emptyCleanState(), suggestions: [{ id: 'tokenize:y', column: 'y', evidence: 'x', choice: { op: 'tokenize', column: 'y' }, alternatives: [{ label: 'skip', choice: null }], impact: 1, selected: false }] };
   assert.ok(isHostMessage({ type: 'clean', clean }));
   assert.ok(isHostMessage({ type: 'cleanBusy', busy: 'Applying… 35%' }));
   assert.ok(isHostMessage({ type: 'cleanBusy', busy: null }));

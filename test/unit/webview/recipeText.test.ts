@@ -16,6 +16,10 @@ test('each step says what it does with its fitted values; names are backtick-quo
     [{ op: 'oversample', column: 'y', copies: { rare: 3 }, seed: 1 }, 'Oversample 1 class of `y` (training data only)'],
   ];
   for (const [step, text] of cases) assert.equal(describeStep(step), text);
+  assert.equal(
+    describeStep({ op: 'smote', column: 'y', features: ['a', 'b'], classes: ['rare'], ratio: 1, k: 5, seed: 1 }),
+    'SMOTE: synthetic rows for 1 class of `y` from 5 nearest neighbours over 2 features (training data only)',
+  );
   // An op from a later core is named rather than dropped.
-  assert.equal(describeStep({ op: 'smote', column: 'y' } as unknown as RecipeStep), 'Step smote');
+  assert.equal(describeStep({ op: 'tokenize', column: 'y' } as unknown as RecipeStep), 'Step tokenize');
 });
