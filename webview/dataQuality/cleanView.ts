@@ -2,6 +2,7 @@
 // instead, editable parameters), the actions (Preview, Apply, Export Python / TypeScript) and the last
 // Preview's before/after statistics and sample rows. Edits go to the saved UI state through `hooks.edit`;
 // an edit updates its own row in place so the control being used keeps focus.
+import { isStepChoice } from '../../src/protocol/dataQualityPanel.js';
 import type { CleanEdit, CleanState, CodeLanguage, WebviewMessage } from '../../src/protocol/dataQualityPanel.js';
 import type { DatasetProfile } from '../../src/protocol/profile.js';
 import { formatCount, plural } from '../../src/protocol/profileFormat.js';
@@ -296,6 +297,13 @@ export class CleanView {
   private send(action: 'preview' | 'apply' | CodeLanguage): void {
     const c = this.current();
     if (c.invalid.length > 0 || c.choices.length === 0 || this.state?.busy) return;
+    // The host refuses a choice it cannot check; say so here rather than have the button do nothing.
+    const unknown = c.choices.find((x): boolean => !isStepChoice(x));
+    if (unknown) {
+      this.summary.textContent = `This version of ML Lab cannot run the step "${unknown.op}": uncheck it to go on.`;
+      this.summary.classList.add('error');
+      return;
+    }
     if (action === 'preview') {
       this.hooks.setPreviewKey(choicesKey(c.choices));
       this.hooks.post({ type: 'cleanPreview', choices: c.choices });
