@@ -197,6 +197,14 @@ await shoot('clean-preview-light', 'clean', THEMES.light, async (p) => {
   await p.waitForSelector('.preview-body');
   const posted = await p.evaluate(() => window.__posted.filter((m) => m.type === 'cleanPreview'));
   if (posted.length !== 1 || posted[0].choices.length === 0) problems.push(`clean: Preview posted ${JSON.stringify(posted).slice(0, 200)}`);
+  // Changing the checked steps marks the preview out of date; changing them back clears the mark.
+  const stale = () => p.locator('.preview-stale').isVisible();
+  if (await stale()) problems.push('clean: a fresh preview is marked out of date');
+  await p.locator('.clean-row input[type=checkbox]').first().click();
+  if (!(await stale())) problems.push('clean: the preview is not marked out of date after an edit');
+  await p.screenshot({ path: join(outDir, 'clean-stale-light.png') });
+  await p.locator('.clean-row input[type=checkbox]').first().click();
+  if (await stale()) problems.push('clean: the out-of-date mark stays after undoing the edit');
 });
 await shoot('clean-preview-hc', 'cleanPreview', THEMES.hc, cleanTab);
 await shoot('clean-preview-dark', 'cleanPreview', THEMES.dark, async (p) => {
