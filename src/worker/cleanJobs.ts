@@ -15,7 +15,7 @@ import { exportPython } from '../core/clean/exportPython.js';
 import { exportTypeScript } from '../core/clean/exportTypeScript.js';
 import { previewChoicesForFile } from '../core/clean/preview.js';
 import { fitRecipeForFile } from '../core/clean/sample.js';
-import { suggestCleaning } from '../core/clean/suggestions.js';
+import { orderChoices, suggestCleaning } from '../core/clean/suggestions.js';
 import { nodeStoreFs } from '../core/store/atomicFile.js';
 import { DatasetVersions } from '../core/store/datasetVersions.js';
 import { hashFile, ProfileCache } from '../core/store/profileCache.js';
@@ -49,8 +49,10 @@ export function registerCleanJobs(connection: MessageConnection, profileFile: Pr
 
   connection.onRequest(CleanSuggestRequest, (params) => guard(() => ({ suggestions: suggestCleaning(params.profile) })));
 
+  // The panel sends its checked rows in their ranked (display) order; steps must run in stage order, e.g.
+  // numbers read before a gap is filled with their median.
   connection.onRequest(CleanPreviewRequest, (params) =>
-    guard(() => previewChoicesForFile(params.path, params.profile, params.choices, { missingTokens: params.missingTokens, sourceName: basename(params.path) })),
+    guard(() => previewChoicesForFile(params.path, params.profile, orderChoices(params.choices), { missingTokens: params.missingTokens, sourceName: basename(params.path) })),
   );
 
   connection.onRequest(VersionLookupRequest, (params) =>
@@ -114,7 +116,7 @@ async function applyAndRecord(
   };
   checkOutput(out, path, params.force);
   progress('fitting');
-  const recipe = params.recipe ?? fitRecipeForFile(path, params.profile, params.choices, { missingTokens: options.missingTokens, sourceName: basename(path) });
+  const recipe = params.recipe ?? fitRecipeForFile(path, params.profile, orderChoices(params.choices), { missingTokens: options.missingTokens, sourceName: basename(path) });
   stop();
   const staging = join(dirname(out), `.${basename(out)}.${randomBytes(4).toString('hex')}.partial`);
   const versions = new DatasetVersions(mllabDir);
