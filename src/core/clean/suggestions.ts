@@ -138,7 +138,9 @@ export function suggestCleaning(profile: DatasetProfile, options: SuggestionOpti
       numeric = true;
       add({
         column: c.name,
-        evidence: `\`${c.name}\`: ${pct((100 * c.evidence.numericLikeText) / Math.max(1, c.count))} of values are numbers written with currency, thousands or percent signs -> read them as numbers`,
+        evidence: `\`${c.name}\`: ${pct((100 * (c.evidence.numeric + c.evidence.numericLikeText)) / Math.max(1, c.count))} of values are numbers kept as text${
+          c.evidence.numericLikeText > 0 ? ' (with currency, thousands or percent signs)' : ''
+        } -> read them as numbers; the others become missing and are counted`,
         choice: { op: 'parseNumbers', column: c.name },
         alternatives: [
           { label: 'read "12%" as 12 rather than 0.12', choice: { op: 'parseNumbers', column: c.name, percentAsFraction: false } },
