@@ -19,7 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push({ dispose: () => void workerClient.dispose() });
 
   // Apply opens the cleaned file's report through the Profile Dataset command (a cache hit: Apply cached it).
-  const cleaning: CleanDatasetController = new CleanDatasetController(workerClient, log, (file: vscode.Uri): Promise<void> => profileDataset.run(file));
+  const cleaning: CleanDatasetController = new CleanDatasetController(workerClient, log, (file: vscode.Uri): Promise<void> => profileDataset.openWritten(file));
   const profileDataset: ProfileDatasetCommand = new ProfileDatasetCommand(context.extensionUri, workerClient, log, cleaning);
   context.subscriptions.push(
     cleaning,

@@ -11,6 +11,7 @@ import { DatasetVersions } from '../../core/store/datasetVersions.js';
 import type { DatasetVersion } from '../../protocol/datasetVersion.js';
 import type { DatasetProfile, ProfileOptions } from '../../protocol/profile.js';
 import type { Recipe, StepChoice } from '../../protocol/recipe.js';
+import { formatCount } from '../../protocol/profileFormat.js';
 import type { CleanProgress } from '../../protocol/worker.js';
 import { cleanOutputPath, codeExportPath } from '../cleanOutput.js';
 import { readCleanOutputTemplate, readProfileSettings } from '../settings.js';
@@ -166,8 +167,8 @@ export class CleanDatasetController implements vscode.Disposable {
       if (result.cacheNotice) this.log.warn(`${basename(out)}: ${result.cacheNotice}`);
       panel.setCleanBusy(null);
       void vscode.window.showInformationMessage(
-        `ML Lab: wrote ${basename(out)}: ${report?.rowsIn ?? '?'} rows in, ${result.version.rows} out` +
-          (unknown ? `, ${unknown} unknown value${unknown === 1 ? '' : 's'} made missing (see the report's lineage).` : '.'),
+        `ML Lab: wrote ${basename(out)}: ${report ? formatCount(report.rowsIn) : '?'} rows in, ${formatCount(result.version.rows)} out` +
+          (unknown ? `, ${formatCount(unknown)} unknown value${unknown === 1 ? '' : 's'} made missing (see the report's lineage).` : '.'),
       );
       await this.openReport(vscode.Uri.file(out));
     } catch (e) {

@@ -21,6 +21,7 @@ export interface PanelListener {
 
 const DATA_EXTENSIONS = ['csv', 'tsv', 'txt'];
 const FROM_CACHE_NOTICE = 'Loaded from the cache in .mllab/: the file has not changed since it was profiled. Re-profile to run again.';
+const WRITTEN_NOTICE = 'Profiled as ML Lab wrote this file.';
 
 export class ProfileDatasetCommand implements vscode.Disposable {
   /** The run filling each panel; a new run (re-profile) cancels the one before. */
@@ -34,6 +35,15 @@ export class ProfileDatasetCommand implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly listener: PanelListener | null = null,
   ) {}
+
+  /** Files ML Lab just wrote and profiled on the way: their first report is not "from the cache". */
+  private readonly justWritten = new Set<string>();
+
+  /** Opens the report of a file ML Lab has just written (its profile was cached as it was written). */
+  async openWritten(file: vscode.Uri): Promise<void> {
+    this.justWritten.add(file.fsPath);
+    await this.run(file);
+  }
 
   /** The command handler: `arg` is the file Uri when run from the explorer or the editor title. */
   async run(arg?: unknown): Promise<void> {
@@ -94,7 +104,7 @@ export class ProfileDatasetCommand implements vscode.Disposable {
         const hit = await this.worker.lookupCache({ path, options: settings.options, cacheDir });
         if (hit) {
           if (current()) {
-            panel.setProfile(hit, FROM_CACHE_NOTICE);
+            panel.setProfile(hit, this.justWritten.delete(path) ? WRITTEN_NOTICE : FROM_CACHE_NOTICE);
             void this.listener?.profiled(panel, hit, settings.options);
           }
           this.log.info(`${name}: from the cache.`);
