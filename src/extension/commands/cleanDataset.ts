@@ -170,6 +170,8 @@ export class CleanDatasetController implements vscode.Disposable {
         `ML Lab: wrote ${basename(out)}: ${report ? formatCount(report.rowsIn) : '?'} rows in, ${formatCount(result.version.rows)} out` +
           (unknown ? `, ${formatCount(unknown)} unknown value${unknown === 1 ? '' : 's'} made missing (see the report's lineage).` : '.'),
       );
+      // The apply is over once the file is written: the source's panel is free again while the new report opens.
+      state.applying = false;
       await this.openReport(vscode.Uri.file(out));
     } catch (e) {
       if (isUserError(e) && e.code === 'CANCELLED') {
