@@ -28,6 +28,8 @@ export class RecordReader {
   /** Bytes read from the file so far, and how many reads (a caller yields between reads). */
   bytesRead = 0;
   reads = 0;
+  /** Called before the buffer's bytes move or the buffer is replaced: a caller holding offsets into it lets go. */
+  beforeRefill: (() => void) | null = null;
 
   constructor(
     private readonly fd: number,
@@ -63,6 +65,7 @@ export class RecordReader {
 
 
   private refill(): void {
+    if (this.beforeRefill !== null) this.beforeRefill();
     if (this.pos > 0) {
       this.buf.copyWithin(0, this.pos, this.len);
       this.base += this.pos;

@@ -143,6 +143,8 @@ export class PassAccumulator {
           if (this.scratch.length < e - s) this.scratch = new Uint8Array(Math.max(e - s, this.scratch.length * 2));
           const len = unescapeField(buf, s, e, QUOTE, this.scratch);
           v = col.addCell(this.scratch, 0, len);
+          // The scratch buffer is reused by the next escaped cell: count a queued number key now.
+          col.flushKeys();
         } else v = col.addCell(buf, s, e);
       } else col.addAbsent();
       const k = corrIndex[i]!;
@@ -388,6 +390,11 @@ export class RangeProfiler {
     this.acc = new PassAccumulator(setup);
     this.scanner = new RecordScanner(setup.delimiter);
     this.reader = new RecordReader(fd, this.scanner, begin, setup.maxRecordBytes);
+    // Queued number keys point into the reader's buffer (ColumnStats.queueKey).
+    const columns = this.acc.columns;
+    this.reader.beforeRefill = () => {
+      for (const c of columns) c.flushKeys();
+    };
   }
 
   get offset(): number {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { DEFAULT_BUFFER_BYTES } from '../../../src/core/csv/recordReader.js';
 import { profileFile } from '../../../src/core/profile/profileFile.js';
 import { DEFAULT_MISSING_TOKENS, type ColumnProfile, type DatasetProfile } from '../../../src/protocol/profile.js';
 
@@ -419,4 +420,33 @@ test('long distinct texts end exact counting before the distinct cap (memory), f
   assert.equal(c.distinctApprox, true);
   assert.ok(Math.abs(c.distinct - 3000) < 3000 * 0.05, `distinct ${c.distinct}`);
   assert.equal(c.count, 3000);
+});
+
+test('number values first seen just before a reader refill keep their own spelling (queued keys are counted first)', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mllab-spelling-'));
+  const file = path.join(dir, 'late-values.csv');
+  const pad = 'x'.repeat(40);
+  // Fixed 56-byte rows, so the last rows the reader's first buffer holds are known: the three values to
+  // check appear first in those rows, while their number keys still wait in the column's batch when the
+  // reader moves its bytes. Afterwards they repeat most, so they lead the top values.
+  const rowBytes = 56;
+  const inFirstBuffer = Math.floor(DEFAULT_BUFFER_BYTES / rowBytes);
+  const heavy = ['7777.70', '8888.80', '9999.90'];
+  const lines = ['id,amount,pad'];
+  for (let r = 0; r < inFirstBuffer + 20_000; r++) {
+    const late = r - (inFirstBuffer - 3);
+    const amount = late >= 0 ? heavy[late % 3]! : `${1000 + (r % 3000)}.50`;
+    const line = `${String(r).padStart(6, '0')},${amount},${pad}`;
+    assert.equal(line.length + 1, rowBytes);
+    lines.push(line);
+  }
+  writeFileSync(file, lines.join('\n') + '\n');
+  const p = await profileFile(file, options);
+  const amount = p.columns[1]!;
+  assert.equal(amount.type, 'numeric');
+  assert.equal(amount.distinct, 3003);
+  assert.deepEqual(
+    amount.top.slice(0, 3).map((t) => [t.value, t.count]),
+    heavy.map((v, k) => [v, Math.floor((20_003 - k + 2) / 3)]),
+  );
 });
