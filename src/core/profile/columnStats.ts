@@ -161,8 +161,8 @@ export class ColumnStats {
   private pending: Float64Array | null = null;
   private pendingCount = 0;
   /**
-   * Number keys of a column without text wait here, with where their spelling is in `keyBuf`, and go to the
-   * value table a batch at a time (flushKeys): a tight loop of table probes lets the CPU overlap their cache
+   * Value keys wait here, with where their spelling is in `keyBuf`, and go to the value table a batch at a
+   * time (flushKeys): a tight loop of table probes lets the CPU overlap their cache
    * misses, which cost one stall per cell when each probe sat between a cell's parsing and the next one's.
    * The reader flushes them before it moves or replaces its buffer, so the spellings are still there.
    */
@@ -211,7 +211,6 @@ export class ColumnStats {
     let v = NaN;
     if ((b0 >= 48 && b0 <= 57) || b0 === 45 || b0 === 43 || b0 === 46) v = parseNumber(buf, ts, te);
     let chars: number;
-    let idx: number;
     if (v === v) {
       this.numeric++;
       if (parsedInteger) this.integer++;
@@ -224,9 +223,8 @@ export class ColumnStats {
       if (this.mixed) {
         // A column with text in it counts distinct values by spelling, like pandas' object columns.
         textKey(buf, s, e);
-        idx = this.values.add(textKeyOut[0]!, textKeyOut[1]!);
-        if (idx >= 0) this.values.setText(idx, decode(buf, s, e, true));
-      } else this.queueKey(buf, s, e);
+        this.queueKey(buf, s, e, textKeyOut[0]!, textKeyOut[1]!);
+      } else this.queueKey(buf, s, e, u32[0]!, u32[1]!);
     } else {
       chars = this.latin1 ? e - s : textKey(buf, s, e);
       if (this.latin1) textKey(buf, s, e);
@@ -235,8 +233,7 @@ export class ColumnStats {
       cellKey[0] = lo;
       cellKey[1] = hi;
       if (!this.mixed) this.becomeMixed();
-      idx = this.values.add(lo, hi);
-      if (idx >= 0) this.values.setText(idx, decode(buf, s, e, this.latin1));
+      this.queueKey(buf, s, e, lo, hi);
       if (b0 >= 48 && b0 <= 57) {
         const d = parseIsoDate(buf, ts, te);
         if (d === d) {
@@ -260,7 +257,7 @@ export class ColumnStats {
     return v;
   }
 
-  private queueKey(buf: Uint8Array, s: number, e: number): void {
+  private queueKey(buf: Uint8Array, s: number, e: number, lo: number, hi: number): void {
     if (this.keyBuf !== buf && this.keyCount > 0) this.flushKeys();
     this.keyBuf = buf;
     const k = this.keyCount;
@@ -271,8 +268,8 @@ export class ColumnStats {
       this.keyStarts = new Int32Array(n);
       this.keyEnds = new Int32Array(n);
     }
-    this.keysLo[k] = u32[0]!;
-    this.keysHi![k] = u32[1]!;
+    this.keysLo[k] = lo;
+    this.keysHi![k] = hi;
     this.keyStarts![k] = s;
     this.keyEnds![k] = e;
     this.keyCount = k + 1;
@@ -289,7 +286,8 @@ export class ColumnStats {
     const values = this.values;
     for (let j = 0; j < n; j++) {
       const idx = values.add(lo[j]!, hi[j]!);
-      if (idx >= 0) values.setText(idx, decode(this.keyBuf!, this.keyStarts![j]!, this.keyEnds![j]!, true));
+      // Numbers are ASCII, so decoding them as the column's text decodes them as before.
+      if (idx >= 0) values.setText(idx, decode(this.keyBuf!, this.keyStarts![j]!, this.keyEnds![j]!, this.latin1));
     }
   }
 

@@ -422,21 +422,23 @@ test('long distinct texts end exact counting before the distinct cap (memory), f
   assert.equal(c.count, 3000);
 });
 
-test('number values first seen just before a reader refill keep their own spelling (queued keys are counted first)', async () => {
+test('values first seen just before a reader refill keep their own spelling, numbers and text (queued keys are counted first)', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'mllab-spelling-'));
   const file = path.join(dir, 'late-values.csv');
-  const pad = 'x'.repeat(40);
+  const pad = 'x'.repeat(32);
   // Fixed 56-byte rows, so the last rows the reader's first buffer holds are known: the three values to
   // check appear first in those rows, while their number keys still wait in the column's batch when the
   // reader moves its bytes. Afterwards they repeat most, so they lead the top values.
   const rowBytes = 56;
   const inFirstBuffer = Math.floor(DEFAULT_BUFFER_BYTES / rowBytes);
   const heavy = ['7777.70', '8888.80', '9999.90'];
-  const lines = ['id,amount,pad'];
+  const heavyWords = ['zeta-01', 'zeta-02', 'zeta-03'];
+  const lines = ['id,amount,word,pad'];
   for (let r = 0; r < inFirstBuffer + 20_000; r++) {
     const late = r - (inFirstBuffer - 3);
     const amount = late >= 0 ? heavy[late % 3]! : `${1000 + (r % 3000)}.50`;
-    const line = `${String(r).padStart(6, '0')},${amount},${pad}`;
+    const word = late >= 0 ? heavyWords[late % 3]! : `w-${String(r % 3000).padStart(5, '0')}`;
+    const line = `${String(r).padStart(6, '0')},${amount},${word},${pad}`;
     assert.equal(line.length + 1, rowBytes);
     lines.push(line);
   }
@@ -448,5 +450,11 @@ test('number values first seen just before a reader refill keep their own spelli
   assert.deepEqual(
     amount.top.slice(0, 3).map((t) => [t.value, t.count]),
     heavy.map((v, k) => [v, Math.floor((20_003 - k + 2) / 3)]),
+  );
+  const word = p.columns[2]!;
+  assert.equal(word.distinct, 3003);
+  assert.deepEqual(
+    word.top.slice(0, 3).map((t) => [t.value, t.count]),
+    heavyWords.map((v, k) => [v, Math.floor((20_003 - k + 2) / 3)]),
   );
 });
