@@ -184,12 +184,13 @@ if (sanity.duplicates) {
   const d = sanity.duplicates;
   console.log(`sanity: duplicate rows ML Lab ${d.mllab}${d.mllabApprox ? ' (approx)' : ''}, generator wrote ${d.generated} ${d.agree ? 'agree' : 'DISAGREE'}`);
 }
-console.log(`${pad('column', 14)}${pad('ML Lab type', 13)}${pad('DuckDB type', 13)}${padL('null% ML', 9)}${padL('null% DD', 9)}  min/max`);
+console.log(`${pad('column', 14)}${pad('ML Lab type', 13)}${pad('DuckDB type', 13)}${padL('null% ML', 9)}${padL('null% DD', 9)}  min/max; mean/std (1e-9 relative)`);
 for (const c of sanity.columns) {
   const mm = c.minMax === null ? '-' : `${c.minMax.agree ? 'agree' : 'DISAGREE'} (${c.minMax.mllab.join(' .. ')} | ${c.minMax.duckdb.join(' .. ')})`;
-  console.log(`${pad(c.name, 14)}${pad(c.mllabType, 13)}${pad(c.duckdbType, 13)}${padL(c.nullPct.mllab.toFixed(2), 9)}${padL(c.nullPct.duckdb.toFixed(2), 9)}${c.nullPct.agree ? '' : ' DISAGREE'}  ${mm}`);
+  const mo = c.moments === null ? '' : `; mean/std ${c.moments.agree ? 'agree' : `DISAGREE (${c.moments.mllab.join(' / ')} | ${c.moments.duckdb.join(' / ')})`}`;
+  console.log(`${pad(c.name, 14)}${pad(c.mllabType, 13)}${pad(c.duckdbType, 13)}${padL(c.nullPct.mllab.toFixed(2), 9)}${padL(c.nullPct.duckdb.toFixed(2), 9)}${c.nullPct.agree ? '' : ' DISAGREE'}  ${mm}${mo}`);
 }
-const disagreements = sanity.columns.filter((c) => !c.nullPct.agree || (c.minMax && !c.minMax.agree)).length + (sanity.rows.agree ? 0 : 1) + (sanity.duplicates && !sanity.duplicates.agree ? 1 : 0);
+const disagreements = sanity.columns.filter((c) => !c.nullPct.agree || (c.minMax && !c.minMax.agree) || (c.moments && !c.moments.agree)).length + (sanity.rows.agree ? 0 : 1) + (sanity.duplicates && !sanity.duplicates.agree ? 1 : 0);
 console.log(`sanity: ${disagreements === 0 ? 'all agree' : `${disagreements} disagreement(s)`}`);
 
 const resultPath = join(resultsDir, `${stamp}.json`);
@@ -222,7 +223,14 @@ function compare(profile, summarize) {
       const agree = ms(String(col.min)) === ms(String(d.min)) && ms(String(col.max)) === ms(String(d.max));
       minMax = { mllab: [col.min, col.max], duckdb: [d.min, d.max], agree };
     }
-    columns.push({ name: col.name, mllabType: col.type, duckdbType: d.column_type, nullPct, minMax });
+    // Mean and std: both exact in principle; 1e-9 relative allows for summation order.
+    let moments = null;
+    if (col.type === 'numeric' && d.avg !== null && d.std !== null && col.mean !== null && col.std !== null) {
+      const rel = (a, b) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
+      const agree = rel(col.mean, Number(d.avg)) <= 1e-9 && rel(col.std, Number(d.std)) <= 1e-9;
+      moments = { mllab: [col.mean, col.std], duckdb: [Number(d.avg), Number(d.std)], agree };
+    }
+    columns.push({ name: col.name, mllabType: col.type, duckdbType: d.column_type, nullPct, minMax, moments });
   }
   // The generator counts the duplicate rows it wrote; SUMMARIZE has no duplicate count.
   let duplicates = null;
