@@ -6,6 +6,7 @@
 // offered unselected.
 import type { ColumnProfile, DatasetProfile } from '../../protocol/profile.js';
 import type { StepChoice, Suggestion } from '../../protocol/recipe.js';
+import { formatCount } from '../../protocol/profileFormat.js';
 import { DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES } from './fit.js';
 
 export interface SuggestionOptions {
@@ -91,7 +92,7 @@ export function suggestCleaning(profile: DatasetProfile, options: SuggestionOpti
   if (profile.duplicateRows > 0 && !profile.duplicateRowsApprox) {
     add({
       column: null,
-      evidence: `${profile.duplicateRows} of ${profile.rows} rows (${pct((100 * profile.duplicateRows) / rows)}) repeat an earlier row exactly -> drop the repeats`,
+      evidence: `${formatCount(profile.duplicateRows)} of ${formatCount(profile.rows)} rows (${pct((100 * profile.duplicateRows) / rows)}) repeat an earlier row exactly -> drop the repeats`,
       choice: { op: 'dropDuplicateRows' },
       alternatives: [{ label: 'keep duplicate rows', choice: null }],
       impact: 50 + (100 * profile.duplicateRows) / rows,
