@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KllSketch } from '../../../../src/core/profile/sketch/kll.js';
+import { KllSketch, sortNumbers } from '../../../../src/core/profile/sketch/kll.js';
 
 /** mulberry32: a small seeded generator so the data (and so the measured error) is the same every run. */
 function seeded(seed: number): () => number {
@@ -179,4 +179,29 @@ test('past its minimum-capacity levels (sampler at work): weight exact, rank err
   let min = Infinity;
   for (const x of xs) if (x < min) min = x;
   assert.equal(a.min, min);
+});
+
+test('sortNumbers sorts a range in place like the native sort: random, few distinct, sorted, reversed', () => {
+  const rand = seeded(11);
+  const shapes: ((i: number, n: number) => number)[] = [
+    () => rand() * 2000 - 1000,
+    () => Math.floor(rand() * 3),
+    (i) => i * 0.5,
+    (i, n) => n - i,
+    () => 42,
+  ];
+  for (const n of [0, 1, 2, 3, 23, 24, 25, 100, 401, 2000]) {
+    for (const shape of shapes) {
+      // Guard values outside the range must stay where they are.
+      const a = new Float64Array(n + 2);
+      a[0] = 1e9;
+      a[n + 1] = -1e9;
+      for (let i = 0; i < n; i++) a[i + 1] = shape(i, n);
+      const expected = Array.from(a.subarray(1, n + 1)).sort((x, y) => x - y);
+      sortNumbers(a, 1, n);
+      assert.deepEqual(Array.from(a.subarray(1, n + 1)), expected, `n=${n}`);
+      assert.equal(a[0], 1e9);
+      assert.equal(a[n + 1], -1e9);
+    }
+  }
 });
