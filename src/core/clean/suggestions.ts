@@ -60,9 +60,13 @@ const STAGE: Record<StepChoice['op'], number> = {
 
 /** The chosen steps in the order they must run (stable within a stage). */
 export function orderChoices(choices: readonly StepChoice[]): StepChoice[] {
+  // A date column that becomes features is gone after that step: fill its gaps first, so the features
+  // of a missing date get the filled date's parts.
+  const dated = new Set(choices.flatMap((c) => (c.op === 'dateFeatures' ? [c.column] : [])));
+  const stage = (c: StepChoice): number => (c.op === 'impute' && dated.has(c.column) ? STAGE.dateFeatures - 0.5 : STAGE[c.op]);
   return choices
     .map((c, i) => ({ c, i }))
-    .sort((a, b) => STAGE[a.c.op] - STAGE[b.c.op] || a.i - b.i)
+    .sort((a, b) => stage(a.c) - stage(b.c) || a.i - b.i)
     .map((x) => x.c);
 }
 

@@ -84,3 +84,16 @@ test('a named target with a class under half the largest gets an (unselected) ov
   assert.match(city?.evidence ?? '', /^`city` \(target\): " Lyon " has 1 rows against 6 for "Paris"/);
   assert.equal(suggestions.some((s) => s.choice.op === 'oversample'), false, 'no target, no suggestion');
 });
+
+test('a date column that becomes features has its gaps filled first (else the fill names a dropped column)', () => {
+  const ordered = orderChoices([
+    { op: 'impute', column: 'amount', strategy: 'median', indicator: false },
+    { op: 'dateFeatures', column: 'last_seen' },
+    { op: 'impute', column: 'last_seen', strategy: 'mode', indicator: false },
+    { op: 'dropDuplicateRows' },
+  ]);
+  assert.deepEqual(
+    ordered.map((c) => `${c.op}:${'column' in c ? c.column : ''}`),
+    ['dropDuplicateRows:', 'impute:last_seen', 'dateFeatures:last_seen', 'impute:amount'],
+  );
+});
