@@ -12,6 +12,7 @@ import { fitRecipeForFile } from '../core/clean/sample.js';
 import { defaultChoices, suggestCleaning } from '../core/clean/suggestions.js';
 import { profileFile } from '../core/profile/profileFile.js';
 import { DEFAULT_MISSING_TOKENS } from '../protocol/profile.js';
+import { formatCount } from '../protocol/profileFormat.js';
 import type { ApplyReport, Recipe } from '../protocol/recipe.js';
 import { parseOptions, UsageError } from './args.js';
 import type { CliIo } from './profileCommand.js';
@@ -132,10 +133,10 @@ function writeWhole(path: string, text: string): void {
 
 function summary(report: ApplyReport, recipe: Recipe, out: string): string {
   const lines = [
-    `Cleaned ${report.rowsIn} rows -> ${report.rowsOut} rows, ${report.columns.length} columns, ${recipe.steps.length} step${recipe.steps.length === 1 ? '' : 's'}: ${out}`,
+    `Cleaned ${formatCount(report.rowsIn)} rows -> ${formatCount(report.rowsOut)} rows, ${report.columns.length} columns, ${recipe.steps.length} step${recipe.steps.length === 1 ? '' : 's'}: ${out}`,
   ];
-  if (report.duplicateRowsDropped) lines.push(`  ${report.duplicateRowsDropped} duplicate row${report.duplicateRowsDropped === 1 ? '' : 's'} dropped`);
-  if (report.rowsDroppedMissing) lines.push(`  ${report.rowsDroppedMissing} row${report.rowsDroppedMissing === 1 ? '' : 's'} dropped for missing values`);
+  if (report.duplicateRowsDropped) lines.push(`  ${formatCount(report.duplicateRowsDropped)} duplicate row${report.duplicateRowsDropped === 1 ? '' : 's'} dropped`);
+  if (report.rowsDroppedMissing) lines.push(`  ${formatCount(report.rowsDroppedMissing)} row${report.rowsDroppedMissing === 1 ? '' : 's'} dropped for missing values`);
   if (report.raggedRows) lines.push(`  ${report.raggedRows} row${report.raggedRows === 1 ? '' : 's'} had a different number of fields than the header: short ones padded with missing values, extra fields not written`);
   const { added, missing } = report.columnChanges;
   if (added.length) lines.push(`  column${added.length === 1 ? '' : 's'} not in the Recipe's source, passed through: ${added.join(', ')}`);
