@@ -40,14 +40,14 @@ function fingerprintOf(lo: number, hi: number): number {
 
 export class ValueTable {
   size = 0;
-  private slots: number;
-  private mask: number;
-  private limit: number;
-  private table: Uint32Array;
+  private slots = 16;
+  private mask = 15;
+  private limit = Math.floor(16 * MAX_LOAD);
+  private table = new Uint32Array(16 * STRIDE);
   // Entries in first-seen order.
-  private entryLo: Uint32Array;
-  private entryHi: Uint32Array;
-  private entrySlot: Int32Array;
+  private entryLo = new Uint32Array(8);
+  private entryHi = new Uint32Array(8);
+  private entrySlot = new Int32Array(8);
   texts: string[] = [];
   hll: HyperLogLog | null = null;
   /** Lookups and hits since the cap was reached; a frozen table only feeds the HyperLogLog. */
@@ -63,7 +63,11 @@ export class ValueTable {
     readonly cap: number,
     readonly hllPrecision: number,
     readonly textBudget = Infinity,
-  ) {
+  ) {}
+
+  /** Back to an empty table (the HyperLogLog and the frozen flag are the caller's to keep or drop). */
+  private clear(): void {
+    this.size = 0;
     this.slots = 16;
     this.mask = 15;
     this.limit = Math.floor(16 * MAX_LOAD);
@@ -71,6 +75,8 @@ export class ValueTable {
     this.entryLo = new Uint32Array(8);
     this.entryHi = new Uint32Array(8);
     this.entrySlot = new Int32Array(8);
+    this.texts = [];
+    this.textChars = 0;
   }
 
   get overflowed(): boolean {
@@ -174,16 +180,7 @@ export class ValueTable {
     const state = this.toState();
     const hll = this.hll;
     const frozen = this.frozen;
-    this.size = 0;
-    this.slots = 16;
-    this.mask = 15;
-    this.limit = Math.floor(16 * MAX_LOAD);
-    this.table = new Uint32Array(16 * STRIDE);
-    this.entryLo = new Uint32Array(8);
-    this.entryHi = new Uint32Array(8);
-    this.entrySlot = new Int32Array(8);
-    this.texts = [];
-    this.textChars = 0;
+    this.clear();
     this.hll = null;
     this.frozen = false;
     for (let i = 0; i < state.keysLo.length; i++) {
@@ -230,16 +227,7 @@ export class ValueTable {
       counts[j] = this.count(e);
       texts.push(this.texts[e]!);
     });
-    this.size = 0;
-    this.slots = 16;
-    this.mask = 15;
-    this.limit = Math.floor(16 * MAX_LOAD);
-    this.table = new Uint32Array(16 * STRIDE);
-    this.entryLo = new Uint32Array(8);
-    this.entryHi = new Uint32Array(8);
-    this.entrySlot = new Int32Array(8);
-    this.texts = [];
-    this.textChars = 0;
+    this.clear();
     const hll = this.hll;
     // Re-insert without touching the HyperLogLog (it has these keys already).
     this.hll = null;
