@@ -4,10 +4,10 @@
 // Apply writes the cleaned data to a hidden staging file beside the output, hashes and profiles it there,
 // writes the version record, and only then renames it into place: a cancel or a failure at any point
 // before that leaves neither a file nor a record.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { ResponseError } from 'vscode-jsonrpc/node.js';
+import type { ResponseError } from 'vscode-jsonrpc/node.js';
 import type { MessageConnection } from 'vscode-jsonrpc/node.js';
 import { cancelled, isUserError, UserError } from '../core/errors.js';
 import { applyRecipeToFile, checkOutput } from '../core/clean/applyFile.js';
@@ -27,12 +27,11 @@ import {
   CleanProgressNotification,
   CleanSuggestRequest,
   ExportCodeRequest,
-  REQUEST_CANCELLED,
   VersionLookupRequest,
 } from '../protocol/worker.js';
 import type { CleanApplyParams, CleanApplyResult, CleanPhase, WorkerErrorData } from '../protocol/worker.js';
 import type { ProfileFileFn } from './profileJobs.js';
-import { toResponseError } from './profileJobs.js';
+import { cancelledError, toResponseError } from './profileJobs.js';
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -125,9 +124,9 @@ async function applyAndRecord(
     const report = await applyRecipeToFile(path, recipe, staging, { signal, onProgress: (rows) => progress('applying', rows, false) });
     stop();
     progress('hashing');
-    const hash = await hashWithCancel(staging, signal);
+    const hash = await hashFile(nodeStoreFs, staging, signal);
     // The profile cache knows the source's hash when it was profiled with the cache on.
-    const parentHash = (await new ProfileCache(mllabDir).knownHash(path)) ?? (await hashWithCancel(path, signal));
+    const parentHash = (await new ProfileCache(mllabDir).knownHash(path)) ?? (await hashFile(nodeStoreFs, path, signal));
     stop();
     progress('profiling');
     // A cleaned file the profiler rejects (every row dropped: no data rows) is still the user's result.
@@ -172,19 +171,6 @@ async function applyAndRecord(
   }
 }
 
-/**
- * sha256 of a file, stopping at the next chunk on cancel: hashing a GB takes seconds, longer than the host
- * waits for a cancelled request before it replaces the worker.
- */
-async function hashWithCancel(path: string, signal: AbortSignal): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of nodeStoreFs.readChunks(path)) {
-    if (signal.aborted) throw cancelled();
-    hash.update(chunk);
-  }
-  return hash.digest('hex');
-}
-
 /** Workspace-relative with '/' when inside the workspace folder, else the absolute path. */
 function workspacePath(root: string, path: string): string {
   const rel = relative(root, path);
@@ -199,6 +185,3 @@ async function guard<T>(job: () => T | Promise<T>): Promise<T | ResponseError<Wo
   }
 }
 
-function cancelledError(): ResponseError<WorkerErrorData> {
-  return new ResponseError(REQUEST_CANCELLED, 'Cancelled.', { userErrorCode: 'CANCELLED', stack: null });
-}

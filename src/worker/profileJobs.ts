@@ -74,7 +74,7 @@ export function registerProfileJobs(connection: MessageConnection, profileFile: 
   return { idle: () => Promise.all([...stores]).then(() => undefined) };
 }
 
-function cancelledError(): ResponseError<WorkerErrorData> {
+export function cancelledError(): ResponseError<WorkerErrorData> {
   return new ResponseError(REQUEST_CANCELLED, 'Cancelled.', { userErrorCode: 'CANCELLED', stack: null });
 }
 

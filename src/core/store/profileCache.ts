@@ -9,6 +9,7 @@
 // The cache is an accelerator only: every failure reads as a miss, and a failed write is reported, not thrown.
 import { createHash } from 'node:crypto';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { cancelled } from '../errors.js';
 import { PROFILE_SCHEMA_VERSION } from '../../protocol/profile.js';
 import type { DatasetProfile, ProfileOptions } from '../../protocol/profile.js';
 import { nodeStoreFs, stableStringify, writeFileAtomic } from './atomicFile.js';
@@ -213,9 +214,16 @@ export class ProfileCache {
   }
 }
 
-export async function hashFile(fs: StoreFs, path: string): Promise<string> {
+/**
+ * sha256 of a file. With a signal it stops at the next chunk on cancel: hashing a GB takes seconds, longer
+ * than the host waits for a cancelled request before it replaces the worker.
+ */
+export async function hashFile(fs: StoreFs, path: string, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of fs.readChunks(path)) hash.update(chunk);
+  for await (const chunk of fs.readChunks(path)) {
+    if (signal?.aborted) throw cancelled();
+    hash.update(chunk);
+  }
   return hash.digest('hex');
 }
 
