@@ -4,6 +4,7 @@
 import type { DatasetVersion } from './datasetVersion.js';
 import type { DatasetProfile, ProfileProgress } from './profile.js';
 import type { Recipe, RecipePreview, StepChoice, Suggestion } from './recipe.js';
+import { isRecord } from './jsonShape.js';
 
 /** Bump when a message changes shape; the webview sends it in `ready` and the host checks it. */
 export const PROTOCOL_VERSION = 2;
@@ -108,9 +109,6 @@ const TABS: readonly string[] = ['columns', 'warnings', 'correlations', 'missing
 const VERSION_ACTIONS: readonly string[] = ['rename', 'delete', 'compareWithParent', 'openParent'];
 const LANGUAGES: readonly string[] = ['python', 'typescript'];
 
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 
 function isFiniteNumber(x: unknown): x is number {
   return typeof x === 'number' && Number.isFinite(x);

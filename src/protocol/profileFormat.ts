@@ -139,3 +139,9 @@ export function messageParts(message: string): MessagePart[] {
   if (pieces.length % 2 === 0) return [{ text: message, code: false }];
   return pieces.map((text, i) => ({ text, code: i % 2 === 1 })).filter((p) => p.text !== '');
 }
+
+/** The last part of a path, '/' or '\\' separated: reports name the file, never its folders. */
+export function fileName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] || path;
+}

@@ -3,6 +3,7 @@
 import { UserError } from '../errors.js';
 import { RECIPE_SCHEMA_VERSION } from '../../protocol/recipe.js';
 import type { Recipe, RecipeOp, RecipeStep } from '../../protocol/recipe.js';
+import { isRecord } from '../../protocol/jsonShape.js';
 
 type FieldKind = 'string' | 'number' | 'boolean' | 'strings' | 'policy' | 'numberOrString' | 'numberMap' | 'stringMap' | 'numberOrNull' | { oneOf: readonly string[] };
 
@@ -36,9 +37,6 @@ export const RECIPE_OPS = Object.keys(STEP_FIELDS) as RecipeOp[];
 
 const DATE_FEATURES = new Set(['year', 'month', 'day', 'dayOfWeek']);
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function fieldOk(v: unknown, kind: FieldKind): boolean {
   if (typeof kind === 'object') return typeof v === 'string' && kind.oneOf.includes(v);

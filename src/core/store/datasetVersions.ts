@@ -13,6 +13,7 @@ import { DATASET_VERSION_SCHEMA_VERSION } from '../../protocol/datasetVersion.js
 import type { DatasetVersion } from '../../protocol/datasetVersion.js';
 import { nodeStoreFs, stableStringify, writeFileAtomic } from './atomicFile.js';
 import type { StoreFs } from './atomicFile.js';
+import { isRecord } from '../../protocol/jsonShape.js';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const RECORD = /^([0-9a-f]{64})\.json$/;
@@ -107,9 +108,6 @@ function checkHash(hash: string): string {
   return hash;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function upgrade(parsed: unknown): DatasetVersion | null {
   if (!isRecord(parsed) || typeof parsed.schemaVersion !== 'number') return null;

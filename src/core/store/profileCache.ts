@@ -14,6 +14,7 @@ import { PROFILE_SCHEMA_VERSION } from '../../protocol/profile.js';
 import type { DatasetProfile, ProfileOptions } from '../../protocol/profile.js';
 import { nodeStoreFs, stableStringify, writeFileAtomic } from './atomicFile.js';
 import type { StoreFs } from './atomicFile.js';
+import { isRecord } from '../../protocol/jsonShape.js';
 
 /** Bump when the entry or index layout changes; files of other versions are ignored and overwritten. */
 export const PROFILE_CACHE_SCHEMA_VERSION = 1;
@@ -237,9 +238,6 @@ function sameOptions(a: OptionsKey, b: OptionsKey): boolean {
   return a.delimiter === b.delimiter && a.missingTokens.length === b.missingTokens.length && a.missingTokens.every((t, i) => t === b.missingTokens[i]);
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function isIndexEntry(v: unknown): v is IndexEntry {
   return isRecord(v) && typeof v.size === 'number' && typeof v.mtimeMs === 'number' && typeof v.sha256 === 'string';

@@ -13,6 +13,7 @@ import {
   formatPercent,
   messageParts,
   plural,
+  fileName,
 } from '../../../protocol/profileFormat.js';
 import { correlationFill, frequencyBars, histogramSvg, sparklineSvg } from './charts.js';
 import { escapeHtml } from './escape.js';
@@ -68,10 +69,6 @@ function severity(s: WarningSeverity): string {
   return `<span class="sev sev-${s}">${SEVERITY_ICON[s]}${label}</span>`;
 }
 
-function baseName(path: string): string {
-  const parts = path.split(/[\\/]/);
-  return parts[parts.length - 1] || path;
-}
 
 function columnLink(columnsByName: Map<string, ColumnProfile>, name: string): string {
   const c = columnsByName.get(name);
@@ -218,7 +215,7 @@ function missingSection(p: DatasetProfile): string {
 
 export function renderProfileHtml(profile: DatasetProfile): string {
   const p = profile;
-  const name = baseName(p.file.path);
+  const name = fileName(p.file.path);
   const byName = new Map(p.columns.map((c) => [c.name, c]));
   const warningsByColumn = new Map<string, DataWarning[]>();
   for (const w of p.warnings) {
@@ -233,7 +230,7 @@ export function renderProfileHtml(profile: DatasetProfile): string {
   const delimiter = dialect.delimiter === '\t' ? 'tab' : dialect.delimiter;
   const meta = [
     // The file name only: a shared report should not carry the author's folder layout.
-    escapeHtml(baseName(p.file.path)),
+    escapeHtml(fileName(p.file.path)),
     formatBytes(p.file.size),
     `delimiter ${escapeHtml(JSON.stringify(delimiter))}`,
     dialect.encoding + (dialect.bom ? ' with BOM' : ''),

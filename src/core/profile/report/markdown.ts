@@ -9,6 +9,7 @@ import {
   formatExtreme,
   formatNumber,
   formatPercent,
+  fileName,
 } from '../../../protocol/profileFormat.js';
 import { escapeMarkdown } from './escape.js';
 
@@ -19,10 +20,6 @@ const MAX_PAIRS = 20;
 const SEVERITY_LABEL: Record<WarningSeverity, string> = { error: '⛔ Error', warning: '⚠️ Warning', info: 'ℹ️ Info' };
 const SEVERITY_ORDER: Record<WarningSeverity, number> = { error: 0, warning: 1, info: 2 };
 
-function baseName(path: string): string {
-  const parts = path.split(/[\\/]/);
-  return parts[parts.length - 1] || path;
-}
 
 function table(header: string[], rows: string[][], align: ('l' | 'r')[]): string {
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
@@ -49,10 +46,10 @@ function summaryValue(c: ColumnProfile): string {
 export function renderProfileMarkdown(profile: DatasetProfile): string {
   const p = profile;
   const out: string[] = [];
-  out.push(`# Data Quality: ${escapeMarkdown(baseName(p.file.path))}`, '');
+  out.push(`# Data Quality: ${escapeMarkdown(fileName(p.file.path))}`, '');
   if (p.preview) out.push(`> **Preview:** profiled from the first ${formatCount(p.rows)} rows only; the full profile was not finished.`, '');
   // Never data at the start of a line, where `#`, `-` or `1.` would start a block.
-  out.push(`File: ${escapeMarkdown(baseName(p.file.path))} · ${formatBytes(p.file.size)}`, '');
+  out.push(`File: ${escapeMarkdown(fileName(p.file.path))} · ${formatBytes(p.file.size)}`, '');
 
   const counts = { error: 0, warning: 0, info: 0 };
   for (const w of p.warnings) counts[w.severity]++;
