@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyBinning, binCount, binUpperBound, fitBinning } from '../../../src/core/ml/binning.js';
+import type { ColumnMatrix } from '../../../src/core/ml/types.js';
+
+function matrix(columns: number[][], categoryCounts?: number[]): ColumnMatrix {
+  return {
+    layout: 'columns',
+    rows: columns[0]!.length,
+    names: columns.map((_, j) => `f${j}`),
+    columns: columns.map((c) => Float64Array.from(c)),
+    categoryCounts: categoryCounts ?? columns.map(() => 0),
+  };
+}
+
+test('few distinct values: cuts at midpoints, NaN in its own last bin', () => {
+  const m = matrix([[3, 1, NaN, 2, 1, 3]]);
+  const binning = fitBinning(m);
+  assert.deepEqual(binning.features[0], { kind: 'numeric', thresholds: [1.5, 2.5] });
+  const binned = applyBinning(binning, m);
+  assert.deepEqual([...binned.bins], [2, 0, 3, 1, 0, 2]);
+  assert.deepEqual([...binned.binCounts], [4]);
+});
+
+test('many distinct values: midpoint percentiles (numpy method="midpoint")', () => {
+  const values = Array.from({ length: 100 }, (_, i) => i);
+  const binning = fitBinning(matrix([values]), { maxBins: 4 });
+  // ranks b/4 * 99 = 24.75, 49.5, 74.25 -> (24+25)/2, (49+50)/2, (74+75)/2
+  assert.deepEqual(binning.features[0], { kind: 'numeric', thresholds: [24.5, 49.5, 74.5] });
+  const binned = applyBinning(binning, matrix([[24, 24.5, 25, 99, 1000, -5]]));
+  assert.deepEqual([...binned.bins], [0, 0, 1, 3, 3, 0]);
+  assert.equal(binUpperBound(binning.features[0]!, 1), 49.5);
+  assert.equal(binUpperBound(binning.features[0]!, 3), Infinity);
+});
+
+test('a heavily repeated value collapses equal cuts', () => {
+  const values = [...Array.from({ length: 90 }, () => 7), ...Array.from({ length: 10 }, (_, i) => 10 + i)];
+  const binning = fitBinning(matrix([values]), { maxBins: 4 });
+  // ranks 24.75 and 49.5 and 74.25 all fall inside the run of 7s -> one cut at 7
+  assert.deepEqual(binning.features[0], { kind: 'numeric', thresholds: [7] });
+});
+
+test('categorical codes are bins; unseen, negative and NaN codes are missing', () => {
+  const m = matrix([[0, 2, 1, NaN, -1, 5]], [3]);
+  const binning = fitBinning(m);
+  assert.equal(binCount(binning.features[0]!), 4);
+  assert.deepEqual([...applyBinning(binning, m).bins], [0, 2, 1, 3, 3, 3]);
+});
+
+test('too many categories: the most frequent keep a bin, the rest share one', () => {
+  // 5 categories, maxBins 3: codes 3 and 1 are the most frequent, 0, 2, 4 are merged
+  const codes = [3, 3, 3, 1, 1, 0, 2, 4];
+  const binning = fitBinning(matrix([codes], [5]), { maxBins: 3 });
+  assert.deepEqual(binning.features[0], { kind: 'categorical', binOfCode: [2, 0, 2, 1, 2], valueBins: 3 });
+});
+
+test('row subsets: fit on some rows, bin others in the given order; JSON round trip', () => {
+  const m = matrix([[10, 20, 30, 40], [1, 1, 2, NaN]]);
+  const binning = fitBinning(m, { rows: Int32Array.from([0, 1]) });
+  assert.deepEqual(binning.features[0], { kind: 'numeric', thresholds: [15] });
+  const again = JSON.parse(JSON.stringify(binning)) as typeof binning;
+  const binned = applyBinning(again, m, Int32Array.from([3, 0]));
+  assert.equal(binned.rows, 2);
+  // feature 1 saw only 1s: one value bin, so its missing bin is 1
+  assert.deepEqual([...binned.bins], [1, 0, 1, 0]);
+});
+
+test('sampled fit: at most sampleRows rows are used, same seed same edges', () => {
+  const values = Array.from({ length: 1000 }, (_, i) => (i * 7919) % 1000);
+  const a = fitBinning(matrix([values]), { sampleRows: 100, seed: 1, maxBins: 10 });
+  const b = fitBinning(matrix([values]), { sampleRows: 100, seed: 1, maxBins: 10 });
+  assert.deepEqual(a, b);
+  const t = (a.features[0] as { thresholds: number[] }).thresholds;
+  assert.equal(t.length, 9);
+  // roughly the deciles of 0..999
+  for (let b2 = 0; b2 < 9; b2++) assert.ok(Math.abs(t[b2]! - (b2 + 1) * 100) < 120, `cut ${b2} = ${t[b2]}`);
+});
