@@ -17,7 +17,11 @@ export type UserErrorCode =
   | 'BAD_RECIPE'
   | 'MISSING_COLUMN'
   | 'UNKNOWN_VALUE'
-  | 'OUTPUT_EXISTS';
+  | 'OUTPUT_EXISTS'
+  // AutoML: a target column that is missing, has one class or cannot serve the asked task; too few rows
+  // (or rows of a class) for the asked split.
+  | 'BAD_TARGET'
+  | 'TOO_FEW_ROWS';
 
 export class UserError extends Error {
   override readonly name = 'UserError';
