@@ -1,0 +1,261 @@
+// k-nearest neighbours over the dense layout (imputed, standardised, one-hot): brute force, blocked over
+// training rows so a block stays in cache while every query row visits it, with a per-row sorted top-k
+// (k is small, so insertion beats a heap). Matches scikit-learn's KNeighborsClassifier/Regressor with
+// algorithm='brute' when no two neighbours tie on distance.
+//
+// The fitted model IS its training data: toJSON stores every training row, so a saved kNN model is as large
+// as the (preprocessed) data it was fitted on. Past MAX_TRAINING_ROWS rows a seeded subsample is kept
+// (recorded as `subsampledFrom` in the saved model) so models and predictions stay bounded.
+import type { DenseMatrix, FitOptions, Labels, ModelFamily, ModelInput, ParamSpec, Params, Predictor, SavedModel } from '../types.js';
+
+/** Training rows kept at most; more are subsampled (seeded) at fit time. */
+export const MAX_TRAINING_ROWS = 20_000;
+
+type Weights = 'uniform' | 'distance';
+type Metric = 'euclidean' | 'manhattan';
+
+const SPACE: readonly ParamSpec[] = [
+  { name: 'neighbours', type: 'int', low: 1, high: 100, log: true, default: 10 },
+  { name: 'weights', type: 'categorical', choices: ['uniform', 'distance'], default: 'distance' },
+  { name: 'metric', type: 'categorical', choices: ['euclidean', 'manhattan'], default: 'euclidean' },
+];
+
+interface KnnState {
+  task: Labels['task'];
+  /** 0 for regression. */
+  classes: number;
+  neighbours: number;
+  weights: Weights;
+  metric: Metric;
+  rows: number;
+  cols: number;
+  /** Row-major training rows. */
+  data: Float64Array;
+  /** Class codes or regression targets, one per training row. */
+  y: Float64Array;
+  subsampledFrom: number | null;
+}
+
+function readParams(params: Params): { neighbours: number; weights: Weights; metric: Metric } {
+  const k = params['neighbours'] ?? 10;
+  const w = params['weights'] ?? 'distance';
+  const m = params['metric'] ?? 'euclidean';
+  if (typeof k !== 'number' || !Number.isFinite(k) || k < 1) throw new Error(`knn: neighbours must be a number ≥ 1, got ${String(k)}`);
+  if (w !== 'uniform' && w !== 'distance') throw new Error(`knn: weights must be uniform or distance, got ${String(w)}`);
+  if (m !== 'euclidean' && m !== 'manhattan') throw new Error(`knn: metric must be euclidean or manhattan, got ${String(m)}`);
+  return { neighbours: Math.round(k), weights: w, metric: m };
+}
+
+function denseInput(input: ModelInput): DenseMatrix {
+  if (input.layout !== 'dense') throw new Error('knn needs the dense input layout');
+  return input;
+}
+
+/** A small seeded generator (mulberry32) for the subsample; the same seed keeps the same rows. */
+function seededRandom(seed: number): () => number {
+  let a = (Math.imul(seed | 0, 0x9e3779b1) ^ 0x85ebca6b) >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Training rows to keep: all of them, or a seeded sample of MAX_TRAINING_ROWS in their original order. */
+function keptRows(rows: number, seed: number): Int32Array {
+  if (rows <= MAX_TRAINING_ROWS) return Int32Array.from({ length: rows }, (_, i) => i);
+  const random = seededRandom(seed);
+  const order = Int32Array.from({ length: rows }, (_, i) => i);
+  for (let i = 0; i < MAX_TRAINING_ROWS; i++) {
+    const j = i + Math.floor(random() * (rows - i));
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+  return order.subarray(0, MAX_TRAINING_ROWS).sort();
+}
+
+// Training rows per block: 256 rows × 64 columns × 8 bytes = 128 KiB, about an L2 cache.
+const BLOCK_BYTES = 128 * 1024;
+
+/**
+ * For every query row, the k nearest training rows (indices and distances, nearest first; ties keep the
+ * lower training index). Distances are summed differences, not the |a|²+|b|²−2ab expansion, so identical
+ * rows are exactly 0 apart.
+ */
+export function nearestNeighbours(state: Pick<KnnState, 'rows' | 'cols' | 'data' | 'metric'>, query: DenseMatrix, k: number): { index: Int32Array; distance: Float64Array } {
+  const { rows: n, cols: d, data: train, metric } = state;
+  const q = query.data;
+  const m = query.rows;
+  const index = new Int32Array(m * k).fill(-1);
+  const distance = new Float64Array(m * k).fill(Infinity);
+  const block = Math.max(16, Math.floor(BLOCK_BYTES / (8 * Math.max(1, d))));
+  const manhattan = metric === 'manhattan';
+  // Per query row: a running sum and the top-k insertion, kept out of the hot loop.
+  const offer = (r: number, t: number, s: number): void => {
+    const out = r * k;
+    if (!(s < distance[out + k - 1]!)) return;
+    // Insert into the sorted top-k, shifting larger ones right.
+    let p = k - 1;
+    while (p > 0 && distance[out + p - 1]! > s) {
+      distance[out + p] = distance[out + p - 1]!;
+      index[out + p] = index[out + p - 1]!;
+      p--;
+    }
+    distance[out + p] = s;
+    index[out + p] = t;
+  };
+  for (let b0 = 0; b0 < n; b0 += block) {
+    const b1 = Math.min(n, b0 + block);
+    // Four query rows share each training row's loads.
+    let r = 0;
+    for (; r + 4 <= m; r += 4) {
+      const q0 = r * d;
+      const q1 = q0 + d;
+      const q2 = q1 + d;
+      const q3 = q2 + d;
+      for (let t = b0; t < b1; t++) {
+        const to = t * d;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        if (manhattan) {
+          for (let j = 0; j < d; j++) {
+            const v = train[to + j]!;
+            s0 += Math.abs(q[q0 + j]! - v);
+            s1 += Math.abs(q[q1 + j]! - v);
+            s2 += Math.abs(q[q2 + j]! - v);
+            s3 += Math.abs(q[q3 + j]! - v);
+          }
+        } else {
+          for (let j = 0; j < d; j++) {
+            const v = train[to + j]!;
+            const e0 = q[q0 + j]! - v;
+            const e1 = q[q1 + j]! - v;
+            const e2 = q[q2 + j]! - v;
+            const e3 = q[q3 + j]! - v;
+            s0 += e0 * e0;
+            s1 += e1 * e1;
+            s2 += e2 * e2;
+            s3 += e3 * e3;
+          }
+        }
+        offer(r, t, s0);
+        offer(r + 1, t, s1);
+        offer(r + 2, t, s2);
+        offer(r + 3, t, s3);
+      }
+    }
+    for (; r < m; r++) {
+      const qo = r * d;
+      for (let t = b0; t < b1; t++) {
+        const to = t * d;
+        let s = 0;
+        if (manhattan) {
+          for (let j = 0; j < d; j++) s += Math.abs(q[qo + j]! - train[to + j]!);
+        } else {
+          for (let j = 0; j < d; j++) {
+            const e = q[qo + j]! - train[to + j]!;
+            s += e * e;
+          }
+        }
+        offer(r, t, s);
+      }
+    }
+  }
+  if (!manhattan) for (let i = 0; i < distance.length; i++) distance[i] = Math.sqrt(distance[i]!);
+  return { index, distance };
+}
+
+function makePredictor(state: KnnState): Predictor {
+  return {
+    kind: 'knn',
+    predict(input: ModelInput): Float64Array {
+      const query = denseInput(input);
+      if (query.cols !== state.cols) throw new Error(`knn: model has ${state.cols} input columns, input has ${query.cols}`);
+      const k = Math.min(state.neighbours, state.rows);
+      const { index, distance } = nearestNeighbours(state, query, k);
+      const c = state.classes;
+      const out = new Float64Array(state.task === 'regression' ? query.rows : query.rows * c);
+      const w = new Float64Array(k);
+      for (let r = 0; r < query.rows; r++) {
+        const o = r * k;
+        // scikit-learn's distance weighting: 1/d, except that rows with a neighbour at distance 0 use only
+        // those (each with weight 1).
+        let exact = false;
+        if (state.weights === 'distance') for (let i = 0; i < k; i++) if (distance[o + i] === 0) exact = true;
+        let total = 0;
+        for (let i = 0; i < k; i++) {
+          const dist = distance[o + i]!;
+          w[i] = state.weights === 'uniform' ? 1 : exact ? (dist === 0 ? 1 : 0) : 1 / dist;
+          total += w[i]!;
+        }
+        if (state.task === 'regression') {
+          let s = 0;
+          for (let i = 0; i < k; i++) s += w[i]! * state.y[index[o + i]!]!;
+          out[r] = s / total;
+        } else {
+          for (let i = 0; i < k; i++) out[r * c + state.y[index[o + i]!]!]! += w[i]!;
+          for (let j = 0; j < c; j++) out[r * c + j]! /= total;
+        }
+      }
+      return out;
+    },
+    toJSON(): SavedModel {
+      return {
+        kind: 'knn',
+        version: 1,
+        task: state.task,
+        classes: state.classes,
+        neighbours: state.neighbours,
+        weights: state.weights,
+        metric: state.metric,
+        rows: state.rows,
+        cols: state.cols,
+        subsampledFrom: state.subsampledFrom,
+        data: Array.from(state.data),
+        y: Array.from(state.y),
+      };
+    },
+  };
+}
+
+export const knn: ModelFamily = {
+  kind: 'knn',
+  input: 'dense',
+  tasks: ['binary', 'multiclass', 'regression'],
+  space: SPACE,
+  async fit(input: ModelInput, labels: Labels, params: Params, options: FitOptions): Promise<Predictor> {
+    const x = denseInput(input);
+    if (options.signal?.aborted) throw new Error('knn: fit aborted');
+    if (x.rows === 0) throw new Error('knn: no training rows');
+    const p = readParams(params);
+    const keep = keptRows(x.rows, options.seed);
+    const d = x.cols;
+    const data = new Float64Array(keep.length * d);
+    const y = new Float64Array(keep.length);
+    for (let i = 0; i < keep.length; i++) {
+      const r = keep[i]!;
+      data.set(x.data.subarray(r * d, r * d + d), i * d);
+      y[i] = labels.y[r]!;
+    }
+    return makePredictor({
+      task: labels.task,
+      classes: labels.task === 'regression' ? 0 : labels.classes,
+      ...p,
+      rows: keep.length,
+      cols: d,
+      data,
+      y,
+      subsampledFrom: keep.length < x.rows ? x.rows : null,
+    });
+  },
+  load(saved: SavedModel): Predictor {
+    if (saved.kind !== 'knn' || saved.version !== 1) throw new Error(`knn: cannot load a saved ${saved.kind} model version ${saved.version}`);
+    const s = saved as unknown as Omit<KnnState, 'data' | 'y'> & { data: number[]; y: number[] };
+    return makePredictor({ ...s, data: Float64Array.from(s.data), y: Float64Array.from(s.y) });
+  },
+};
