@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { knn, MAX_TRAINING_ROWS } from '../../../src/core/ml/models/knn.js';
 import type { DenseMatrix, Labels } from '../../../src/core/ml/types.js';
 
@@ -16,7 +17,7 @@ interface Fixture {
   Q: number[];
   cases: { neighbours: number; weights: string; metric: string; proba: number[]; regression: number[] }[];
 }
-const fixture = JSON.parse(readFileSync(new URL('../../fixtures/ml/knn/sklearn_knn.json', import.meta.url), 'utf8')) as Fixture;
+const fixture = JSON.parse(readFileSync(path.join(__dirname, '../../fixtures/ml/knn/sklearn_knn.json'), 'utf8')) as Fixture;
 
 const dense = (data: number[], rows: number, cols: number): DenseMatrix => ({
   layout: 'dense',
