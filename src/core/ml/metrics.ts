@@ -1,0 +1,378 @@
+// Every metric a sweep can optimise or report, computed from labels and a Predictor's output
+// (classification: rows × classes probabilities, row-major; regression: one value per row). Semantics
+// follow scikit-learn, so a score here means what a data scientist expects from the same name there.
+import { UserError } from '../errors.js';
+import type { Labels, MetricName, Task } from './types.js';
+
+export interface MetricInfo {
+  /** For people: report headings, progress lines. */
+  label: string;
+  greaterIsBetter: boolean;
+  tasks: readonly Task[];
+}
+
+const CLASSIFICATION: readonly Task[] = ['binary', 'multiclass'];
+const REGRESSION: readonly Task[] = ['regression'];
+
+export const METRICS: Readonly<Record<MetricName, MetricInfo>> = {
+  accuracy: { label: 'Accuracy', greaterIsBetter: true, tasks: CLASSIFICATION },
+  balanced_accuracy: { label: 'Balanced accuracy', greaterIsBetter: true, tasks: CLASSIFICATION },
+  precision_macro: { label: 'Precision (macro)', greaterIsBetter: true, tasks: CLASSIFICATION },
+  recall_macro: { label: 'Recall (macro)', greaterIsBetter: true, tasks: CLASSIFICATION },
+  f1_macro: { label: 'F1 (macro)', greaterIsBetter: true, tasks: CLASSIFICATION },
+  precision_weighted: { label: 'Precision (weighted)', greaterIsBetter: true, tasks: CLASSIFICATION },
+  recall_weighted: { label: 'Recall (weighted)', greaterIsBetter: true, tasks: CLASSIFICATION },
+  f1_weighted: { label: 'F1 (weighted)', greaterIsBetter: true, tasks: CLASSIFICATION },
+  roc_auc: { label: 'ROC AUC', greaterIsBetter: true, tasks: CLASSIFICATION },
+  pr_auc: { label: 'PR AUC (average precision)', greaterIsBetter: true, tasks: CLASSIFICATION },
+  log_loss: { label: 'Log loss', greaterIsBetter: false, tasks: CLASSIFICATION },
+  rmse: { label: 'RMSE', greaterIsBetter: false, tasks: REGRESSION },
+  mae: { label: 'MAE', greaterIsBetter: false, tasks: REGRESSION },
+  r2: { label: 'R²', greaterIsBetter: true, tasks: REGRESSION },
+  mape: { label: 'MAPE', greaterIsBetter: false, tasks: REGRESSION },
+};
+
+export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
+
+export function metricNamesFor(task: Task): MetricName[] {
+  return METRIC_NAMES.filter((name) => METRICS[name].tasks.includes(task));
+}
+
+export function defaultMetric(task: Task): MetricName {
+  return task === 'binary' ? 'roc_auc' : task === 'multiclass' ? 'accuracy' : 'rmse';
+}
+
+/** Higher is better, whatever the metric: what samplers, pruners and ensemble selection compare. */
+export function toObjective(name: MetricName, value: number): number {
+  return METRICS[name].greaterIsBetter ? value : -value;
+}
+
+/** The inverse of toObjective: the metric's own value for display. */
+export function fromObjective(name: MetricName, objective: number): number {
+  return METRICS[name].greaterIsBetter ? objective : -objective;
+}
+
+// Other spellings people type, mostly scikit-learn scorer names (its 'neg_' losses mean the same metric).
+const ALIASES: Readonly<Record<string, MetricName>> = {
+  acc: 'accuracy',
+  auc: 'roc_auc',
+  rocauc: 'roc_auc',
+  roc_auc_ovr: 'roc_auc',
+  roc_auc_score: 'roc_auc',
+  prauc: 'pr_auc',
+  ap: 'pr_auc',
+  average_precision: 'pr_auc',
+  average_precision_score: 'pr_auc',
+  neg_log_loss: 'log_loss',
+  logloss: 'log_loss',
+  cross_entropy: 'log_loss',
+  root_mean_squared_error: 'rmse',
+  neg_root_mean_squared_error: 'rmse',
+  mean_absolute_error: 'mae',
+  neg_mean_absolute_error: 'mae',
+  r2_score: 'r2',
+  mean_absolute_percentage_error: 'mape',
+  neg_mean_absolute_percentage_error: 'mape',
+  balanced_accuracy_score: 'balanced_accuracy',
+  accuracy_score: 'accuracy',
+};
+
+/**
+ * A metric name as a user typed it (case, '-' or ' ' for '_', scikit-learn scorer names, 'auc'), checked
+ * against the task when one is given. Throws a UserError naming the valid choices.
+ */
+export function parseMetricName(text: string, task?: Task): MetricName {
+  const key = text.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const name: MetricName | undefined = (METRIC_NAMES as string[]).includes(key) ? (key as MetricName) : ALIASES[key];
+  const valid = task === undefined ? METRIC_NAMES : metricNamesFor(task);
+  if (name === undefined) {
+    const hint = /^(f1|precision|recall)$/.test(key) ? ` (say ${key}_macro or ${key}_weighted)` : '';
+    throw new UserError('BAD_ARGUMENT', `Unknown metric '${text}'${hint}. Valid metrics${task === undefined ? '' : ` for a ${task} target`}: ${valid.join(', ')}.`);
+  }
+  if (task !== undefined && !METRICS[name].tasks.includes(task)) {
+    throw new UserError('BAD_ARGUMENT', `Metric '${name}' does not apply to a ${task} target. Valid metrics: ${valid.join(', ')}.`);
+  }
+  return name;
+}
+
+/**
+ * The metric's value. NaN when it is undefined for these rows (a prediction is NaN; AUC with a single
+ * class present) — the caller treats NaN as a failed score. Wrong lengths or a metric of the other task
+ * are bugs and throw.
+ */
+export function computeMetric(name: MetricName, labels: Labels, predictions: Float64Array): number {
+  const info = METRICS[name];
+  if (!info.tasks.includes(labels.task)) throw new Error(`Metric ${name} does not apply to a ${labels.task} task`);
+  if (labels.task === 'regression') {
+    checkLength(predictions, labels.y.length, 1);
+    return regressionMetric(name, labels.y, predictions);
+  }
+  checkLength(predictions, labels.y.length, labels.classes);
+  if (hasNaN(predictions)) return NaN;
+  return classificationMetric(name, labels.y, labels.classes, predictions);
+}
+
+/** Every metric that applies to the task. */
+export function metricsFor(task: Task, labels: Labels, predictions: Float64Array): Partial<Record<MetricName, number>> {
+  const out: Partial<Record<MetricName, number>> = {};
+  for (const name of metricNamesFor(task)) out[name] = computeMetric(name, labels, predictions);
+  return out;
+}
+
+function checkLength(predictions: Float64Array, rows: number, width: number): void {
+  if (predictions.length !== rows * width) {
+    throw new Error(`Predictions have ${predictions.length} values; expected ${rows} rows × ${width}`);
+  }
+}
+
+function hasNaN(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) return true;
+  return false;
+}
+
+// ---- classification ---------------------------------------------------------------------------------
+
+/** The predicted class of each row: the most probable one, the lowest index on ties (like numpy argmax). */
+export function predictedClasses(predictions: Float64Array, rows: number, classes: number): Int32Array {
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const base = r * classes;
+    let best = 0;
+    let bestP = predictions[base] ?? NaN;
+    for (let c = 1; c < classes; c++) {
+      const p = predictions[base + c] ?? NaN;
+      if (p > bestP) {
+        best = c;
+        bestP = p;
+      }
+    }
+    out[r] = best;
+  }
+  return out;
+}
+
+/** counts[actual][predicted], like scikit-learn's confusion_matrix. */
+export function confusionCounts(y: Int32Array, predicted: Int32Array, classes: number): number[][] {
+  const counts = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  for (let i = 0; i < y.length; i++) {
+    const row = counts[y[i] ?? 0];
+    const p = predicted[i] ?? 0;
+    if (row !== undefined) row[p] = (row[p] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function classificationMetric(name: MetricName, y: Int32Array, classes: number, predictions: Float64Array): number {
+  const rows = y.length;
+  if (rows === 0) return NaN;
+  switch (name) {
+    case 'roc_auc':
+      return classes === 2 ? binaryAuc(y, 1, column(predictions, classes, 1)) : meanOverClasses(y, classes, predictions, binaryAuc);
+    case 'pr_auc':
+      return classes === 2 ? averagePrecision(y, 1, column(predictions, classes, 1)) : meanOverClasses(y, classes, predictions, averagePrecision);
+    case 'log_loss':
+      return logLoss(y, classes, predictions);
+    default:
+      return countMetric(name, y, predictedClasses(predictions, rows, classes), classes);
+  }
+}
+
+function countMetric(name: MetricName, y: Int32Array, predicted: Int32Array, classes: number): number {
+  const rows = y.length;
+  const truePositive = new Float64Array(classes);
+  const support = new Float64Array(classes);
+  const predictedCount = new Float64Array(classes);
+  for (let i = 0; i < rows; i++) {
+    const actual = y[i] ?? 0;
+    const guess = predicted[i] ?? 0;
+    support[actual] = (support[actual] ?? 0) + 1;
+    predictedCount[guess] = (predictedCount[guess] ?? 0) + 1;
+    if (actual === guess) truePositive[actual] = (truePositive[actual] ?? 0) + 1;
+  }
+  if (name === 'accuracy') {
+    let correct = 0;
+    for (let c = 0; c < classes; c++) correct += truePositive[c] ?? 0;
+    return correct / rows;
+  }
+  if (name === 'balanced_accuracy') {
+    // Mean recall over the classes present in y (scikit-learn drops the others).
+    let sum = 0;
+    let present = 0;
+    for (let c = 0; c < classes; c++) {
+      const s = support[c] ?? 0;
+      if (s > 0) {
+        sum += (truePositive[c] ?? 0) / s;
+        present++;
+      }
+    }
+    return sum / present;
+  }
+  const weighted = name.endsWith('_weighted');
+  let total = 0;
+  let weights = 0;
+  for (let c = 0; c < classes; c++) {
+    const s = support[c] ?? 0;
+    const p = predictedCount[c] ?? 0;
+    // Macro averages run over the labels seen in y or in the predictions, as scikit-learn's do.
+    if (s === 0 && p === 0) continue;
+    const tp = truePositive[c] ?? 0;
+    const precision = p > 0 ? tp / p : 0; // zero_division=0
+    const recall = s > 0 ? tp / s : 0;
+    let value: number;
+    if (name.startsWith('precision')) value = precision;
+    else if (name.startsWith('recall')) value = recall;
+    else value = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+    const w = weighted ? s : 1;
+    total += w * value;
+    weights += w;
+  }
+  return weights > 0 ? total / weights : 0;
+}
+
+function column(predictions: Float64Array, classes: number, c: number): Float64Array {
+  const rows = predictions.length / classes;
+  const out = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) out[r] = predictions[r * classes + c] ?? NaN;
+  return out;
+}
+
+/** One-vs-rest macro average over the classes that have both positives and negatives in y. */
+function meanOverClasses(
+  y: Int32Array,
+  classes: number,
+  predictions: Float64Array,
+  score: (y: Int32Array, positive: number, scores: Float64Array) => number,
+): number {
+  let sum = 0;
+  let counted = 0;
+  for (let c = 0; c < classes; c++) {
+    const value = score(y, c, column(predictions, classes, c));
+    if (!Number.isNaN(value)) {
+      sum += value;
+      counted++;
+    }
+  }
+  return counted > 0 ? sum / counted : NaN;
+}
+
+/** Row indices ordered by descending score (ties keep row order; callers group ties themselves). */
+export function orderByScoreDescending(scores: Float64Array): Uint32Array {
+  const order = new Uint32Array(scores.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  order.sort((a, b) => (scores[b] ?? 0) - (scores[a] ?? 0) || a - b);
+  return order;
+}
+
+/**
+ * Area under the ROC curve of `scores` for "y === positive": the probability that a random positive
+ * outranks a random negative, ties counting one half (Mann–Whitney with average ranks). NaN if y holds
+ * only one side.
+ */
+export function binaryAuc(y: Int32Array, positive: number, scores: Float64Array): number {
+  const order = orderByScoreDescending(scores);
+  let positives = 0;
+  let negatives = 0;
+  let pairs = 0; // positive-above-negative pairs, ties as halves
+  let i = 0;
+  while (i < order.length) {
+    let groupPositives = 0;
+    let groupNegatives = 0;
+    const value = scores[order[i] ?? 0];
+    let j = i;
+    while (j < order.length && scores[order[j] ?? 0] === value) {
+      if (y[order[j] ?? 0] === positive) groupPositives++;
+      else groupNegatives++;
+      j++;
+    }
+    // Walking from the top: every negative in this group is outranked by the positives seen above it.
+    pairs += groupNegatives * positives + 0.5 * groupNegatives * groupPositives;
+    positives += groupPositives;
+    negatives += groupNegatives;
+    i = j;
+  }
+  if (positives === 0 || negatives === 0) return NaN;
+  return pairs / (positives * negatives);
+}
+
+/**
+ * Average precision as scikit-learn computes it: Σ (R_k − R_{k−1}) · P_k over the distinct thresholds
+ * from the top score down (no interpolation). NaN if y has no positives.
+ */
+export function averagePrecision(y: Int32Array, positive: number, scores: Float64Array): number {
+  let positives = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] === positive) positives++;
+  if (positives === 0) return NaN;
+  const order = orderByScoreDescending(scores);
+  let tp = 0;
+  let seen = 0;
+  let previousRecall = 0;
+  let sum = 0;
+  let i = 0;
+  while (i < order.length) {
+    const value = scores[order[i] ?? 0];
+    while (i < order.length && scores[order[i] ?? 0] === value) {
+      if (y[order[i] ?? 0] === positive) tp++;
+      seen++;
+      i++;
+    }
+    const recall = tp / positives;
+    sum += (recall - previousRecall) * (tp / seen);
+    previousRecall = recall;
+  }
+  return sum;
+}
+
+/** Mean negative log-likelihood; probabilities clipped to [ε, 1−ε] and rows renormalised, as in scikit-learn ≥ 1.2. */
+function logLoss(y: Int32Array, classes: number, predictions: Float64Array): number {
+  const eps = Number.EPSILON;
+  let total = 0;
+  for (let r = 0; r < y.length; r++) {
+    const base = r * classes;
+    let rowSum = 0;
+    for (let c = 0; c < classes; c++) rowSum += clip(predictions[base + c] ?? 0, eps, 1 - eps);
+    const p = clip(predictions[base + (y[r] ?? 0)] ?? 0, eps, 1 - eps) / rowSum;
+    total -= Math.log(p);
+  }
+  return total / y.length;
+}
+
+function clip(value: number, low: number, high: number): number {
+  return value < low ? low : value > high ? high : value;
+}
+
+// ---- regression -------------------------------------------------------------------------------------
+
+function regressionMetric(name: MetricName, y: Float64Array, predictions: Float64Array): number {
+  const n = y.length;
+  if (n === 0) return NaN;
+  let absolute = 0;
+  let squared = 0;
+  let percentage = 0;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += y[i] ?? 0;
+  mean /= n;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const actual = y[i] ?? 0;
+    const error = actual - (predictions[i] ?? 0);
+    absolute += Math.abs(error);
+    squared += error * error;
+    // scikit-learn divides by max(|y|, ε) so a zero target gives a huge but finite term.
+    percentage += Math.abs(error) / Math.max(Math.abs(actual), Number.EPSILON);
+    total += (actual - mean) * (actual - mean);
+  }
+  switch (name) {
+    case 'rmse':
+      return Math.sqrt(squared / n);
+    case 'mae':
+      return absolute / n;
+    case 'mape':
+      return percentage / n;
+    case 'r2':
+      // A constant target: scikit-learn reports 1 for a perfect fit, else 0 (force_finite).
+      if (total === 0) return squared === 0 ? 1 : 0;
+      return 1 - squared / total;
+    default:
+      throw new Error(`Metric ${name} does not apply to regression`);
+  }
+}
