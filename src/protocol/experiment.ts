@@ -1,0 +1,130 @@
+// The stored shape of a sweep: `.mllab/experiments/<id>/experiment.json` (the record), one journal line per
+// finished trial in trials.jsonl, and the summary `mllab experiments --json` and the host's tree show.
+// Free of vscode and the DOM: the CLI, the worker, the host and the webviews all read it.
+import type { MetricName, ModelKind, Task } from '../core/ml/types.js';
+import type { SamplerName, TrialConfig } from '../core/search/types.js';
+
+export const EXPERIMENT_SCHEMA_VERSION = 1;
+
+export type ExperimentStatus = 'running' | 'done' | 'failed' | 'interrupted';
+
+export type PrunerName = 'asha' | 'median' | 'none';
+
+/** How trials are scored: k-fold cross-validation (stratified for classification) or one holdout split. */
+export type Validation = { kind: 'kfold'; folds: number; stratified: boolean } | { kind: 'holdout'; fraction: number };
+
+/** The sweep's settings after defaults are applied: what a resume replays. */
+export interface SweepSettings {
+  /** Absolute path of the training file. */
+  dataset: string;
+  target: string;
+  task: Task;
+  metric: MetricName;
+  /** Wall-time budget for proposing trials; null = no time limit (then maxTrials is set). */
+  budgetSeconds: number | null;
+  maxTrials: number | null;
+  search: SamplerName;
+  seed: number;
+  models: ModelKind[];
+  validation: Validation;
+  parallel: number;
+  pruner: PrunerName;
+  /** A trial running longer than this fails alone (its thread is terminated). */
+  trialTimeoutSeconds: number;
+  ensemble: boolean;
+  /** Experiment whose best configurations were proposed first. */
+  warmStart: string | null;
+}
+
+/** The process that owns a running experiment: if it is gone, the experiment reads as interrupted. */
+export interface ExperimentOwner {
+  pid: number;
+  hostname: string;
+  /** When the process started (ISO), to tell a reused pid from the owner. */
+  processStartedAt: string;
+  /** Linux /proc start time in clock ticks, when readable: exact pid-reuse detection. */
+  processStartTicks: string | null;
+}
+
+export interface ExperimentRecord {
+  schemaVersion: number;
+  id: string;
+  status: ExperimentStatus;
+  config: SweepSettings;
+  dataset: { path: string; sha256: string; rows: number; features: number };
+  task: Task;
+  metric: MetricName;
+  greaterIsBetter: boolean;
+  bestTrial: number | null;
+  /** The metric's value (not negated) of the best trial, or of the kept ensemble. */
+  bestScore: number | null;
+  /** 'ensemble' when a greedy ensemble of trials beat the best single trial and was saved. */
+  bestKind: 'trial' | 'ensemble' | null;
+  /** TensorFlow.js backend the linear/MLP models ran on (tensorflow, wasm, cpu), null when none ran. */
+  backend: string | null;
+  times: {
+    created: string;
+    updated: string;
+    finished: string | null;
+    /** Wall seconds spent proposing and running trials, over every run (a resume continues the budget). */
+    searchSeconds: number;
+  };
+  owner: ExperimentOwner | null;
+  /** Finished trials (done, failed or pruned) in the journal when the record was last written. */
+  trials: number;
+  /** Why the sweep failed, when status is 'failed'. */
+  error: string | null;
+  tags: string[];
+  note: string;
+}
+
+export type TrialStatus = 'done' | 'failed' | 'pruned';
+
+/** One line of trials.jsonl. */
+export interface TrialRecord {
+  index: number;
+  config: TrialConfig;
+  status: TrialStatus;
+  /** Where the configuration came from. */
+  source: 'sampler' | 'warmStart';
+  /** Metric value on the out-of-fold predictions (done trials only). */
+  score: number | null;
+  /** Score as the samplers see it: higher is better (negated for losses). Null unless done. */
+  objective: number | null;
+  /** Metric per validation fold, in fold order (a pruned trial has fewer). */
+  foldScores: number[];
+  /** Standard deviation of foldScores (null with fewer than two). */
+  foldStd: number | null;
+  seconds: number;
+  error: string | null;
+  finishedAt: string;
+}
+
+/** What `mllab experiments --json` lists. */
+export interface ExperimentSummary {
+  id: string;
+  status: ExperimentStatus;
+  trials: number;
+  metric: MetricName;
+  bestScore: number | null;
+  bestTrial: number | null;
+  task: Task;
+  dataset: string;
+  target: string;
+  created: string;
+  finished: string | null;
+  backend: string | null;
+}
+
+/** Live progress of a sweep (CLI stderr, worker notifications). */
+export interface SweepProgress {
+  experimentId: string;
+  phase: 'loading' | 'searching' | 'ensembling' | 'refitting' | 'evaluating' | 'done';
+  finishedTrials: number;
+  runningTrials: number;
+  elapsedSeconds: number;
+  budgetSeconds: number | null;
+  maxTrials: number | null;
+  bestScore: number | null;
+  bestTrial: number | null;
+}
