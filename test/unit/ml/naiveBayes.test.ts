@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { naiveBayes } from '../../../src/core/ml/models/naiveBayes.js';
+import type { ColumnMatrix, Labels } from '../../../src/core/ml/types.js';
+
+// scikit-learn 1.2 reference: test/reference/sklearn_nb.py.
+interface Fixture {
+  iris: { X: number[]; y: number[]; cases: { varSmoothing: number; proba: number[] }[] };
+  categorical: { counts: number[]; X: number[]; y: number[]; Q: number[]; cases: { alpha: number; proba: number[] }[] };
+  mixed: { numeric: number[]; categorical: number[]; y: number[]; proba: number[] };
+}
+const fixture = JSON.parse(readFileSync(path.join(__dirname, '../../fixtures/ml/nb/sklearn_nb.json'), 'utf8')) as Fixture;
+
+/** Row-major numbers → a ColumnMatrix with the given category count per column (0 = numeric). */
+function columnsOf(rowMajor: number[], categoryCounts: number[]): ColumnMatrix {
+  const d = categoryCounts.length;
+  const rows = rowMajor.length / d;
+  const columns = categoryCounts.map((_, j) => Float64Array.from({ length: rows }, (_v, i) => rowMajor[i * d + j]!));
+  return { layout: 'columns', rows, names: categoryCounts.map((_, j) => `c${j}`), columns, categoryCounts };
+}
+const labelsOf = (y: number[]): Labels => {
+  const classes = Math.max(...y) + 1;
+  return { task: classes === 2 ? 'binary' : 'multiclass', y: Int32Array.from(y), classes };
+};
+
+function assertClose(actual: Float64Array, expected: number[], tolerance: number, what: string): void {
+  assert.equal(actual.length, expected.length, what);
+  for (let i = 0; i < expected.length; i++) {
+    assert.ok(Math.abs(actual[i]! - expected[i]!) <= tolerance, `${what}[${i}]: ${actual[i]} vs scikit-learn ${expected[i]}`);
+  }
+}
+
+test('Gaussian naive Bayes on iris matches scikit-learn GaussianNB probabilities', async () => {
+  const x = columnsOf(fixture.iris.X, [0, 0, 0, 0]);
+  for (const c of fixture.iris.cases) {
+    const model = await naiveBayes.fit(x, labelsOf(fixture.iris.y), { varSmoothing: c.varSmoothing }, { seed: 1 });
+    assertClose(model.predict(x), c.proba, 1e-9, `varSmoothing ${c.varSmoothing}`);
+  }
+});
+
+test('categorical naive Bayes matches scikit-learn CategoricalNB, including a category unseen in training', async () => {
+  const { counts } = fixture.categorical;
+  const x = columnsOf(fixture.categorical.X, counts);
+  const q = columnsOf(fixture.categorical.Q, counts);
+  assert.equal(q.rows, 3 * 4 * 2 * 5);
+  for (const c of fixture.categorical.cases) {
+    const model = await naiveBayes.fit(x, labelsOf(fixture.categorical.y), { alpha: c.alpha }, { seed: 1 });
+    assertClose(model.predict(q), c.proba, 1e-12, `alpha ${c.alpha}`);
+  }
+});
+
+test('mixed numeric and categorical columns: one prior, both likelihoods (binary gives 2 columns)', async () => {
+  const { numeric, categorical, y } = fixture.mixed;
+  const n = y.length;
+  const rowMajor: number[] = [];
+  for (let i = 0; i < n; i++) rowMajor.push(numeric[2 * i]!, categorical[2 * i]!, numeric[2 * i + 1]!, categorical[2 * i + 1]!);
+  const x = columnsOf(rowMajor, [0, 2, 0, 3]);
+  const model = await naiveBayes.fit(x, labelsOf(y), {}, { seed: 1 });
+  const p = model.predict(x);
+  assert.equal(p.length, 2 * n);
+  // Columns are interleaved here; the reference computed numeric and categorical parts separately.
+  assertClose(p, fixture.mixed.proba, 1e-9, 'mixed');
+});
+
+test('a missing value is skipped: same probabilities as a model without that feature', async () => {
+  const { counts } = fixture.categorical;
+  const x = columnsOf(fixture.categorical.X, counts);
+  const labels = labelsOf(fixture.categorical.y);
+  const full = await naiveBayes.fit(x, labels, {}, { seed: 1 });
+  const without: ColumnMatrix = { ...x, names: x.names.slice(1), columns: x.columns.slice(1), categoryCounts: counts.slice(1) };
+  const reduced = await naiveBayes.fit(without, labels, {}, { seed: 1 });
+  const q = columnsOf(fixture.categorical.Q, counts);
+  const qMissing: ColumnMatrix = { ...q, columns: [new Float64Array(q.rows).fill(NaN), ...q.columns.slice(1)] };
+  assertClose(full.predict(qMissing), Array.from(reduced.predict({ ...q, columns: q.columns.slice(1), categoryCounts: counts.slice(1), names: q.names.slice(1) })), 1e-12, 'missing');
+
+  // NaN in training too: statistics come from the present values only, and nothing becomes NaN.
+  const iris = columnsOf(fixture.iris.X, [0, 0, 0, 0]);
+  const holes = iris.columns.map((c, j) => c.map((v, i) => ((i + j) % 7 === 0 ? NaN : v)));
+  const model = await naiveBayes.fit({ ...iris, columns: holes }, labelsOf(fixture.iris.y), {}, { seed: 1 });
+  const p = model.predict({ ...iris, columns: holes });
+  assert.ok(p.every((v) => Number.isFinite(v)));
+  let correct = 0;
+  for (let i = 0; i < iris.rows; i++) {
+    const row = Array.from(p.subarray(i * 3, i * 3 + 3));
+    if (row.indexOf(Math.max(...row)) === fixture.iris.y[i]) correct++;
+  }
+  assert.ok(correct / iris.rows > 0.9, `accuracy with holes ${correct / iris.rows}`);
+});
+
+test('naive Bayes: save → load gives identical predictions; regression is refused', async () => {
+  const x = columnsOf(fixture.categorical.X, fixture.categorical.counts);
+  const model = await naiveBayes.fit(x, labelsOf(fixture.categorical.y), { alpha: 0.3 }, { seed: 1 });
+  const saved = JSON.parse(JSON.stringify(model.toJSON())) as ReturnType<typeof model.toJSON>;
+  assert.deepEqual(naiveBayes.load(saved).predict(x), model.predict(x));
+  await assert.rejects(naiveBayes.fit(x, { task: 'regression', y: new Float64Array(x.rows) }, {}, { seed: 1 }), /classification/);
+});
