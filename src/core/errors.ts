@@ -19,9 +19,10 @@ export type UserErrorCode =
   | 'UNKNOWN_VALUE'
   | 'OUTPUT_EXISTS'
   // AutoML: a target column that is missing, has one class or cannot serve the asked task; too few rows
-  // (or rows of a class) for the asked split.
+  // (or rows of a class) for the asked split; no column left to learn from.
   | 'BAD_TARGET'
-  | 'TOO_FEW_ROWS';
+  | 'TOO_FEW_ROWS'
+  | 'NO_FEATURES';
 
 export class UserError extends Error {
   override readonly name = 'UserError';

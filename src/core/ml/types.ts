@@ -29,7 +29,8 @@ export interface TrainingTable {
 
 /** What a feature looked like in training: how test data is mapped onto it (unknown category → missing). */
 export type FeatureSchema =
-  | { name: string; kind: 'numeric' }
+  /** datetime: the column held ISO dates in training (read as epoch ms), so new rows are read as dates too. */
+  | { name: string; kind: 'numeric'; datetime?: boolean }
   | { name: string; kind: 'categorical'; categories: string[] };
 
 /**
