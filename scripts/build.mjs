@@ -17,7 +17,8 @@ const node = {
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',
-  external: ['vscode'],
+  // tfjs-node is an optional native package: loaded from node_modules at run time if present, never bundled.
+  external: ['vscode', '@tensorflow/tfjs-node'],
 };
 
 const configs = [
@@ -48,4 +49,10 @@ const codicons = ['media/codicon', 'node_modules/@vscode/codicons/dist'].find((p
 if (codicons) {
   mkdirSync('dist/codicon', { recursive: true });
   for (const f of ['codicon.css', 'codicon.ttf']) if (existsSync(`${codicons}/${f}`)) cpSync(`${codicons}/${f}`, `dist/codicon/${f}`);
+}
+// The tfjs wasm backend reads its binaries beside the bundle that loads it (src/core/ml/tensorflow.ts).
+// Node never uses the threaded build, so only the plain and SIMD ones ship.
+for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
+  const from = `node_modules/@tensorflow/tfjs-backend-wasm/dist/${f}`;
+  if (existsSync(from)) cpSync(from, `dist/${f}`);
 }

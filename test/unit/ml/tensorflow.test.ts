@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { WASM_FILES, initTensorflow, tensorflowStatus } from '../../../src/core/ml/tensorflow.js';
+
+const MODULE = path.resolve(__dirname, '../../../src/core/ml/tensorflow.ts');
+
+/** initTensorflow() in a fresh process (the choice is once per process), with the given environment. */
+function chooseIn(env: Record<string, string>): { backend: string; reason?: string; active: string } {
+  const code = `const tf = require('@tensorflow/tfjs-core');
+require(${JSON.stringify(MODULE)}).initTensorflow().then((s) => {
+  const sum = Array.from(tf.add(tf.tensor1d([1, 2]), tf.tensor1d([3, 4])).dataSync());
+  console.log(JSON.stringify({ ...s, active: tf.getBackend(), sum }));
+});`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { env: { ...process.env, ...env }, encoding: 'utf8', cwd: path.resolve(__dirname, '../../..') });
+  assert.equal(r.status, 0, r.stderr);
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  const parsed = JSON.parse(last) as { backend: string; reason?: string; active: string; sum: number[] };
+  assert.deepEqual(parsed.sum, [4, 6], 'the chosen backend computes');
+  return parsed;
+}
+
+test('initTensorflow picks a backend, makes it tfjs’ active one, and is idempotent', async () => {
+  const first = await initTensorflow();
+  assert.ok(['tensorflow', 'wasm', 'cpu'].includes(first.backend));
+  assert.equal(tf.getBackend(), first.backend);
+  assert.equal(await initTensorflow(), first);
+  assert.equal(tensorflowStatus(), first);
+  // tfjs-node cannot install on every machine; when it is absent the reason says so.
+  if (first.backend !== 'tensorflow') assert.match(first.reason ?? '', /tensorflow: /);
+});
+
+test('MLLAB_TF_BACKEND forces cpu or wasm, and says so', () => {
+  const cpu = chooseIn({ MLLAB_TF_BACKEND: 'cpu' });
+  assert.equal(cpu.backend, 'cpu');
+  assert.equal(cpu.active, 'cpu');
+  assert.equal(cpu.reason, 'MLLAB_TF_BACKEND=cpu');
+  const wasm = chooseIn({ MLLAB_TF_BACKEND: 'wasm' });
+  assert.equal(wasm.backend, 'wasm');
+  assert.equal(wasm.active, 'wasm');
+});
+
+test('an unknown MLLAB_TF_BACKEND is ignored with a reason', () => {
+  const s = chooseIn({ MLLAB_TF_BACKEND: 'gpu' });
+  assert.ok(['tensorflow', 'wasm', 'cpu'].includes(s.backend));
+  assert.match(s.reason ?? '', /MLLAB_TF_BACKEND=gpu is not one of/);
+});
+
+test('from an esbuild bundle: wasm from the binaries shipped beside it, cpu (with the reason) without them', async () => {
+  const esbuild = await import('esbuild');
+  const root = path.resolve(__dirname, '../../..');
+  const dir = mkdtempSync(path.join(tmpdir(), 'mllab-tf-bundle-'));
+  try {
+    // The same settings as scripts/build.mjs' node bundles.
+    await esbuild.build({
+      stdin: {
+        contents: `import * as tf from '@tensorflow/tfjs-core';
+import { initTensorflow } from './src/core/ml/tensorflow';
+void initTensorflow().then((s) => console.log(JSON.stringify({ ...s, active: tf.getBackend(), sum: Array.from(tf.add(tf.tensor1d([1]), tf.tensor1d([2])).dataSync()) })));`,
+        resolveDir: root,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      external: ['vscode', '@tensorflow/tfjs-node'],
+      outfile: path.join(dir, 'probe.js'),
+      logLevel: 'silent',
+    });
+    const run = (): { backend: string; reason?: string; active: string; sum: number[] } => {
+      const r = spawnSync(process.execPath, [path.join(dir, 'probe.js')], { encoding: 'utf8', cwd: dir, env: { ...process.env, MLLAB_TF_BACKEND: '' } });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stderr, '', 'tfjs prints nothing');
+      return JSON.parse(r.stdout.trim()) as { backend: string; reason?: string; active: string; sum: number[] };
+    };
+    const without = run();
+    assert.equal(without.backend, 'cpu');
+    assert.match(without.reason ?? '', /tfjs-backend-wasm\.wasm is missing beside/);
+    assert.deepEqual(without.sum, [3]);
+    for (const f of WASM_FILES) copyFileSync(path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist', f), path.join(dir, f));
+    const withWasm = run();
+    assert.equal(withWasm.backend, 'wasm');
+    assert.equal(withWasm.active, 'wasm');
+    assert.deepEqual(withWasm.sum, [3]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
