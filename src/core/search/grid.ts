@@ -62,11 +62,15 @@ export function createGridSampler(space: SearchSpace, options: GridSamplerOption
   const proposed = new Set<string>();
   let turn = 0;
 
-  function nextFromGrids(): TrialConfig | null {
+  /** The next fresh point of the next model in turn that has one left (a model skips its own repeats, not its turn). */
+  function nextFromGrids(fresh: (c: TrialConfig) => boolean): TrialConfig | null {
     for (let tried = 0; tried < grids.length; tried++) {
       const grid = grids[turn % grids.length] as ModelGrid;
       turn++;
-      if (grid.next < grid.size) return gridConfig(grid, grid.next++);
+      while (grid.next < grid.size) {
+        const config = gridConfig(grid, grid.next++);
+        if (fresh(config)) return config;
+      }
     }
     return null;
   }
@@ -76,13 +80,12 @@ export function createGridSampler(space: SearchSpace, options: GridSamplerOption
     propose(history) {
       const seen = new Set(history.map((t) => configKey(t.config)));
       const fresh = (c: TrialConfig): boolean => !seen.has(configKey(c)) && !proposed.has(configKey(c));
-      for (;;) {
-        const config = pendingDefaults.shift() ?? nextFromGrids();
-        if (config === null) return null;
-        if (!fresh(config)) continue;
-        proposed.add(configKey(config));
-        return config;
-      }
+      let config: TrialConfig | null | undefined;
+      do config = pendingDefaults.shift();
+      while (config && !fresh(config));
+      config ??= nextFromGrids(fresh);
+      if (config) proposed.add(configKey(config));
+      return config;
     },
   };
 }

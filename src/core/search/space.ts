@@ -85,6 +85,7 @@ export function fromUnit(spec: ParamSpec, u: number): ParamValue {
     const n = spec.choices.length;
     return spec.choices[Math.min(n - 1, Math.floor(w * n))] as ParamValue;
   }
+  if (spec.type === 'float' && (w === 0 || w === 1)) return w === 0 ? spec.low : spec.high; // exact ends, not exp(log(x))
   const [lo, hi] = numericBounds(spec);
   const x = lo + w * (hi - lo);
   return clampParam(spec, spec.log ? Math.exp(x) : x);
@@ -162,7 +163,8 @@ export function gridPoints(spec: ParamSpec, options: GridOptions = {}): ParamVal
   for (let i = 0; i < n; i++) {
     const t = i / (n - 1);
     let v = spec.log ? Math.exp(Math.log(spec.low) + t * (Math.log(spec.high) - Math.log(spec.low))) : spec.low + t * (spec.high - spec.low);
-    if (i === n - 1) v = spec.high; // exact end, not exp(log(high)) with its rounding
+    if (i === 0) v = spec.low; // exact ends, not exp(log(x)) with its rounding
+    if (i === n - 1) v = spec.high;
     v = spec.type === 'int' ? Math.round(v) : v;
     if (!out.includes(v)) out.push(v);
   }
