@@ -1,0 +1,119 @@
+// Preprocessing checked by hand: medians, means and population stds, one-hot layout with "(other)" and
+// unseen categories, missing indicators; fitted on train rows only (validation rows never move the fit);
+// the 'columns' layout; and a JSON round trip that transforms the same.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fitPreprocessor, loadPreprocessor, type SavedPreprocessor } from '../../../src/core/ml/preprocess.js';
+import type { FeatureColumn } from '../../../src/core/ml/types.js';
+
+const num = (name: string, values: number[]): FeatureColumn => ({ name, kind: 'numeric', values: Float64Array.from(values) });
+const cat = (name: string, codes: number[], categories: string[]): FeatureColumn => ({ name, kind: 'categorical', codes: Int32Array.from(codes), categories });
+
+// Rows 0..3 train, 4..5 validation only.
+const TRAIN = Int32Array.from([0, 1, 2, 3]);
+function features(validX = [100, 7], validCodes = [3, 2]): FeatureColumn[] {
+  return [num('x', [1, NaN, 3, 10, ...validX]), cat('c', [0, 0, 1, -1, ...validCodes], ['a', 'b', 'c', 'd']), num('z', [1, 3, 10, 20, 0, 0])];
+}
+
+function rowsOf(data: Float64Array, cols: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < data.length; i += cols) out.push([...data.subarray(i, i + cols)]);
+  return out;
+}
+
+function close(actual: number[][], expected: number[][]): void {
+  assert.equal(actual.length, expected.length);
+  actual.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - expected[i]![j]!) < 1e-12, `[${i}][${j}] ${v} ≠ ${expected[i]![j]}`)));
+}
+
+test('dense: median impute, standardise with train mean/std, indicator, one-hot with (other) and unseen → zeros', () => {
+  const p = fitPreprocessor(features(), TRAIN, 'dense', { minCategoryRows: 2 });
+  assert.deepEqual(p.names, ['x', 'x (missing)', 'c=a', 'c=(other)', 'z']);
+  assert.deepEqual(p.sources, [0, 0, 1, 1, 2]);
+  // x train: 1, NaN, 3, 10 → median 3; imputed 1, 3, 3, 10 → mean 4.25, variance 46.75 / 4.
+  const sx = Math.sqrt(46.75 / 4);
+  // z train: 1, 3, 10, 20 → mean 8.5, variance (56.25 + 30.25 + 2.25 + 132.25) / 4 = 55.25.
+  const sz = Math.sqrt(55.25);
+  const m = p.transform(features());
+  assert.equal(m.layout, 'dense');
+  if (m.layout !== 'dense') return;
+  assert.equal(m.rows, 6);
+  assert.equal(m.cols, 5);
+  close(rowsOf(m.data, 5), [
+    [(1 - 4.25) / sx, 0, 1, 0, (1 - 8.5) / sz],
+    [(3 - 4.25) / sx, 1, 1, 0, (3 - 8.5) / sz], // x missing → median, indicator; c 'a'
+    [(3 - 4.25) / sx, 0, 0, 1, (10 - 8.5) / sz], // c 'b': 1 train row < 2 → (other)
+    [(10 - 4.25) / sx, 0, 1, 0, (20 - 8.5) / sz], // c missing → mode 'a'
+    [(100 - 4.25) / sx, 0, 0, 0, (0 - 8.5) / sz], // c 'd' never in train → zeros
+    [(7 - 4.25) / sx, 0, 0, 0, (0 - 8.5) / sz], // c 'c' never in train → zeros
+  ]);
+});
+
+test('dense: an even count takes the mean of the middle two; a constant column centres with std 1', () => {
+  const f = [num('x', [20, 1, 10, 3]), num('k', [5, 5, 5, 5])];
+  const p = fitPreprocessor(f, TRAIN, 'dense');
+  const saved = p.toJSON();
+  assert.ok(saved.layout === 'dense');
+  const [x, k] = saved.features;
+  assert.ok(x?.kind === 'numeric' && k?.kind === 'numeric');
+  assert.equal(x.median, 6.5);
+  assert.equal(x.indicator, false);
+  assert.equal(k.std, 1);
+  assert.equal(k.mean, 5);
+  const m = p.transform(f);
+  assert.ok(m.layout === 'dense');
+  assert.deepEqual(rowsOf(m.data, 2).map((r) => r[1]), [0, 0, 0, 0]);
+});
+
+test('dense: default rare threshold is max(5, ceil(0.5% of train rows)); missing indicators can be turned off', () => {
+  // 1200 train rows: threshold ceil(6) = 6. Category 1 has 6 rows (kept), category 2 has 5 (other).
+  const codes = new Array<number>(1200).fill(0);
+  for (let i = 0; i < 6; i++) codes[i] = 1;
+  for (let i = 6; i < 11; i++) codes[i] = 2;
+  const values = new Array<number>(1200).fill(1);
+  values[0] = NaN;
+  const rows = Int32Array.from({ length: 1200 }, (_, i) => i);
+  const f = [cat('c', codes, ['p', 'q', 'r']), num('v', values)];
+  assert.deepEqual(fitPreprocessor(f, rows, 'dense').names, ['c=p', 'c=q', 'c=(other)', 'v', 'v (missing)']);
+  assert.deepEqual(fitPreprocessor(f, rows, 'dense', { missingIndicators: false }).names, ['c=p', 'c=q', 'c=(other)', 'v']);
+});
+
+test('no leakage: validation-only values and categories do not change the fit', () => {
+  const a = fitPreprocessor(features([100, 7], [3, 2]), TRAIN, 'dense', { minCategoryRows: 2 }).toJSON();
+  const b = fitPreprocessor(features([-1e9, NaN], [1, 1]), TRAIN, 'dense', { minCategoryRows: 2 }).toJSON();
+  assert.deepEqual(a, b);
+  // But a different train set does change it (the check above can fail).
+  const c = fitPreprocessor(features(), Int32Array.from([0, 1, 2, 4]), 'dense', { minCategoryRows: 2 }).toJSON();
+  assert.notDeepEqual(a, c);
+});
+
+test('columns: numbers as they are, codes as floats, missing → NaN, category counts, a row subset', () => {
+  const p = fitPreprocessor(features(), TRAIN, 'columns');
+  assert.deepEqual(p.names, ['x', 'c', 'z']);
+  const m = p.transform(features(), Int32Array.from([1, 3, 4]));
+  assert.ok(m.layout === 'columns');
+  assert.equal(m.rows, 3);
+  assert.deepEqual(m.categoryCounts, [0, 4, 0]);
+  assert.deepEqual([...m.columns[0]!], [NaN, 10, 100]);
+  assert.deepEqual([...m.columns[1]!], [0, NaN, 3]);
+  assert.deepEqual([...m.columns[2]!], [3, 20, 0]);
+});
+
+test('JSON round trip: the loaded preprocessor transforms identically (both layouts)', () => {
+  for (const layout of ['dense', 'columns'] as const) {
+    const p = fitPreprocessor(features(), TRAIN, layout, { minCategoryRows: 2 });
+    const json = JSON.parse(JSON.stringify(p.toJSON())) as SavedPreprocessor;
+    const q = loadPreprocessor(json);
+    assert.deepEqual(q.names, p.names);
+    assert.deepEqual(q.transform(features()), p.transform(features()));
+    assert.deepEqual(q.toJSON(), p.toJSON());
+  }
+});
+
+test('transform refuses features that do not match the fit', () => {
+  const p = fitPreprocessor(features(), TRAIN, 'dense');
+  const [x, c, z] = features();
+  assert.throws(() => p.transform([c!, x!, z!]), /feature 0 is x/);
+  assert.throws(() => p.transform([x!, cat('c', [0], ['a', 'b']), z!]), /had 4 categories, given 2/);
+  assert.throws(() => loadPreprocessor({ ...p.toJSON(), version: 99 }), /version 99/);
+});
