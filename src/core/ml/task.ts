@@ -11,19 +11,30 @@
 // Class order (codes 0..C-1) is sorted, so it does not depend on row order: numeric order when every
 // label is a number (labels are then named by their canonical spelling: "1.0" and "1" are class "1"),
 // otherwise by UTF-16 code units (plain `<`, the same on every machine; "B" before "a").
-import type { Task } from './types.js';
+import type { Labels, TargetColumn, Task } from './types.js';
 
 /** Most distinct whole numbers a target may have to be read as classes. */
 export const MAX_INTEGER_CLASSES = 20;
 /** Rows per distinct value an integer target needs, on average, to be read as classes. */
 export const MIN_ROWS_PER_CLASS = 5;
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/** The number a label spells (after trimming), or NaN: plain decimal and exponent forms only, as the profiler reads numbers. */
+/**
+ * The number a label spells (after trimming), or NaN: [+-]digits[.digits][e[+-]digits] and .5-style
+ * decimals, as the profiler reads numbers; no hex, no Infinity, no infinite results ("1e999").
+ */
 export function labelNumber(text: string): number {
-  const t = text.trim();
-  return NUMBER.test(t) ? Number(t) : NaN;
+  const t = text.length > 0 && (text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32) ? text.trim() : text;
+  const c0 = t.charCodeAt(0);
+  // Digits, a sign or a point first: everything else (words, Infinity, empty) is not a number.
+  if (!((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 43 || c0 === 46)) return NaN;
+  const x = Number(t);
+  if (!Number.isFinite(x)) return NaN;
+  // Number() also reads 0x1f, 0b1 and 0o7; the profiler does not.
+  if (t.length > 2 && c0 === 48) {
+    const c1 = t.charCodeAt(1) | 0x20;
+    if (c1 === 120 || c1 === 98 || c1 === 111) return NaN;
+  }
+  return x;
 }
 
 export interface TargetSummary {
@@ -102,4 +113,14 @@ export function encodeLabels(labels: readonly string[], classes: readonly string
     codes[i] = index.get(key) ?? -1;
   }
   return codes;
+}
+
+/** The Labels a model fits on, for `rows` of the target (all rows when absent). */
+export function labelsOf(target: TargetColumn, rows?: Int32Array): Labels {
+  if (target.task === 'regression') {
+    const y = rows === undefined ? target.values.slice() : Float64Array.from(rows, (r) => target.values[r]!);
+    return { task: 'regression', y };
+  }
+  const y = rows === undefined ? target.codes.slice() : Int32Array.from(rows, (r) => target.codes[r]!);
+  return { task: target.task, y, classes: target.classes.length };
 }

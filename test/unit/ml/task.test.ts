@@ -1,7 +1,7 @@
 // Task inference rules and class order, each rule on a hand-made target.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classOrder, encodeLabels, inferTask, labelNumber, summariseTarget } from '../../../src/core/ml/task.js';
+import { classOrder, encodeLabels, inferTask, labelNumber, labelsOf, summariseTarget } from '../../../src/core/ml/task.js';
 
 const repeat = <T>(values: T[], times: number): T[] => Array.from({ length: values.length * times }, (_, i) => values[i % values.length]!);
 
@@ -42,6 +42,11 @@ test('labelNumber reads plain decimals and exponents only', () => {
   assert.ok(Number.isNaN(labelNumber('0x10')));
   assert.ok(Number.isNaN(labelNumber('Infinity')));
   assert.ok(Number.isNaN(labelNumber('')));
+  assert.ok(Number.isNaN(labelNumber('1e999')));
+  assert.ok(Number.isNaN(labelNumber('0b1')));
+  assert.ok(Number.isNaN(labelNumber('1,5')));
+  assert.equal(labelNumber('-.5'), -0.5);
+  assert.equal(labelNumber('007'), 7);
 });
 
 test('class order: numeric order for numeric labels, code-unit order for text', () => {
@@ -54,4 +59,11 @@ test('encodeLabels: codes in class order, numeric spellings unified, unknown →
   const classes = classOrder(['10', '9', '2']);
   assert.deepEqual([...encodeLabels(['9', '10.0', '2', '7'], classes)], [1, 2, 0, -1]);
   assert.deepEqual([...encodeLabels(['no', 'yes', ' yes', 'maybe'], ['no', 'yes'])], [0, 1, 1, -1]);
+});
+
+test('labelsOf: codes or values for a row subset, class count', () => {
+  const cls = labelsOf({ name: 'y', task: 'multiclass', codes: Int32Array.from([2, 0, 1, 2]), classes: ['a', 'b', 'c'] }, Int32Array.from([3, 1]));
+  assert.deepEqual(cls, { task: 'multiclass', y: Int32Array.from([2, 0]), classes: 3 });
+  const reg = labelsOf({ name: 'y', task: 'regression', values: Float64Array.from([1.5, 2.5]) });
+  assert.deepEqual(reg, { task: 'regression', y: Float64Array.from([1.5, 2.5]) });
 });
