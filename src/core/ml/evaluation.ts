@@ -2,7 +2,7 @@
 // confusion matrix, ROC / precision-recall / calibration curves, regression residuals, and permutation
 // feature importance. Everything returned is plain JSON (numbers, arrays, objects) with bounded size.
 import { cancelled } from '../errors.js';
-import { computeMetric, confusionCounts, orderByScoreDescending, predictedClasses, toObjective } from './metrics.js';
+import { computeMetric, confusionCounts, predictedClasses, scoreSteps, toObjective } from './metrics.js';
 import { mixSeed, seededRandom, shuffleInPlace } from './random.js';
 import type { ColumnMatrix, DenseMatrix, Labels, MetricName, ModelInput } from './types.js';
 
@@ -104,25 +104,8 @@ function classColumn(predictions: Float64Array, classes: number, c: number): Flo
 
 /** Cumulative true / false positives at each distinct score, from the top score down. */
 function thresholdCounts(y: Int32Array, positive: number, scores: Float64Array): { tps: number[]; fps: number[]; thresholds: number[] } {
-  const order = orderByScoreDescending(scores);
-  const tps: number[] = [];
-  const fps: number[] = [];
-  const thresholds: number[] = [];
-  let tp = 0;
-  let fp = 0;
-  let i = 0;
-  while (i < order.length) {
-    const value = scores[order[i] ?? 0] ?? NaN;
-    while (i < order.length && scores[order[i] ?? 0] === value) {
-      if (y[order[i] ?? 0] === positive) tp++;
-      else fp++;
-      i++;
-    }
-    tps.push(tp);
-    fps.push(fp);
-    thresholds.push(value);
-  }
-  return { tps, fps, thresholds };
+  const steps = scoreSteps(y, positive, scores);
+  return { tps: Array.from(steps.tps), fps: Array.from(steps.fps), thresholds: Array.from(steps.thresholds) };
 }
 
 /**
@@ -270,8 +253,29 @@ export interface PermutationOptions {
   repeats?: number;
   seed?: number;
   signal?: AbortSignal;
-  /** Default: one group per input column, named after it. */
+  /** Default: one group per input column, named after it. See featureGroups for a dense input. */
   groups?: FeatureGroup[];
+  /**
+   * Score on a seeded sample of at most this many rows (default 10 000; Infinity for all), so the cost —
+   * features × repeats predictions — stays bounded on big held-out sets.
+   */
+  maxRows?: number;
+}
+
+/**
+ * Groups from a preprocessor's `sources` (the original feature index of each model input column) and the
+ * original feature names: "colour=red", "colour=blue" … become one feature "colour".
+ */
+export function featureGroups(sources: readonly number[], featureNames: readonly string[]): FeatureGroup[] {
+  const byFeature = new Map<number, number[]>();
+  sources.forEach((feature, column) => {
+    const list = byFeature.get(feature);
+    if (list === undefined) byFeature.set(feature, [column]);
+    else list.push(column);
+  });
+  return [...byFeature.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([feature, columns]) => ({ name: featureNames[feature] ?? `feature ${feature}`, columns }));
 }
 
 /**
@@ -282,18 +286,22 @@ export interface PermutationOptions {
  */
 export async function permutationImportance(
   predict: (input: ModelInput) => Float64Array,
-  input: ModelInput,
-  labels: Labels,
+  allInput: ModelInput,
+  allLabels: Labels,
   metric: MetricName,
   options: PermutationOptions = {},
 ): Promise<FeatureImportance[]> {
   const repeats = Math.max(1, Math.floor(options.repeats ?? 5));
   const seed = options.seed ?? 0;
-  const width = input.layout === 'columns' ? input.columns.length : input.cols;
-  const groups = options.groups ?? input.names.map((name, j) => ({ name, columns: [j] }));
+  const width = allInput.layout === 'columns' ? allInput.columns.length : allInput.cols;
+  const groups = options.groups ?? allInput.names.map((name, j) => ({ name, columns: [j] }));
   for (const g of groups) {
     for (const c of g.columns) if (!Number.isInteger(c) || c < 0 || c >= width) throw new Error(`Feature group ${g.name} names column ${c} of ${width}`);
   }
+  const maxRows = Math.max(1, Math.floor(options.maxRows ?? 10_000));
+  const keep = allInput.rows > maxRows ? sampleRows(allInput.rows, maxRows, mixSeed(seed, 0x5a3e)) : undefined;
+  const input = keep === undefined ? allInput : selectRows(allInput, keep);
+  const labels = keep === undefined ? allLabels : selectLabels(allLabels, keep);
   const score = (x: ModelInput): number => toObjective(metric, computeMetric(metric, labels, predict(x)));
   const baseline = score(input);
   const out: FeatureImportance[] = [];
@@ -303,7 +311,7 @@ export async function permutationImportance(
     if (options.signal?.aborted === true) throw cancelled();
     const group = groups[g];
     if (group === undefined) continue;
-    const next = seededRandom(mixSeed(seed, g));
+    const next = seededRandom(mixSeed(seed, g + 1));
     const drops: number[] = [];
     for (let k = 0; k < repeats; k++) {
       for (let i = 0; i < order.length; i++) order[i] = i;
@@ -342,4 +350,27 @@ function shuffleDense(input: DenseMatrix, columns: number[], order: Int32Array):
     for (const j of columns) data[to + j] = input.data[from + j] ?? NaN;
   }
   return { ...input, data };
+}
+
+/** `count` distinct rows of `rows`, seeded, in ascending order. */
+function sampleRows(rows: number, count: number, seed: number): Int32Array {
+  const all = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) all[i] = i;
+  shuffleInPlace(all, seededRandom(seed));
+  return all.slice(0, count).sort();
+}
+
+function selectRows(input: ModelInput, keep: Int32Array): ModelInput {
+  if (input.layout === 'columns') {
+    const columns = input.columns.map((c) => Float64Array.from(keep, (r) => c[r] ?? NaN));
+    return { ...input, rows: keep.length, columns };
+  }
+  const data = new Float64Array(keep.length * input.cols);
+  keep.forEach((r, i) => data.set(input.data.subarray(r * input.cols, (r + 1) * input.cols), i * input.cols));
+  return { ...input, rows: keep.length, data };
+}
+
+function selectLabels(labels: Labels, keep: Int32Array): Labels {
+  if (labels.task === 'regression') return { task: 'regression', y: Float64Array.from(keep, (r) => labels.y[r] ?? NaN) };
+  return { task: labels.task, classes: labels.classes, y: Int32Array.from(keep, (r) => labels.y[r] ?? 0) };
 }

@@ -255,12 +255,65 @@ function meanOverClasses(
   return counted > 0 ? sum / counted : NaN;
 }
 
-/** Row indices ordered by descending score (ties keep row order; callers group ties themselves). */
-export function orderByScoreDescending(scores: Float64Array): Uint32Array {
-  const order = new Uint32Array(scores.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  order.sort((a, b) => (scores[b] ?? 0) - (scores[a] ?? 0) || a - b);
-  return order;
+/** Cumulative counts at each distinct score, from the top score down (scikit-learn's _binary_clf_curve). */
+export interface ScoreSteps {
+  /** Number of distinct scores. */
+  count: number;
+  /** tps[k] / fps[k]: positives / negatives scoring ≥ thresholds[k]. */
+  tps: Float64Array;
+  fps: Float64Array;
+  thresholds: Float64Array;
+}
+
+/**
+ * Counts positives ("y === positive") and negatives at or above each distinct score. NaN scores are left
+ * out. Sorting the two sides apart with the native numeric sort and merging is several times faster than
+ * sorting row indices with a comparator, which matters when ensemble selection scores hundreds of blends.
+ */
+export function scoreSteps(y: Int32Array, positive: number, scores: Float64Array): ScoreSteps {
+  let positives = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] === positive) positives++;
+  const pos = new Float64Array(positives);
+  const neg = new Float64Array(y.length - positives);
+  let p = 0;
+  let n = 0;
+  for (let i = 0; i < y.length; i++) {
+    const v = scores[i] ?? NaN;
+    if (y[i] === positive) pos[p++] = v;
+    else neg[n++] = v;
+  }
+  // NaN sorts last in a typed array; trim them off the top.
+  pos.sort();
+  neg.sort();
+  let i = p - 1;
+  let j = n - 1;
+  while (i >= 0 && Number.isNaN(pos[i])) i--;
+  while (j >= 0 && Number.isNaN(neg[j])) j--;
+  const size = i + j + 2;
+  const tps = new Float64Array(size);
+  const fps = new Float64Array(size);
+  const thresholds = new Float64Array(size);
+  let tp = 0;
+  let fp = 0;
+  let count = 0;
+  while (i >= 0 || j >= 0) {
+    const a = i >= 0 ? (pos[i] ?? -Infinity) : -Infinity;
+    const b = j >= 0 ? (neg[j] ?? -Infinity) : -Infinity;
+    const value = i < 0 ? b : j < 0 ? a : a > b ? a : b;
+    while (i >= 0 && pos[i] === value) {
+      tp++;
+      i--;
+    }
+    while (j >= 0 && neg[j] === value) {
+      fp++;
+      j--;
+    }
+    tps[count] = tp;
+    fps[count] = fp;
+    thresholds[count] = value;
+    count++;
+  }
+  return { count, tps: tps.subarray(0, count), fps: fps.subarray(0, count), thresholds: thresholds.subarray(0, count) };
 }
 
 /**
@@ -269,28 +322,21 @@ export function orderByScoreDescending(scores: Float64Array): Uint32Array {
  * only one side.
  */
 export function binaryAuc(y: Int32Array, positive: number, scores: Float64Array): number {
-  const order = orderByScoreDescending(scores);
-  let positives = 0;
-  let negatives = 0;
-  let pairs = 0; // positive-above-negative pairs, ties as halves
-  let i = 0;
-  while (i < order.length) {
-    let groupPositives = 0;
-    let groupNegatives = 0;
-    const value = scores[order[i] ?? 0];
-    let j = i;
-    while (j < order.length && scores[order[j] ?? 0] === value) {
-      if (y[order[j] ?? 0] === positive) groupPositives++;
-      else groupNegatives++;
-      j++;
-    }
-    // Walking from the top: every negative in this group is outranked by the positives seen above it.
-    pairs += groupNegatives * positives + 0.5 * groupNegatives * groupPositives;
-    positives += groupPositives;
-    negatives += groupNegatives;
-    i = j;
-  }
+  const { count, tps, fps } = scoreSteps(y, positive, scores);
+  const positives = tps[count - 1] ?? 0;
+  const negatives = fps[count - 1] ?? 0;
   if (positives === 0 || negatives === 0) return NaN;
+  let pairs = 0; // positive-above-negative pairs, ties as halves
+  let tpBefore = 0;
+  let fpBefore = 0;
+  for (let k = 0; k < count; k++) {
+    const tp = tps[k] ?? 0;
+    const fp = fps[k] ?? 0;
+    // Every negative at this score is outranked by the positives above it and ties with those beside it.
+    pairs += (fp - fpBefore) * (tpBefore + 0.5 * (tp - tpBefore));
+    tpBefore = tp;
+    fpBefore = fp;
+  }
   return pairs / (positives * negatives);
 }
 
@@ -299,24 +345,15 @@ export function binaryAuc(y: Int32Array, positive: number, scores: Float64Array)
  * from the top score down (no interpolation). NaN if y has no positives.
  */
 export function averagePrecision(y: Int32Array, positive: number, scores: Float64Array): number {
-  let positives = 0;
-  for (let i = 0; i < y.length; i++) if (y[i] === positive) positives++;
+  const { count, tps, fps } = scoreSteps(y, positive, scores);
+  const positives = tps[count - 1] ?? 0;
   if (positives === 0) return NaN;
-  const order = orderByScoreDescending(scores);
-  let tp = 0;
-  let seen = 0;
   let previousRecall = 0;
   let sum = 0;
-  let i = 0;
-  while (i < order.length) {
-    const value = scores[order[i] ?? 0];
-    while (i < order.length && scores[order[i] ?? 0] === value) {
-      if (y[order[i] ?? 0] === positive) tp++;
-      seen++;
-      i++;
-    }
+  for (let k = 0; k < count; k++) {
+    const tp = tps[k] ?? 0;
     const recall = tp / positives;
-    sum += (recall - previousRecall) * (tp / seen);
+    sum += (recall - previousRecall) * (tp / (tp + (fps[k] ?? 0)));
     previousRecall = recall;
   }
   return sum;

@@ -7,11 +7,13 @@ import {
   calibrationCurve,
   CURVE_POINTS,
   evaluatePredictions,
+  featureGroups,
   permutationImportance,
   prCurve,
   residuals,
   rocCurve,
 } from '../../../src/core/ml/evaluation.js';
+import { knn } from '../../../src/core/ml/models/knn.js';
 import { seededRandom } from '../../../src/core/ml/random.js';
 import type { ColumnMatrix, DenseMatrix, Labels, ModelInput } from '../../../src/core/ml/types.js';
 
@@ -241,5 +243,47 @@ describe('permutation importance', () => {
       permutationImportance(predictColumns, columns, labels, 'accuracy', { signal: controller.signal }),
       (e: unknown) => isUserError(e) && e.code === 'CANCELLED',
     );
+  });
+
+  it('samples at most maxRows rows, seeded', async () => {
+    const sizes: number[] = [];
+    const counting = (input: ModelInput): Float64Array => {
+      sizes.push(input.rows);
+      return predictColumns(input);
+    };
+    const result = await permutationImportance(counting, columns, labels, 'accuracy', { repeats: 2, seed: 3, maxRows: 50 });
+    assert.deepEqual(sizes, [50, 50, 50, 50, 50]);
+    assert.equal(result[0]!.feature, 'signal');
+    assert.deepEqual(await permutationImportance(predictColumns, columns, labels, 'accuracy', { repeats: 2, seed: 3, maxRows: 50 }), result);
+  });
+
+  it('a fitted kNN on held-out rows: the informative features outrank the noise (regression)', async () => {
+    // y = 3·a − 2·b + small noise; c and d are pure noise. Fit on 300 rows, score on 200 others.
+    const rand = seededRandom(21);
+    const make = (n: number): { x: DenseMatrix; y: Float64Array } => {
+      const data = new Float64Array(n * 4);
+      const y = new Float64Array(n);
+      for (let r = 0; r < n; r++) {
+        for (let j = 0; j < 4; j++) data[r * 4 + j] = rand() * 2 - 1;
+        y[r] = 3 * data[r * 4]! - 2 * data[r * 4 + 1]! + 0.1 * (rand() - 0.5);
+      }
+      return { x: { layout: 'dense', rows: n, cols: 4, names: ['a', 'b', 'c', 'd'], data }, y };
+    };
+    const train = make(300);
+    const test = make(200);
+    const model = await knn.fit(train.x, { task: 'regression', y: train.y }, { neighbours: 5 }, { seed: 1 });
+    const result = await permutationImportance((x) => model.predict(x), test.x, { task: 'regression', y: test.y }, 'rmse', { repeats: 3, seed: 2 });
+    assert.deepEqual(result.slice(0, 2).map((f) => f.feature), ['a', 'b']);
+    assert.ok(result[1]!.mean > 3 * Math.max(result[2]!.mean, result[3]!.mean, 0.01), JSON.stringify(result));
+  });
+});
+
+describe('feature groups', () => {
+  it('one group per original feature from the preprocessor\'s column sources', () => {
+    assert.deepEqual(featureGroups([0, 1, 1, 1, 2, 0], ['size', 'colour', 'age']), [
+      { name: 'size', columns: [0, 5] },
+      { name: 'colour', columns: [1, 2, 3] },
+      { name: 'age', columns: [4] },
+    ]);
   });
 });
