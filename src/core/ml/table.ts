@@ -72,7 +72,7 @@ export function dateOf(text: string): number {
     const c = text.charCodeAt(i);
     if (c < 48 || c > 57) return NaN;
   }
-  const n = dateScratch.latin1Write(text, 0);
+  const n = dateScratch.write(text, 0, 'latin1');
   return n === text.length ? parseIsoDate(dateScratch, 0, n) : NaN;
 }
 // Dates are at most 40 characters: one buffer serves every cell (a Buffer per cell was a tenth of the load).
