@@ -95,6 +95,10 @@ export interface TrialRecord {
   foldScores: number[];
   /** Standard deviation of foldScores (null with fewer than two). */
   foldStd: number | null;
+  /** What the trial told the pruner (step = fold, or successive-halving rung), replayed on resume. */
+  reports: { step: number; objective: number }[];
+  /** Every metric of the task on the out-of-fold predictions (done trials). */
+  metrics: Partial<Record<MetricName, number>>;
   seconds: number;
   error: string | null;
   finishedAt: string;

@@ -66,6 +66,8 @@ function trial(index: number, objective: number | null): TrialRecord {
     objective,
     foldScores: [],
     foldStd: null,
+    reports: [],
+    metrics: {},
     seconds: 1,
     error: objective === null ? 'boom' : null,
     finishedAt: '2026-11-28T07:15:03.000Z',

@@ -1,0 +1,677 @@
+// The sweep runner: load the table once, fix the folds, propose configurations (deterministically: trial i
+// is proposed from the finished trials 0..i-P, P = parallel trials, with randomness seeded by (seed, i)),
+// run each trial on a worker thread (time-boxed, failing alone), journal it, and at the end select an
+// optional greedy ensemble, refit the winner on all rows, save the model package and the report.
+//
+// Pruning is deterministic too: each trial gets a fresh pruner fed the journaled reports of trials
+// 0..i-P in index order, then its own. So the same seed gives the same trials whatever the thread timing.
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { cancelled, UserError } from '../errors.js';
+import { holdout, kFold, stratifiedKFold } from '../ml/folds.js';
+import type { Fold } from '../ml/folds.js';
+import { defaultMetric, fromObjective, METRICS, parseMetricName, toObjective } from '../ml/metrics.js';
+import { mixSeed, seededRandom } from '../ml/random.js';
+import type { FeatureColumn, FeatureSchema, MetricName, ModelFamily, ModelKind, Task, TrainingTable } from '../ml/types.js';
+import { hashFile } from '../store/profileCache.js';
+import { nodeStoreFs } from '../store/atomicFile.js';
+import { ExperimentStore, currentOwner } from '../store/experiments.js';
+import type { ExperimentWriter } from '../store/experiments.js';
+import { EXPERIMENT_SCHEMA_VERSION } from '../../protocol/experiment.js';
+import type { ExperimentRecord, PrunerName, SweepProgress, SweepSettings, TrialRecord, Validation } from '../../protocol/experiment.js';
+import { createPruner, rungBudgets } from './pruners.js';
+import { createSampler } from './samplers.js';
+import { buildSearchSpace, configKey } from './space.js';
+import { labelsOf, predictionWidth, refit, runTrial, validatedRows } from './trial.js';
+import type { RefitResult, TrialJob, TrialKit, TrialOutcome } from './trial.js';
+import type { FromTrialThread, ToTrialThread, TrialThreadInput } from './trialThread.js';
+import type { FinishedTrial, IntermediateReport, Pruner, SamplerName, TrialConfig } from './types.js';
+
+export interface SweepConfig {
+  dataset: string;
+  target: string;
+  task?: Task | 'auto';
+  /** A metric name as the user typed it (aliases allowed); default per task. */
+  metric?: string;
+  budgetSeconds?: number;
+  maxTrials?: number;
+  search?: SamplerName;
+  seed?: number;
+  models?: ModelKind[];
+  /** k of k-fold (default 5); ignored with holdout. */
+  folds?: number;
+  /** Validate on one split holding out this share of rows instead of k-fold. */
+  holdout?: number;
+  parallel?: number;
+  pruner?: PrunerName;
+  trialTimeoutSeconds?: number;
+  ensemble?: boolean;
+  /** Folder holding `.mllab` (default: the current directory). */
+  workspace?: string;
+  /** Continue this experiment (its stored settings win, except a budget or trial count given here). */
+  resume?: string;
+  /** Propose this earlier experiment's best configurations first. */
+  warmStart?: string;
+}
+
+export interface SweepHooks {
+  onTrial?(trial: TrialRecord): void;
+  onProgress?(progress: SweepProgress): void;
+  /** Abort = stop cleanly: running trials cancelled, the experiment marked interrupted (resumable). */
+  signal?: AbortSignal;
+}
+
+export interface SweepResult {
+  experimentId: string;
+  dir: string;
+  status: 'done';
+  metric: MetricName;
+  bestScore: number;
+  bestTrial: number;
+  bestKind: 'trial' | 'ensemble';
+  /** The saved model package. */
+  modelPath: string;
+  reportPath: string;
+  trials: TrialRecord[];
+  backend: string | null;
+}
+
+/** What the runner plugs together; the shipped parts by default, doubles in unit tests. */
+export interface SweepParts {
+  loadTable(path: string, target: string, task: Task | 'auto', signal?: AbortSignal): Promise<{ table: TrainingTable; schema: FeatureSchema[] }>;
+  families: readonly ModelFamily[];
+  /** Run trials in this process with this kit (tests); null: worker threads with `kitModule`'s kit. */
+  kit: TrialKit | null;
+  /** Module the threads load their kit from (a test double); null = the shipped kit. */
+  kitModule: string | null;
+  /** Called with the finished experiment to write the model package and report (sweep end). */
+  finish(context: FinishContext): Promise<{ modelPath: string; reportPath: string }>;
+}
+
+/** Everything the end of a sweep needs to save the winner and its report. */
+export interface FinishContext {
+  writer: ExperimentWriter;
+  record: ExperimentRecord;
+  table: TrainingTable;
+  schema: FeatureSchema[];
+  folds: readonly Fold[];
+  trials: TrialRecord[];
+  /** The winner: one trial, or ensemble members with weights. */
+  members: { trial: TrialRecord; weight: number; fitted: RefitResult }[];
+  /** The winner's out-of-fold predictions over `validatedRows(folds)`. */
+  oof: Float64Array;
+  kit: TrialKit | null;
+  signal?: AbortSignal;
+}
+
+/** Default time box of one trial: a third of the budget, between 10 s and 5 min. */
+export function defaultTrialTimeout(budgetSeconds: number | null): number {
+  if (budgetSeconds === null) return 300;
+  return Math.min(300, Math.max(10, budgetSeconds / 3));
+}
+
+const DEFAULT_BUDGET_SECONDS = 60;
+/** Done trials whose out-of-fold predictions are kept for the ensemble. */
+const ENSEMBLE_POOL = 12;
+/** Best configurations an earlier experiment contributes to a warm start. */
+const WARM_START_CONFIGS = 5;
+
+// ---- settings ---------------------------------------------------------------------------------------
+
+function checkPositive(name: string, v: number | undefined, integer: boolean): void {
+  if (v === undefined) return;
+  if (!(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) throw new UserError('BAD_ARGUMENT', `${name} must be a positive ${integer ? 'whole number' : 'number'} (got ${v}).`);
+}
+
+export function resolveSettings(config: SweepConfig, table: TrainingTable, families: readonly ModelFamily[], datasetPath: string): SweepSettings {
+  const task = table.target.task;
+  const metric = config.metric === undefined ? defaultMetric(task) : parseMetricName(config.metric, task);
+  checkPositive('The budget', config.budgetSeconds, false);
+  checkPositive('The trial count', config.maxTrials, true);
+  checkPositive('The number of folds', config.folds, true);
+  checkPositive('Parallel trials', config.parallel, true);
+  checkPositive('The trial time box', config.trialTimeoutSeconds, false);
+  const budgetSeconds = config.budgetSeconds ?? (config.maxTrials === undefined ? DEFAULT_BUDGET_SECONDS : null);
+  const applicable = families.filter((f) => f.tasks.includes(task)).map((f) => f.kind);
+  let models = applicable;
+  if (config.models && config.models.length > 0) {
+    for (const m of config.models) {
+      if (!families.some((f) => f.kind === m)) throw new UserError('BAD_ARGUMENT', `Unknown model '${m}'. Models: ${families.map((f) => f.kind).join(', ')}.`);
+      if (!applicable.includes(m)) throw new UserError('BAD_ARGUMENT', `Model '${m}' cannot learn a ${task} target.`);
+    }
+    models = [...new Set(config.models)];
+  }
+  if (models.length === 0) throw new UserError('BAD_ARGUMENT', `No model in this build can learn a ${task} target.`);
+  let validation: Validation;
+  if (config.holdout !== undefined) {
+    if (!(config.holdout > 0 && config.holdout < 1)) throw new UserError('BAD_ARGUMENT', `The holdout share must be between 0 and 1 (got ${config.holdout}).`);
+    validation = { kind: 'holdout', fraction: config.holdout };
+  } else {
+    const folds = config.folds ?? 5;
+    if (folds < 2) throw new UserError('BAD_ARGUMENT', `Cross-validation needs at least 2 folds (got ${folds}).`);
+    validation = { kind: 'kfold', folds, stratified: task !== 'regression' };
+  }
+  return {
+    dataset: datasetPath,
+    target: table.target.name,
+    task,
+    metric,
+    budgetSeconds,
+    maxTrials: config.maxTrials ?? null,
+    search: config.search ?? 'tpe',
+    seed: config.seed ?? 0,
+    models,
+    validation,
+    parallel: config.parallel ?? Math.max(1, availableParallelism()),
+    // Median stopping over folds by default: every fold is a natural intermediate score that costs no
+    // extra fit, while successive halving refits at growing budgets (wasted work on small tables).
+    pruner: config.pruner ?? 'median',
+    trialTimeoutSeconds: config.trialTimeoutSeconds ?? defaultTrialTimeout(budgetSeconds),
+    ensemble: config.ensemble ?? true,
+    warmStart: config.warmStart ?? null,
+  };
+}
+
+export function makeFolds(table: TrainingTable, validation: Validation, seed: number): Fold[] {
+  const t = table.target;
+  const labels = t.task === 'regression' ? undefined : t.codes;
+  const foldSeed = mixSeed(seed, 0x666f6c64);
+  if (validation.kind === 'holdout') return holdout(table.rows, validation.fraction, foldSeed, labels);
+  if (labels && validation.stratified) return stratifiedKFold(labels, validation.folds, foldSeed, { allowSmallClasses: true });
+  return kFold(table.rows, validation.folds, foldSeed);
+}
+
+// ---- running trials ----------------------------------------------------------------------------------
+
+interface RunRequest {
+  job: TrialJob;
+  /** Budgets of the successive-halving rungs run on fold 0 before the full cross-validation, or null. */
+  rungs: number[] | null;
+  report(step: number, objective: number): boolean;
+  timeoutMs: number;
+}
+
+type RunResult = TrialOutcome | { status: 'cancelled' };
+
+interface TrialExecutor {
+  run(request: RunRequest): Promise<RunResult>;
+  refit(config: TrialConfig, trial: number, seed: number): Promise<RefitResult>;
+  cancelAll(): void;
+  close(): Promise<void>;
+}
+
+function failed(error: string): TrialOutcome {
+  return { status: 'failed', oof: null, foldScores: [], metrics: {}, error, backend: null };
+}
+
+/** Trials in this process (tests with doubles). The time box fails the trial; its fit is asked to stop. */
+class InProcessExecutor implements TrialExecutor {
+  private readonly controllers = new Set<AbortController>();
+  private cancelled = false;
+
+  constructor(
+    private readonly table: TrainingTable,
+    private readonly folds: readonly Fold[],
+    private readonly kit: TrialKit,
+  ) {}
+
+  async run(request: RunRequest): Promise<RunResult> {
+    const controller = new AbortController();
+    this.controllers.add(controller);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<TrialOutcome>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        resolve(failed(`exceeded its time box of ${request.timeoutMs / 1000} s`));
+      }, request.timeoutMs);
+    });
+    try {
+      const outcome = await Promise.race([runTrial(request.job, this.table, this.folds, this.kit, request.report, controller.signal, request.rungs), timeout]);
+      return this.cancelled ? { status: 'cancelled' } : outcome;
+    } finally {
+      clearTimeout(timer);
+      this.controllers.delete(controller);
+    }
+  }
+
+  refit(config: TrialConfig, trial: number, seed: number): Promise<RefitResult> {
+    return refit(config, trial, seed, this.folds.length, this.table, this.kit);
+  }
+
+  cancelAll(): void {
+    this.cancelled = true;
+    for (const c of this.controllers) c.abort();
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** The trial thread's script: next to this bundle (dist/trialThread.js), or the TypeScript source under tsx. */
+function threadScript(): string {
+  const bundled = path.join(__dirname, 'trialThread.js');
+  if (existsSync(bundled)) return bundled;
+  const source = path.join(__dirname, 'trialThread.ts');
+  if (existsSync(source)) return source;
+  throw new Error(`The trial thread script is missing beside ${__dirname}.`);
+}
+
+/** A pool of trial threads; a thread whose trial hangs, crashes or is cancelled is terminated and replaced. */
+class ThreadExecutor implements TrialExecutor {
+  private readonly idle: Worker[] = [];
+  private readonly busy = new Map<Worker, () => void>();
+  private readonly script = threadScript();
+
+  constructor(private readonly input: TrialThreadInput) {}
+
+  private spawn(): Worker {
+    const workerData = { mllabTrialThread: true, input: this.input };
+    if (this.script.endsWith('.ts')) {
+      // Tests run the sources through tsx; a thread needs its loader too. A variable, so bundlers leave it alone.
+      const loader = 'tsx/cjs';
+      const code = `require(${JSON.stringify(require.resolve(loader))}); require(${JSON.stringify(this.script)});`;
+      return new Worker(code, { eval: true, workerData });
+    }
+    return new Worker(this.script, { workerData });
+  }
+
+  private take(): Worker {
+    return this.idle.pop() ?? this.spawn();
+  }
+
+  /** Runs one exchange on a thread; `onMessage` returns a value to finish, undefined to keep listening. */
+  private exchange<T>(first: ToTrialThread, onMessage: (m: FromTrialThread, w: Worker) => T | undefined, onLost: (why: string) => T, timeoutMs: number | null): Promise<T> {
+    const worker = this.take();
+    return new Promise<T>((resolve) => {
+      let settled = false;
+      const finish = (value: T, keep: boolean): void => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        worker.off('message', message);
+        worker.off('error', error);
+        worker.off('exit', exit);
+        this.busy.delete(worker);
+        if (keep) this.idle.push(worker);
+        else void worker.terminate();
+        resolve(value);
+      };
+      const message = (m: FromTrialThread): void => {
+        const value = onMessage(m, worker);
+        if (value !== undefined) finish(value, true);
+      };
+      const error = (e: Error): void => finish(onLost(`the trial thread crashed: ${e.message.split('\n')[0] ?? ''}`), false);
+      const exit = (code: number): void => finish(onLost(`the trial thread exited (code ${code})`), false);
+      const timer = timeoutMs === null ? null : setTimeout(() => finish(onLost(`exceeded its time box of ${timeoutMs / 1000} s`), false), timeoutMs);
+      worker.on('message', message);
+      worker.on('error', error);
+      worker.on('exit', exit);
+      this.busy.set(worker, () => finish(onLost('cancelled'), false));
+      worker.postMessage(first);
+    });
+  }
+
+  async run(request: RunRequest): Promise<RunResult> {
+    let cancelledRun = false;
+    const result = await this.exchange<TrialOutcome>(
+      { type: 'trial', job: request.job, rungs: request.rungs },
+      (m, w) => {
+        if (m.type === 'fold') {
+          w.postMessage({ type: 'verdict', stop: request.report(m.fold, m.objective) } satisfies ToTrialThread);
+          return undefined;
+        }
+        return m.type === 'outcome' ? m.outcome : undefined;
+      },
+      (why) => {
+        if (why === 'cancelled') cancelledRun = true;
+        return failed(why);
+      },
+      request.timeoutMs,
+    );
+    return cancelledRun ? { status: 'cancelled' } : result;
+  }
+
+  async refit(config: TrialConfig, trial: number, seed: number): Promise<RefitResult> {
+    const r = await this.exchange<RefitResult | Error>(
+      { type: 'refit', config, trial, seed },
+      (m) => (m.type === 'refitted' ? m.result : m.type === 'refitFailed' ? new Error(m.error) : undefined),
+      (why) => new Error(why),
+      null,
+    );
+    if (r instanceof Error) throw r;
+    return r;
+  }
+
+  cancelAll(): void {
+    for (const cancel of [...this.busy.values()]) cancel();
+  }
+
+  async close(): Promise<void> {
+    this.cancelAll();
+    await Promise.all(this.idle.splice(0).map((w) => w.terminate()));
+  }
+}
+
+/** Copies of the table's and folds' arrays on SharedArrayBuffers: every thread reads the same memory. */
+function shared<T extends Float64Array | Int32Array>(a: T): T {
+  const buffer = new SharedArrayBuffer(a.byteLength);
+  const out = (a instanceof Float64Array ? new Float64Array(buffer) : new Int32Array(buffer)) as T;
+  out.set(a);
+  return out;
+}
+
+function shareInput(table: TrainingTable, folds: readonly Fold[], kitModule: string | null): TrialThreadInput {
+  const features: FeatureColumn[] = table.features.map((f) => (f.kind === 'numeric' ? { ...f, values: shared(f.values) } : { ...f, codes: shared(f.codes) }));
+  const t = table.target;
+  const target = t.task === 'regression' ? { ...t, values: shared(t.values) } : { ...t, codes: shared(t.codes) };
+  return { table: { rows: table.rows, features, target }, folds: folds.map((f) => ({ train: shared(f.train), valid: shared(f.valid) })), kitModule };
+}
+
+// ---- the sweep ---------------------------------------------------------------------------------------
+
+function featureSchemaOf(table: TrainingTable): FeatureSchema[] {
+  return table.features.map((f) => (f.kind === 'numeric' ? { name: f.name, kind: 'numeric' } : { name: f.name, kind: 'categorical', categories: f.categories }));
+}
+
+function std(values: readonly number[]): number | null {
+  if (values.length < 2) return null;
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+}
+
+/** Done trials, best first (ties: the earlier trial). */
+function ranked(trials: Iterable<TrialRecord>): TrialRecord[] {
+  return [...trials].filter((t) => t.status === 'done' && t.objective !== null).sort((a, b) => (b.objective ?? 0) - (a.objective ?? 0) || a.index - b.index);
+}
+
+export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, parts?: Partial<SweepParts>): Promise<SweepResult> {
+  const p = { ...(await shippedParts()), ...parts };
+  const signal = hooks.signal;
+  if (signal?.aborted) throw cancelled();
+  const store = new ExperimentStore(path.resolve(config.workspace ?? '.'));
+
+  // Settings: a resume replays the stored ones (a budget or trial count given now replaces the old).
+  let previous: ExperimentRecord | null = null;
+  if (config.resume) {
+    previous = await store.read(config.resume);
+    if (!previous) throw new UserError('NOT_FOUND', `No experiment ${config.resume} in ${store.dir}.`);
+  }
+  const datasetPath = previous ? previous.config.dataset : path.resolve(config.dataset);
+  const loaded = await p.loadTable(datasetPath, previous ? previous.config.target : config.target, previous ? previous.config.task : (config.task ?? 'auto'), signal);
+  const table = loaded.table;
+  const schema = loaded.schema.length === table.features.length ? loaded.schema : featureSchemaOf(table);
+  let settings: SweepSettings;
+  if (previous) {
+    settings = { ...previous.config };
+    if (config.budgetSeconds !== undefined) settings.budgetSeconds = config.budgetSeconds;
+    if (config.maxTrials !== undefined) settings.maxTrials = config.maxTrials;
+  } else {
+    settings = resolveSettings(config, table, p.families, datasetPath);
+  }
+  const folds = makeFolds(table, settings.validation, settings.seed);
+  const sha256 = await hashFile(nodeStoreFs, datasetPath, signal);
+  if (previous && previous.dataset.sha256 !== sha256) {
+    throw new UserError('FILE_CHANGED', `${datasetPath} changed since experiment ${previous.id} started: its trials are not comparable. Start a new sweep.`);
+  }
+  const space = buildSearchSpace(p.families, settings.models);
+  const warm: TrialConfig[] = [];
+  if (settings.warmStart) {
+    const earlier = await store.read(settings.warmStart);
+    if (!earlier) throw new UserError('NOT_FOUND', `No experiment ${settings.warmStart} to warm-start from in ${store.dir}.`);
+    warm.push(...ranked(await store.readTrials(settings.warmStart)).slice(0, WARM_START_CONFIGS).map((t) => t.config));
+  }
+  const warmKeys = new Set(warm.map(configKey));
+
+  const now = (): string => new Date().toISOString();
+  const greaterIsBetter = METRICS[settings.metric].greaterIsBetter;
+  let record: ExperimentRecord;
+  let writer: ExperimentWriter;
+  if (previous) {
+    writer = await store.open(previous.id);
+    record = { ...previous, status: 'running', owner: currentOwner(), error: null, times: { ...previous.times, updated: now(), finished: null } };
+    await writer.writeRecord(record);
+  } else {
+    const created = now();
+    writer = await store.create(datasetPath, (id) => ({
+      schemaVersion: EXPERIMENT_SCHEMA_VERSION,
+      id,
+      status: 'running',
+      config: settings,
+      dataset: { path: datasetPath, sha256, rows: table.rows, features: table.features.length },
+      task: settings.task,
+      metric: settings.metric,
+      greaterIsBetter,
+      bestTrial: null,
+      bestScore: null,
+      bestKind: null,
+      backend: null,
+      times: { created, updated: created, finished: null, searchSeconds: 0 },
+      owner: currentOwner(),
+      trials: 0,
+      error: null,
+      tags: [],
+      note: '',
+    }));
+    record = (await store.read(writer.id))!;
+  }
+
+  const executor: TrialExecutor = p.kit ? new InProcessExecutor(table, folds, p.kit) : new ThreadExecutor(shareInput(table, folds, p.kitModule));
+  // Ctrl-C must not wait for a long trial: its thread is terminated now, its index re-run on resume.
+  const onAbort = (): void => executor.cancelAll();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const finished = new Map<number, TrialRecord>();
+  for (const t of await store.readTrials(writer.id)) finished.set(t.index, t);
+  const oof = new Map<number, Float64Array>();
+  const started = Date.now();
+  const searchBefore = record.times.searchSeconds;
+  const elapsed = (): number => searchBefore + (Date.now() - started) / 1000;
+  const P = settings.parallel;
+  const progress = (phase: SweepProgress['phase'], running: number): void =>
+    hooks.onProgress?.({
+      experimentId: writer.id,
+      phase,
+      finishedTrials: finished.size,
+      runningTrials: running,
+      elapsedSeconds: elapsed(),
+      budgetSeconds: settings.budgetSeconds,
+      maxTrials: settings.maxTrials,
+      bestScore: record.bestScore,
+      bestTrial: record.bestTrial,
+    });
+
+  const updateBest = (): void => {
+    const best = ranked(finished.values())[0];
+    record.bestTrial = best ? best.index : null;
+    record.bestScore = best ? best.score : null;
+    record.bestKind = best ? 'trial' : null;
+  };
+  const saveRecord = async (): Promise<void> => {
+    record.trials = finished.size;
+    record.times.updated = now();
+    record.times.searchSeconds = elapsed();
+    await writer.writeRecord(record);
+  };
+  // Out-of-fold predictions of the leading trials survive a resume on disk (for the ensemble).
+  const keepOof = async (t: TrialRecord, predictions: Float64Array | null): Promise<void> => {
+    if (!predictions) return;
+    const pool = ranked(finished.values()).slice(0, ENSEMBLE_POOL).map((x) => x.index);
+    if (!pool.includes(t.index)) return;
+    oof.set(t.index, predictions);
+    await writer.writeBinary(`oof/${t.index}.bin`, predictions);
+    for (const i of [...oof.keys()]) {
+      if (pool.includes(i)) continue;
+      oof.delete(i);
+      await writer.remove(`oof/${i}.bin`);
+    }
+  };
+
+  try {
+    updateBest();
+    progress('searching', 0);
+    const sampler = createSampler(settings.search, space, { initial: warm });
+    const rungs = settings.pruner === 'asha' ? rungBudgets() : null;
+    const deadline = settings.budgetSeconds === null ? Infinity : started + (settings.budgetSeconds - searchBefore) * 1000;
+    const running = new Map<number, Promise<void>>();
+    const historyUpTo = (last: number): FinishedTrial[] => {
+      const out: FinishedTrial[] = [];
+      for (let i = 0; i <= last; i++) {
+        const t = finished.get(i);
+        if (t) out.push({ index: t.index, config: t.config, objective: t.objective });
+      }
+      return out;
+    };
+    const prefixFinished = (last: number): boolean => {
+      for (let i = 0; i <= last; i++) if (!finished.has(i)) return false;
+      return true;
+    };
+    const prunerFor = (index: number): Pruner => {
+      const pruner = createPruner(settings.pruner);
+      for (let i = 0; i <= index - P; i++) {
+        for (const r of finished.get(i)?.reports ?? []) pruner.shouldStop({ trial: i, step: r.step, objective: r.objective } satisfies IntermediateReport);
+      }
+      return pruner;
+    };
+    const budgetLeft = (index: number): boolean => !signal?.aborted && Date.now() < deadline && (settings.maxTrials === null || index < settings.maxTrials);
+
+    const launch = (index: number, trialConfig: TrialConfig): void => {
+      const t0 = Date.now();
+      const pruner = prunerFor(index);
+      const reports: { step: number; objective: number }[] = [];
+      const job: TrialJob = { index, config: trialConfig, seed: settings.seed, metric: settings.metric };
+      const task = executor
+        .run({
+          job,
+          rungs,
+          timeoutMs: settings.trialTimeoutSeconds * 1000,
+          report: (step, objective) => {
+            reports.push({ step, objective });
+            return pruner.shouldStop({ trial: index, step, objective });
+          },
+        })
+        .then(async (outcome) => {
+          if (outcome.status === 'cancelled') return;
+          const score = outcome.status === 'done' ? (outcome.metrics[settings.metric] ?? null) : null;
+          const trial: TrialRecord = {
+            index,
+            config: trialConfig,
+            status: outcome.status,
+            source: warmKeys.has(configKey(trialConfig)) ? 'warmStart' : 'sampler',
+            score,
+            objective: score === null ? null : toObjective(settings.metric, score),
+            foldScores: outcome.foldScores,
+            foldStd: std(outcome.foldScores),
+            reports,
+            metrics: outcome.metrics,
+            seconds: (Date.now() - t0) / 1000,
+            error: outcome.error,
+            finishedAt: now(),
+          };
+          if (outcome.backend) record.backend = outcome.backend;
+          await writer.appendTrial(trial);
+          finished.set(index, trial);
+          updateBest();
+          await keepOof(trial, outcome.oof);
+          await saveRecord();
+          hooks.onTrial?.(trial);
+          progress('searching', running.size - 1);
+        })
+        .finally(() => running.delete(index));
+      running.set(index, task);
+    };
+
+    for (let index = 0; ; index++) {
+      // Trial `index` may start once trials 0..index-P are finished and a slot is free.
+      while (running.size > 0 && (running.size >= P || !prefixFinished(index - P))) await Promise.race(running.values());
+      if (!budgetLeft(index)) break;
+      const proposal = sampler.propose(historyUpTo(index - P), seededRandom(mixSeed(settings.seed, index)));
+      if (!proposal) break; // the grid is exhausted
+      // A journaled trial was proposed the same way before (the sampler's state now matches): skip it.
+      if (finished.has(index)) continue;
+      launch(index, proposal);
+    }
+    if (signal?.aborted) executor.cancelAll();
+    await Promise.all(running.values());
+    if (signal?.aborted) throw cancelled();
+    await saveRecord();
+
+    // ---- the end: ensemble, refit, package, report ----
+    const leaders = ranked(finished.values());
+    const best = leaders[0];
+    if (!best) {
+      const errors = [...finished.values()].map((t) => t.error).filter((e): e is string => e !== null);
+      throw new UserError('BAD_ARGUMENT', `No trial finished${errors.length ? `: ${errors[0]}` : ' within the budget'}.`);
+    }
+    const labels = labelsOf(table, validatedRows(folds, table.rows));
+    const oofOf = async (i: number): Promise<Float64Array | null> => oof.get(i) ?? (await writer.readBinary(`oof/${i}.bin`));
+    let members: { trial: TrialRecord; weight: number }[] = [{ trial: best, weight: 1 }];
+    let winnerOof = await oofOf(best.index);
+    if (settings.ensemble && leaders.length > 1) {
+      progress('ensembling', 0);
+      const pool: { trial: TrialRecord; predictions: Float64Array }[] = [];
+      for (const t of leaders.slice(0, ENSEMBLE_POOL)) {
+        const predictions = await oofOf(t.index);
+        if (predictions && predictions.length === labels.y.length * predictionWidth(table)) pool.push({ trial: t, predictions });
+      }
+      if (pool.length > 1) {
+        const { selectEnsemble, blend } = await import('../ml/ensemble.js');
+        const selection = selectEnsemble(
+          pool.map((c) => c.predictions),
+          labels,
+          settings.metric,
+        );
+        // Kept only when strictly better than the best single trial on the same out-of-fold rows.
+        if (selection.objective > (best.objective ?? -Infinity) + 1e-12 && selection.weights.filter((w) => w > 0).length > 1) {
+          members = pool.flatMap((c, k) => ((selection.weights[k] ?? 0) > 0 ? [{ trial: c.trial, weight: selection.weights[k]! }] : []));
+          winnerOof = blend(
+            members.map((m) => m.weight),
+            members.map((m) => pool.find((c) => c.trial.index === m.trial.index)!.predictions),
+          );
+          record.bestScore = fromObjective(settings.metric, selection.objective);
+          record.bestKind = 'ensemble';
+        }
+      }
+    }
+    if (!winnerOof) throw new Error(`The out-of-fold predictions of trial ${best.index} are missing.`);
+    progress('refitting', members.length);
+    const fitted = await Promise.all(members.map(async (m) => ({ ...m, fitted: await executor.refit(m.trial.config, m.trial.index, settings.seed) })));
+    for (const f of fitted) if (f.fitted.backend) record.backend = f.fitted.backend;
+    if (signal?.aborted) throw cancelled();
+    progress('evaluating', 0);
+    const saved = await p.finish({ writer, record, table, schema, folds, trials: [...finished.values()].sort((a, b) => a.index - b.index), members: fitted, oof: winnerOof, kit: p.kit ?? (p.kitModule ? (createRequire(__filename)(p.kitModule) as { trialKit: TrialKit }).trialKit : null), ...(signal ? { signal } : {}) });
+    record.status = 'done';
+    record.times.finished = now();
+    await saveRecord();
+    progress('done', 0);
+    return {
+      experimentId: writer.id,
+      dir: writer.dir,
+      status: 'done',
+      metric: settings.metric,
+      bestScore: record.bestScore ?? NaN,
+      bestTrial: best.index,
+      bestKind: record.bestKind ?? 'trial',
+      modelPath: saved.modelPath,
+      reportPath: saved.reportPath,
+      trials: [...finished.values()].sort((a, b) => a.index - b.index),
+      backend: record.backend,
+    };
+  } catch (e) {
+    executor.cancelAll();
+    const isCancel = signal?.aborted === true;
+    record.status = isCancel ? 'interrupted' : 'failed';
+    record.error = isCancel ? null : e instanceof Error ? e.message : String(e);
+    await saveRecord().catch(() => undefined);
+    throw isCancel ? cancelled() : e;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await executor.close();
+    await writer.release();
+  }
+}
+
+async function shippedParts(): Promise<SweepParts> {
+  const { shippedSweepParts } = await import('./sweepParts.js');
+  return shippedSweepParts;
+}

@@ -1,0 +1,109 @@
+// The sweep runner on test doubles (sweepDoubles.ts): determinism, failures that stay in their trial,
+// the time box, interruption and resume. Real model families are exercised by the integration tests.
+import { test, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runSweep } from '../../../src/core/search/sweep.js';
+import type { SweepConfig, SweepParts } from '../../../src/core/search/sweep.js';
+import { ExperimentStore } from '../../../src/core/store/experiments.js';
+import { doubleFamilies, doubleSchema, doubleTable, trialKit } from './sweepDoubles.js';
+
+let root: string;
+let dataset: string;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'mllab-sweep-'));
+  dataset = join(root, 'doubles.csv');
+  writeFileSync(dataset, 'x,y\n1,yes\n'); // only hashed: the doubles' loader builds the table
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+const inProcess: Partial<SweepParts> = {
+  loadTable: async () => ({ table: doubleTable(), schema: doubleSchema }),
+  families: doubleFamilies,
+  kit: trialKit,
+};
+
+const threaded: Partial<SweepParts> = {
+  loadTable: async () => ({ table: doubleTable(), schema: doubleSchema }),
+  families: doubleFamilies,
+  kit: null,
+  kitModule: join(__dirname, 'sweepDoubles.ts'),
+};
+
+function config(extra: Partial<SweepConfig> = {}): SweepConfig {
+  return { dataset, target: 'y', workspace: root, metric: 'accuracy', folds: 3, seed: 11, parallel: 2, pruner: 'none', ...extra };
+}
+
+test('the same seed proposes the same configurations; another seed does not', async () => {
+  const a = await runSweep(config({ models: ['gbdt'], maxTrials: 8 }), {}, inProcess);
+  const b = await runSweep(config({ models: ['gbdt'], maxTrials: 8 }), {}, inProcess);
+  const c = await runSweep(config({ models: ['gbdt'], maxTrials: 8, seed: 12 }), {}, inProcess);
+  const params = (r: typeof a): unknown[] => r.trials.map((t) => t.config.params.t);
+  assert.deepEqual(a.trials.map((t) => t.index), [0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(params(a), params(b));
+  assert.notDeepEqual(params(a), params(c));
+  // Trial 0 is the family default (t = 0), which the doubles make worse than a threshold near 0.5.
+  assert.equal(a.trials[0]?.config.params.t, 0);
+  assert.ok(a.bestScore >= (a.trials[0]?.score ?? 1));
+  // The journal, the record, the package and the report agree.
+  const store = new ExperimentStore(root);
+  const record = await store.read(a.experimentId);
+  assert.equal(record?.status, 'done');
+  assert.equal(record?.trials, 8);
+  assert.equal(record?.bestScore, a.bestScore);
+  const pkg = JSON.parse(readFileSync(a.modelPath, 'utf8')) as { format: string; members: { trial: number }[]; target: { classes: string[] } };
+  assert.equal(pkg.format, 'mllab-model');
+  assert.deepEqual(pkg.target.classes, ['no', 'yes']);
+  const report = JSON.parse(readFileSync(a.reportPath, 'utf8')) as { trials: unknown[]; evaluation: { task: string; confusion: { counts: number[][] } } };
+  assert.equal(report.trials.length, 8);
+  assert.equal(report.evaluation.task, 'binary');
+  // Every row is validated once: the confusion matrix counts all 120 rows.
+  assert.equal(report.evaluation.confusion.counts.flat().reduce((s, n) => s + n, 0), 120);
+});
+
+test('a trial that throws, predicts NaN or hangs past its time box fails alone (threads)', async () => {
+  const r = await runSweep(config({ models: ['linear'], search: 'grid', maxTrials: 4, trialTimeoutSeconds: 3, ensemble: false }), {}, threaded);
+  const byMode = new Map(r.trials.map((t) => [t.config.params.mode, t]));
+  assert.equal(byMode.get('ok')?.status, 'done');
+  assert.equal(byMode.get('throw')?.status, 'failed');
+  assert.match(byMode.get('throw')?.error ?? '', /always throws/);
+  assert.equal(byMode.get('nan')?.status, 'failed');
+  assert.match(byMode.get('nan')?.error ?? '', /NaN/);
+  assert.equal(byMode.get('hang')?.status, 'failed');
+  assert.match(byMode.get('hang')?.error ?? '', /time box of 3 s/);
+  assert.equal(r.bestTrial, byMode.get('ok')?.index);
+  assert.ok(existsSync(r.modelPath));
+});
+
+test('an interrupted sweep is marked interrupted, keeps its journal, and resumes to the same trials', async () => {
+  const controller = new AbortController();
+  let seen = 0;
+  await assert.rejects(
+    runSweep(config({ models: ['gbdt'], maxTrials: 6, parallel: 1 }), { signal: controller.signal, onTrial: () => ++seen === 2 && controller.abort() }, inProcess),
+    /Cancelled/,
+  );
+  const store = new ExperimentStore(root);
+  const [summary] = await store.list();
+  assert.equal(summary?.status, 'interrupted');
+  assert.equal(summary?.trials, 2);
+  const resumed = await runSweep(config({ resume: summary!.id }), {}, inProcess);
+  assert.equal(resumed.experimentId, summary!.id);
+  const journal = await store.readTrials(summary!.id);
+  assert.deepEqual(journal.map((t) => t.index).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5]);
+  const fresh = await runSweep(config({ models: ['gbdt'], maxTrials: 6, parallel: 1 }), {}, inProcess);
+  assert.deepEqual(
+    resumed.trials.map((t) => t.config),
+    fresh.trials.map((t) => t.config),
+  );
+  assert.equal((await store.read(summary!.id))?.status, 'done');
+});
+
+test('bad settings are refused before an experiment is created', async () => {
+  await assert.rejects(runSweep(config({ metric: 'rmse' }), {}, inProcess), /does not apply to a binary target/);
+  await assert.rejects(runSweep(config({ models: ['knn'] }), {}, inProcess), /Unknown model 'knn'/);
+  await assert.rejects(runSweep(config({ maxTrials: 0 }), {}, inProcess), /positive whole number/);
+  assert.deepEqual(await new ExperimentStore(root).list(), []);
+});
