@@ -81,7 +81,7 @@ function classCount(labels: Int32Array): number {
 
 /**
  * Stratified shuffled k-fold over rows 0..labels.length-1, labels being class codes 0..C-1. As in
- * scikit-learn's StratifiedKFold: rows sorted by class are dealt round-robin to the folds, which fixes how
+ * scikit-learn's StratifiedKFold: rows sorted by class (in order of first appearance) are dealt round-robin to the folds, which fixes how
  * many rows of each class every fold gets (floor or ceil of n_c / k, so each fold's class shares are
  * within one row of the overall ones, and fold sizes differ by at most one); which rows those are is a
  * seeded shuffle within each class.
@@ -99,10 +99,20 @@ export function stratifiedKFold(labels: Int32Array, k: number, seed: number, opt
     if (!options.allowSmallClasses) throw new UserError('TOO_FEW_ROWS', `${message} Use fewer folds or a holdout split.`);
     options.onWarning?.(message);
   }
-  // quota[f * classes + c]: rows of class c that fold f validates.
+  // quota[f * classes + c]: rows of class c that fold f validates. Classes are dealt in order of first
+  // appearance, as scikit-learn does, so fold sizes and class counts match its folds exactly.
+  const firstSeen: number[] = [];
+  const seen = new Uint8Array(classes);
+  for (let i = 0; i < n; i++) {
+    const c = labels[i]!;
+    if (seen[c] === 0) {
+      seen[c] = 1;
+      firstSeen.push(c);
+    }
+  }
   const quota = new Int32Array(k * classes);
   let position = 0;
-  for (let c = 0; c < classes; c++) {
+  for (const c of firstSeen) {
     for (let i = 0; i < counts[c]!; i++) quota[(position++ % k) * classes + c]!++;
   }
   const next = seededRandom(seed);

@@ -5,6 +5,16 @@ import assert from 'node:assert/strict';
 import { holdout, kFold, stratifiedKFold, type Fold } from '../../../src/core/ml/folds.js';
 import { mixSeed, seededRandom } from '../../../src/core/ml/random.js';
 import { isUserError } from '../../../src/core/errors.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+interface StratifiedCase {
+  name: string;
+  k: number;
+  labels: number[];
+  foldClassCounts: number[][];
+}
+const SKLEARN = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'ml', 'folds', 'stratified.json'), 'utf8')) as { cases: StratifiedCase[] };
 
 function checkPartition(folds: Fold[], rows: number[]): void {
   const validated = new Map<number, number>();
@@ -128,4 +138,20 @@ test('mixSeed: order matters, neighbours differ, deterministic 32-bit', () => {
   assert.ok(Number.isInteger(s) && s >= 0 && s < 2 ** 32);
   // Neighbouring seeds start unrelated streams.
   assert.notEqual(seededRandom(mixSeed(1, 0))(), seededRandom(mixSeed(1, 1))());
+});
+
+test('stratifiedKFold deals the same class counts to each fold as scikit-learn 1.2 (fixture)', () => {
+  assert.ok(SKLEARN.cases.length >= 4);
+  for (const c of SKLEARN.cases) {
+    const labels = Int32Array.from(c.labels);
+    for (const seed of [0, 1]) {
+      const folds = stratifiedKFold(labels, c.k, seed);
+      const counts = folds.map(({ valid }) => {
+        const row = new Array<number>(c.foldClassCounts[0]!.length).fill(0);
+        for (const r of valid) row[labels[r]!]!++;
+        return row;
+      });
+      assert.deepEqual(counts, c.foldClassCounts, c.name);
+    }
+  }
 });
