@@ -187,3 +187,72 @@ test('loadFeatures: a missing column is a clear error', async () => {
   ];
   await rejects(loadFeatures(file('lack.csv', 'colour,sise\na,1\n'), schema), 'MISSING_COLUMN', /lacks the column "size".*did you mean "sise"/);
 });
+
+test('column rules: serials vs spread integers, stray text, cardinality limits, free text, gaps, booleans, ragged rows', async () => {
+  const lines = ['serial,income,mostly,code30,code60,free,empty,maybe,flag,when,y'];
+  for (let i = 0; i < 100; i++) {
+    const mostly = i === 10 || i === 20 ? 'n/a-ish' : String(i / 4);
+    const free = `${'a long description of the row that goes on and on, '.repeat(1)}${i % 3}`;
+    const when = i === 50 ? 'soon' : `2021-02-${String((i % 28) + 1).padStart(2, '0')}T10:00:00`;
+    const cells = [101 + i, i * 1000 + 7, mostly, `k${i % 30}`, `k${i % 60}`, `"${free}"`, '', i % 2 === 0 ? 'x' : '', i % 3 === 0 ? 'T' : 'f', when, i % 2 === 0 ? 'a' : 'b'];
+    lines.push(i === 99 ? cells.slice(0, 4).join(',') : cells.join(','));
+  }
+  const loaded = await loadTrainingTable(file('rules.csv', lines.join('\n')), { target: 'code30' });
+  const reasons = Object.fromEntries(loaded.dropped.map((d) => [d.name, d.reason]));
+  assert.deepEqual(Object.keys(reasons).sort(), ['code60', 'empty', 'free', 'serial']);
+  assert.match(reasons.serial!, /identifier: 100 distinct whole numbers in 100 rows, filling 101\.\.200/);
+  assert.match(reasons.code60!, /identifier or text: 60 distinct values in 99 rows/); // row 99 is short: 99 values
+  assert.match(reasons.free!, /free text/);
+  assert.match(reasons.empty!, /every value is missing/);
+  assert.deepEqual(loaded.schema.map((s) => `${s.name}:${s.kind}`), ['income:numeric', 'mostly:numeric', 'maybe:categorical', 'flag:categorical', 'when:numeric', 'y:categorical']);
+  const f = loaded.table.features;
+  const mostly = feature(f, 'mostly');
+  assert.ok(mostly.kind === 'numeric');
+  assert.equal(mostly.values[9], 2.25);
+  assert.ok(Number.isNaN(mostly.values[10]!)); // stray text in a numeric column reads as missing
+  const maybe = feature(f, 'maybe');
+  assert.ok(maybe.kind === 'categorical');
+  assert.deepEqual(maybe.categories, ['x']); // one value with gaps: the gaps carry information, kept
+  assert.deepEqual([...maybe.codes.subarray(0, 3)], [0, -1, 0]);
+  const flag = feature(f, 'flag');
+  assert.ok(flag.kind === 'categorical');
+  assert.deepEqual(flag.categories, ['T', 'f']);
+  assert.equal(flag.codes[98], 1);
+  assert.equal(flag.codes[99], -1); // row 99 is short: its absent cells are missing
+  const when = feature(f, 'when');
+  assert.ok(when.kind === 'numeric');
+  assert.equal(when.values[0], Date.UTC(2021, 1, 1, 10));
+  assert.ok(Number.isNaN(when.values[50]!));
+  const target = loaded.table.target;
+  assert.ok(target.task === 'multiclass');
+  assert.equal(target.classes.length, 30);
+  assert.deepEqual(target.classes.slice(0, 4), ['k0', 'k1', 'k10', 'k11']); // code-unit order
+});
+
+test('more than 1000 distinct texts: dropped; progress reported', async () => {
+  const lines = ['v,x,y'];
+  for (let i = 0; i < 1500; i++) lines.push(`v${i % 1200},${i % 7},${i % 2}`);
+  const progress: number[] = [];
+  const loaded = await loadTrainingTable(file('many.csv', lines.join('\n')), { target: 'y', onProgress: (rows) => progress.push(rows) });
+  assert.deepEqual(loaded.dropped, [{ name: 'v', reason: 'text or an identifier: more than 1,000 distinct values' }]);
+  assert.equal(progress.at(-1), 1500);
+  assert.equal(loaded.table.target.task, 'binary');
+});
+
+test('a real file: seattle-weather.csv from vega-datasets', async () => {
+  const path = join(__dirname, '..', '..', '..', 'node_modules', 'vega-datasets', 'data', 'seattle-weather.csv');
+  const loaded = await loadTrainingTable(path, { target: 'weather' });
+  // 1461 days of 2012-2015; first row: 2012-01-01,0.0,12.8,5.0,4.7,drizzle
+  assert.equal(loaded.table.rows, 1461);
+  assert.deepEqual(loaded.schema.map((s) => s.name), ['date', 'precipitation', 'temp_max', 'temp_min', 'wind']);
+  const t = loaded.table.target;
+  assert.ok(t.task === 'multiclass');
+  assert.deepEqual(t.classes, ['drizzle', 'fog', 'rain', 'snow', 'sun']);
+  assert.equal(t.codes[0], 0);
+  const f = loaded.table.features;
+  const date = feature(f, 'date');
+  const tmax = feature(f, 'temp_max');
+  assert.ok(date.kind === 'numeric' && tmax.kind === 'numeric');
+  assert.equal(date.values[0], Date.UTC(2012, 0, 1));
+  assert.equal(tmax.values[0], 12.8);
+});
