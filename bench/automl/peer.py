@@ -31,6 +31,12 @@ import sys
 import time
 import warnings
 
+# One OpenMP / BLAS thread per process: the parallelism is --threads fold workers (processes), as ML Lab runs
+# one single-threaded trial per core. HistGradientBoosting with as many OpenMP threads as cores was 7x slower
+# on this shared, loaded 2-core machine (threads spin-wait on each other). Set before numpy / sklearn load.
+for _var in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'):
+    os.environ[_var] = '1'
+
 import numpy as np
 import optuna
 import pandas as pd
@@ -221,7 +227,7 @@ def main():
         return score
 
     search_started = time.perf_counter()
-    with threadpool_limits(limits=args.threads):
+    with threadpool_limits(limits=1):
         study.optimize(objective, timeout=args.budget, catch=(Exception,))
         search_seconds = time.perf_counter() - search_started
         done = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
@@ -246,7 +252,7 @@ def main():
     cv = best.value if args.metric != 'rmse' else -best.value
     summary = {
         'tool': 'sklearn+optuna', 'sklearn': __import__('sklearn').__version__, 'optuna': optuna.__version__,
-        'threads': args.threads, 'trials': len(done), 'failedTrials': len(study.trials) - len(done),
+        'threads': args.threads, 'trials': len(done), 'failedTrials': sum(t.state == optuna.trial.TrialState.FAIL for t in study.trials),
         'trialsByModel': by_model, 'bestModel': best.params['model'], 'bestParams': best.params,
         'bestCvScore': cv, 'searchSeconds': round(search_seconds, 3), 'refitSeconds': round(refit_seconds, 3),
         'wallSeconds': round(time.perf_counter() - started, 3), 'predictions': args.out,

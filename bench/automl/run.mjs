@@ -108,7 +108,7 @@ async function runMllab(d, work) {
   const ws = join(work, 'mllab');
   mkdirSync(ws, { recursive: true });
   const train = join(DATA_DIR, d.train);
-  const args = [cli, 'sweep', train, '--target', d.target, '--task', d.task, '--metric', d.metric, '--budget', String(budget), '--seed', String(seed), '--workspace', ws];
+  const args = [cli, 'sweep', train, '--target', d.target, '--task', d.task, '--metric', d.metric, '--budget', String(budget), '--seed', String(seed), '--parallel', String(threads), '--workspace', ws];
   const sweep = await run(process.execPath, args, { limit: hardLimit });
   writeFileSync(join(work, 'mllab-sweep.log'), `${sweep.stdout}\n--- stderr ---\n${sweep.stderr}`);
   const summary = lastJsonLine(sweep.stdout);
@@ -119,15 +119,41 @@ async function runMllab(d, work) {
   const out = join(work, 'mllab-pred.csv');
   const predict = await run(process.execPath, [cli, 'predict', model, join(DATA_DIR, d.test), '--out', out], { limit: hardLimit });
   if (predict.code !== 0) return { error: `predict exit ${predict.code}: ${tail(predict.stderr, 3)}`, sweepSeconds: sweep.seconds };
+  const journal = readJournal(ws, summary.experimentId);
+  const best = journal.find((t) => t.index === summary.bestTrial);
+  const bestModel = summary.bestKind === 'ensemble' ? `ensemble${best ? ` (best single: ${best.config.model})` : ''}` : (best?.config.model ?? null);
+  const trialsByModel = {};
+  const trialsByStatus = {};
+  for (const t of journal) {
+    trialsByStatus[t.status] = (trialsByStatus[t.status] ?? 0) + 1;
+    if (t.status === 'done') trialsByModel[t.config.model] = (trialsByModel[t.config.model] ?? 0) + 1;
+  }
   return {
     predictions: out,
     sweepSeconds: sweep.seconds,
     predictSeconds: predict.seconds,
-    summary,
-    bestModel: summary.bestModel ?? summary.bestConfig?.model ?? summary.config?.model ?? null,
-    trials: summary.trials ?? null,
+    summary: { ...summary, trialsByModel, trialsByStatus, bestConfig: best?.config ?? null },
+    bestModel,
+    trials: trialsByStatus.done ?? summary.trials ?? null,
     cvScore: summary.bestScore ?? null,
   };
+}
+
+/** The sweep's trial journal (one JSON record per line), for the best trial's family and per-family counts. */
+function readJournal(ws, id) {
+  const path = join(ws, '.mllab', 'experiments', String(id), 'trials.jsonl');
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l)];
+      } catch {
+        return [];
+      }
+    })
+    .filter((t) => t && typeof t.index === 'number' && t.config);
 }
 
 async function runPeer(d, work) {
