@@ -273,23 +273,21 @@ export interface ScoreSteps {
 export function scoreSteps(y: Int32Array, positive: number, scores: Float64Array): ScoreSteps {
   let positives = 0;
   for (let i = 0; i < y.length; i++) if (y[i] === positive) positives++;
-  const pos = new Float64Array(positives);
-  const neg = new Float64Array(y.length - positives);
+  const posAll = new Float64Array(positives);
+  const negAll = new Float64Array(y.length - positives);
   let p = 0;
   let n = 0;
   for (let i = 0; i < y.length; i++) {
     const v = scores[i] ?? NaN;
-    if (y[i] === positive) pos[p++] = v;
-    else neg[n++] = v;
+    if (Number.isNaN(v)) continue;
+    if (y[i] === positive) posAll[p++] = v;
+    else negAll[n++] = v;
   }
-  // NaN sorts last in a typed array; trim them off the top.
-  pos.sort();
-  neg.sort();
+  const pos = sortNumbers(posAll.subarray(0, p));
+  const neg = sortNumbers(negAll.subarray(0, n));
   let i = p - 1;
   let j = n - 1;
-  while (i >= 0 && Number.isNaN(pos[i])) i--;
-  while (j >= 0 && Number.isNaN(neg[j])) j--;
-  const size = i + j + 2;
+  const size = p + n;
   const tps = new Float64Array(size);
   const fps = new Float64Array(size);
   const thresholds = new Float64Array(size);
@@ -314,6 +312,73 @@ export function scoreSteps(y: Int32Array, positive: number, scores: Float64Array
     count++;
   }
   return { count, tps: tps.subarray(0, count), fps: fps.subarray(0, count), thresholds: thresholds.subarray(0, count) };
+}
+
+const RADIX_FROM = 2048;
+const SIGN = 0x80000000;
+/** Radix digits, least significant first: [word (0 = lo, 1 = hi), shift, mask]; 11 + 11 + 10 bits a word. */
+const DIGITS: readonly (readonly [number, number, number])[] = [
+  [0, 0, 0x7ff],
+  [0, 11, 0x7ff],
+  [0, 22, 0x3ff],
+  [1, 0, 0x7ff],
+  [1, 11, 0x7ff],
+  [1, 22, 0x3ff],
+];
+
+/**
+ * Ascending sort of NaN-free numbers, in place (returned for chaining). Large arrays get an LSD radix sort
+ * on the IEEE-754 bits (6 passes of 11 bits, passes where every key shares the digit skipped): a few
+ * times faster than the built-in comparison sort, which dominated ensemble selection on AUC. -0 sorts just
+ * before +0, as the built-in sort puts it.
+ */
+export function sortNumbers(values: Float64Array): Float64Array {
+  const n = values.length;
+  if (n < RADIX_FROM) return values.sort();
+  // Keys as (lo, hi) word pairs that compare as unsigned integers in numeric order: flip the sign bit of
+  // positives, every bit of negatives.
+  let keys: Uint32Array = new Uint32Array(values.buffer, values.byteOffset, n * 2);
+  let spare: Uint32Array = new Uint32Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    const hi = keys[2 * i + 1]!;
+    if ((hi & SIGN) !== 0) {
+      keys[2 * i + 1] = ~hi >>> 0;
+      keys[2 * i] = ~keys[2 * i]! >>> 0;
+    } else {
+      keys[2 * i + 1] = (hi | SIGN) >>> 0;
+    }
+  }
+  const counts = new Uint32Array(1 << 11);
+  for (const [word, shift, mask] of DIGITS) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(keys[2 * i + word]! >>> shift) & mask]!++;
+    if (counts[(keys[word]! >>> shift) & mask] === n) continue;
+    let total = 0;
+    for (let d = 0; d <= mask; d++) {
+      const c = counts[d]!;
+      counts[d] = total;
+      total += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const digit = (keys[2 * i + word]! >>> shift) & mask;
+      const to = counts[digit]!++;
+      spare[2 * to] = keys[2 * i]!;
+      spare[2 * to + 1] = keys[2 * i + 1]!;
+    }
+    [keys, spare] = [spare, keys];
+  }
+  if (keys.buffer !== values.buffer) new Uint32Array(values.buffer, values.byteOffset, n * 2).set(keys);
+  const out = new Uint32Array(values.buffer, values.byteOffset, n * 2);
+  for (let i = 0; i < n; i++) {
+    const hi = out[2 * i + 1]!;
+    if ((hi & SIGN) !== 0) {
+      out[2 * i + 1] = (hi & ~SIGN) >>> 0;
+    } else {
+      out[2 * i + 1] = ~hi >>> 0;
+      out[2 * i] = ~out[2 * i]! >>> 0;
+    }
+  }
+  return values;
 }
 
 /**

@@ -12,8 +12,10 @@ import {
   metricsFor,
   parseMetricName,
   predictedClasses,
+  sortNumbers,
   toObjective,
 } from '../../../src/core/ml/metrics.js';
+import { seededRandom } from '../../../src/core/ml/random.js';
 import type { Labels, MetricName } from '../../../src/core/ml/types.js';
 
 interface ClassificationCase {
@@ -168,5 +170,36 @@ describe('metric names and directions', () => {
     check('rmse', 'binary', /'rmse' does not apply to a binary target\. Valid metrics: accuracy, .*log_loss\./);
     check('bogus', 'regression', /Unknown metric 'bogus'\. Valid metrics for a regression target: rmse, mae, r2, mape\./);
     check('f1', 'binary', /say f1_macro or f1_weighted/);
+  });
+});
+
+describe('large inputs (radix sort path)', () => {
+  const next = seededRandom(5);
+  const cases: [string, () => number][] = [
+    ['uniform', () => next()],
+    ['signed, wide range', () => (next() - 0.5) * 10 ** Math.floor(next() * 40 - 20)],
+    ['few distinct', () => Math.round(next() * 20) / 20 - 0.5],
+    ['signed zeros', () => (next() < 0.5 ? -0 : 0)],
+    ['infinities and subnormals', () => [Infinity, -Infinity, 1, -1, 5e-324, -5e-324][Math.floor(next() * 6)]!],
+  ];
+  for (const [name, draw] of cases) {
+    it(`sortNumbers matches the built-in sort: ${name}`, () => {
+      const values = Float64Array.from({ length: 6000 }, draw);
+      const expected = values.slice().sort();
+      const actual = sortNumbers(values.slice());
+      for (let i = 0; i < values.length; i++) assert.ok(Object.is(actual[i], expected[i]), `${name} at ${i}: ${actual[i]} vs ${expected[i]}`);
+    });
+  }
+
+  it('AUC on 5000 rows with ties equals a brute-force pair count', () => {
+    const rows = 5000;
+    const y = Int32Array.from({ length: rows }, () => (next() < 0.3 ? 1 : 0));
+    const scores = Float64Array.from(y, (v) => Math.round((0.3 * v + next()) * 50) / 50);
+    const pos: number[] = [];
+    const neg: number[] = [];
+    y.forEach((v, i) => (v === 1 ? pos : neg).push(scores[i]!));
+    let pairs = 0;
+    for (const p of pos) for (const n of neg) pairs += p > n ? 1 : p === n ? 0.5 : 0;
+    close(binaryAuc(y, 1, scores), pairs / (pos.length * neg.length), 'auc');
   });
 });
