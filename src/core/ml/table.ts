@@ -368,6 +368,11 @@ function buildTarget(name: string, c: ColumnReader, task: Task | 'auto', rows: n
   const keepList: number[] = [];
   for (let i = 0; i < rows; i++) if (codes[i]! >= 0) keepList.push(i);
   const keep = Int32Array.from(keepList);
+  // Classes with a row or two each cannot be learned or even cross-validated: an identifier, free text or a
+  // measurement, not a label.
+  if (classes.length > FEW_DISTINCT && classes.length > 0.5 * keep.length) {
+    throw new UserError('BAD_TARGET', `The target ${JSON.stringify(name)} has ${int(classes.length)} distinct values in ${int(keep.length)} rows: too few rows per class to learn from; it looks like an identifier or text${numeric ? ' (use task regression for a number)' : ''}.`);
+  }
   return { target: { name, task: chosen, codes: keepRows(codes, keep, (n) => new Int32Array(n)), classes }, keep };
 }
 

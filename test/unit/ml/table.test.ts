@@ -152,6 +152,10 @@ test('errors: one class, empty file, header only, all targets missing, regressio
   await rejects(loadTrainingTable(file('nomiss.csv', 'x,y\n1,NA\n2,\n'), { target: 'y' }), 'BAD_TARGET', /every row is missing it/);
   await rejects(loadTrainingTable(file('text.csv', 'x,y\n1,a\n2,b\n3,c\n'), { target: 'y', task: 'regression' }), 'BAD_TARGET', /not numeric \(values like "a"\)/);
   await rejects(loadTrainingTable(file('three.csv', 'x,y\n1,a\n2,b\n3,c\n'), { target: 'y', task: 'binary' }), 'BAD_TARGET', /3 classes; binary/);
+  const names = ['x,name', ...Array.from({ length: 30 }, (_, i) => `${i % 3},person ${i % 25}`)].join('\n');
+  await rejects(loadTrainingTable(file('names.csv', names), { target: 'name' }), 'BAD_TARGET', /25 distinct values in 30 rows: too few rows per class/);
+  const floats = ['x,v', ...Array.from({ length: 30 }, (_, i) => `${i % 3},${i / 7}`)].join('\n');
+  await rejects(loadTrainingTable(file('floats.csv', floats), { target: 'v', task: 'multiclass' }), 'BAD_TARGET', /use task regression/);
   await rejects(loadTrainingTable(file('nofeat.csv', 'k,y\nz,a\nz,b\n'), { target: 'y' }), 'NO_FEATURES', /k: constant/);
 });
 
