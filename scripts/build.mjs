@@ -25,6 +25,7 @@ const configs = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { worker: 'src/worker/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { profileThread: 'src/core/profile/thread.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { trialThread: 'src/core/search/trialThread.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   {
     bundle: true,

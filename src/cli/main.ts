@@ -5,6 +5,9 @@ import { version } from '../../package.json';
 import { UsageError } from './args.js';
 import { PROFILE_HELP, runProfile } from './profileCommand.js';
 import { CLEAN_HELP, runClean } from './cleanCommand.js';
+import { SWEEP_HELP, runSweepCommand } from './sweepCommand.js';
+import { PREDICT_HELP, runPredict } from './predictCommand.js';
+import { EXPERIMENTS_HELP, runExperiments } from './experimentsCommand.js';
 import type { CliIo } from './profileCommand.js';
 
 interface Command {
@@ -17,6 +20,9 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   profile: { summary: 'Profile a CSV/TSV file: types, missing values, distributions, warnings', help: PROFILE_HELP, run: runProfile },
   clean: { summary: 'Clean a CSV/TSV file with a saved Recipe or the default suggestions', help: CLEAN_HELP, run: runClean },
+  sweep: { summary: 'Find the best model for a target column within a budget (AutoML)', help: SWEEP_HELP, run: runSweepCommand },
+  predict: { summary: 'Predict the rows of a CSV with a saved model', help: PREDICT_HELP, run: runPredict },
+  experiments: { summary: 'List the experiments (sweeps) of a workspace', help: EXPERIMENTS_HELP, run: runExperiments },
 };
 
 function mainHelp(): string {

@@ -124,6 +124,8 @@ export interface ExperimentSummary {
 export interface SweepProgress {
   experimentId: string;
   phase: 'loading' | 'searching' | 'ensembling' | 'refitting' | 'evaluating' | 'done';
+  metric: MetricName;
+  task: Task;
   finishedTrials: number;
   runningTrials: number;
   elapsedSeconds: number;

@@ -472,6 +472,8 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     hooks.onProgress?.({
       experimentId: writer.id,
       phase,
+      metric: settings.metric,
+      task: settings.task,
       finishedTrials: finished.size,
       runningTrials: running,
       elapsedSeconds: elapsed(),
@@ -574,8 +576,9 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
           updateBest();
           await keepOof(trial, outcome.oof);
           await saveRecord();
-          hooks.onTrial?.(trial);
+          // Progress first, so a listener of both sees the best including this trial when it hears of it.
           progress('searching', running.size - 1);
+          hooks.onTrial?.(trial);
         })
         .finally(() => running.delete(index));
       running.set(index, task);

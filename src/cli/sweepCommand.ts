@@ -1,0 +1,196 @@
+// `mllab sweep TRAIN.csv --target COL`: the AutoML search. One terse line per finished trial on stderr;
+// the last stdout line is one JSON object (experimentId, metric, bestScore, bestTrial, model, …) for
+// pipelines. Ctrl-C stops cleanly: the experiment is marked interrupted and `--resume ID` continues it.
+import { isUserError } from '../core/errors.js';
+import { METRICS } from '../core/ml/metrics.js';
+import { MODEL_KINDS } from '../core/ml/types.js';
+import type { ModelKind, Task } from '../core/ml/types.js';
+import { PRUNER_NAMES } from '../core/search/pruners.js';
+import { SAMPLER_NAMES } from '../core/search/samplers.js';
+import { runSweep } from '../core/search/sweep.js';
+import type { SweepConfig } from '../core/search/sweep.js';
+import type { SamplerName } from '../core/search/types.js';
+import type { PrunerName, TrialRecord } from '../protocol/experiment.js';
+import { parseOptions, UsageError } from './args.js';
+import type { CliIo } from './profileCommand.js';
+import { safeText } from './terminalText.js';
+
+export const SWEEP_HELP = `Usage: mllab sweep TRAIN.csv --target COL [options]
+
+Search models and hyperparameters for predicting COL, cross-validated, within a budget. The experiment
+(journal, best model, report) is stored in DIR/.mllab/experiments/<id>/.
+
+  --target COL           the column to predict (required unless --resume)
+  --task T               auto (default), binary, multiclass or regression
+  --metric M             what is optimised (default: roc_auc binary, accuracy multiclass, rmse regression)
+  --budget SECONDS       wall time for the search (default 60 when --trials is not given)
+  --trials N             stop after N trials
+  --search S             tpe (default), random, grid or genetic
+  --seed S               same seed, same trials (default 0)
+  --workspace DIR        folder holding .mllab (default: the current directory)
+  --resume ID            continue an interrupted experiment
+  --models LIST          comma-separated, from: ${MODEL_KINDS.join(', ')} (default: all that fit the task)
+  --folds K              k-fold cross-validation (default 5; stratified for classification)
+  --holdout FRACTION     validate on one held-out share of the rows instead of k folds
+  --parallel N           trials at once (default: one per core)
+  --pruner P             median (default), asha or none
+  --trial-timeout SECONDS  a trial running longer fails (default: a third of the budget, 10 s to 5 min)
+  --no-ensemble          do not try a greedy ensemble of the best trials
+  --warm-start ID        propose an earlier experiment's best configurations first
+  -h, --help             show this help
+
+Progress goes to stderr, one line per finished trial. The last line on stdout is a JSON object with
+experimentId, metric, bestScore, bestTrial and model (the saved best model, for mllab predict).
+Exit codes: 0 done, 1 bad input or no trial finished, 2 usage error, 130 interrupted (resumable).
+`;
+
+const SWEEP_SPEC = {
+  help: { takesValue: false },
+  target: { takesValue: true },
+  task: { takesValue: true },
+  metric: { takesValue: true },
+  budget: { takesValue: true },
+  trials: { takesValue: true },
+  search: { takesValue: true },
+  seed: { takesValue: true },
+  workspace: { takesValue: true },
+  resume: { takesValue: true },
+  models: { takesValue: true },
+  folds: { takesValue: true },
+  holdout: { takesValue: true },
+  parallel: { takesValue: true },
+  pruner: { takesValue: true },
+  'trial-timeout': { takesValue: true },
+  'no-ensemble': { takesValue: false },
+  'warm-start': { takesValue: true },
+};
+
+function positiveNumber(name: string, text: string, integer: boolean): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) throw new UsageError(`--${name} must be a positive ${integer ? 'whole number' : 'number'}, got "${text}"`);
+  return v;
+}
+
+function oneOf<T extends string>(name: string, text: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(text)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got "${text}"`);
+  return text as T;
+}
+
+/** Returns null when the user asked for help. */
+export function parseSweepArgs(argv: readonly string[]): SweepConfig | null {
+  const { options, positionals } = parseOptions(argv, SWEEP_SPEC);
+  if (options.has('help')) return null;
+  const text = (name: string): string | undefined => {
+    const v = options.get(name);
+    return typeof v === 'string' ? v : undefined;
+  };
+  const resume = text('resume');
+  if (positionals.length > 1) throw new UsageError(`sweep takes one TRAIN.csv, got ${positionals.length}`);
+  if (positionals.length === 0 && resume === undefined) throw new UsageError('sweep needs a TRAIN.csv');
+  const target = text('target');
+  if (target === undefined && resume === undefined) throw new UsageError('sweep needs --target COL');
+  const config: SweepConfig = { dataset: positionals[0] ?? '', target: target ?? '' };
+  const task = text('task');
+  if (task !== undefined) config.task = oneOf<Task | 'auto'>('task', task, ['auto', 'binary', 'multiclass', 'regression']);
+  const metric = text('metric');
+  if (metric !== undefined) config.metric = metric;
+  const budget = text('budget');
+  if (budget !== undefined) config.budgetSeconds = positiveNumber('budget', budget, false);
+  const trials = text('trials');
+  if (trials !== undefined) config.maxTrials = positiveNumber('trials', trials, true);
+  const search = text('search');
+  if (search !== undefined) config.search = oneOf<SamplerName>('search', search, SAMPLER_NAMES);
+  const seed = text('seed');
+  if (seed !== undefined) {
+    if (!/^\d+$/.test(seed) || Number(seed) > 0xffffffff) throw new UsageError(`--seed must be a whole number from 0 to 4294967295, got "${seed}"`);
+    config.seed = Number(seed);
+  }
+  const workspace = text('workspace');
+  if (workspace !== undefined) config.workspace = workspace;
+  if (resume !== undefined) config.resume = resume;
+  const models = text('models');
+  if (models !== undefined) config.models = models.split(',').map((m) => oneOf<ModelKind>('models', m.trim(), MODEL_KINDS));
+  const folds = text('folds');
+  if (folds !== undefined) config.folds = positiveNumber('folds', folds, true);
+  const holdout = text('holdout');
+  if (holdout !== undefined) {
+    const v = Number(holdout);
+    if (!(v > 0 && v < 1)) throw new UsageError(`--holdout must be a fraction between 0 and 1, got "${holdout}"`);
+    if (folds !== undefined) throw new UsageError('give --folds or --holdout, not both');
+    config.holdout = v;
+  }
+  const parallel = text('parallel');
+  if (parallel !== undefined) config.parallel = positiveNumber('parallel', parallel, true);
+  const pruner = text('pruner');
+  if (pruner !== undefined) config.pruner = oneOf<PrunerName>('pruner', pruner, PRUNER_NAMES);
+  const timeout = text('trial-timeout');
+  if (timeout !== undefined) config.trialTimeoutSeconds = positiveNumber('trial-timeout', timeout, false);
+  if (options.has('no-ensemble')) config.ensemble = false;
+  const warm = text('warm-start');
+  if (warm !== undefined) config.warmStart = warm;
+  return config;
+}
+
+function score(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return '—';
+  return Math.abs(value) >= 1000 ? value.toFixed(1) : value.toPrecision(4);
+}
+
+function trialLine(t: TrialRecord, metric: string, best: { score: number | null; trial: number | null }): string {
+  const head = `trial ${String(t.index).padStart(3)}  ${t.config.model.padEnd(12)}`;
+  const time = `${t.seconds.toFixed(1)}s`;
+  if (t.status === 'failed') return `${head}failed: ${safeText(t.error ?? 'unknown error', 120)}  ${time}`;
+  if (t.status === 'pruned') return `${head}pruned after ${t.reports.length} step${t.reports.length === 1 ? '' : 's'}  ${time}`;
+  const spread = t.foldStd === null ? '' : ` ±${score(t.foldStd)}`;
+  return `${head}${metric} ${score(t.score)}${spread}  ${time}  best ${score(best.score)} (#${best.trial ?? '—'})`;
+}
+
+export async function runSweepCommand(argv: string[], io: CliIo): Promise<number> {
+  const config = parseSweepArgs(argv);
+  if (!config) {
+    io.stdout.write(SWEEP_HELP);
+    return 0;
+  }
+  let experimentId: string | null = null;
+  let best: { score: number | null; trial: number | null } = { score: null, trial: null };
+  let announced = false;
+  let metricName: string | null = null;
+  try {
+    const result = await runSweep(config, {
+      ...(io.signal ? { signal: io.signal } : {}),
+      onProgress: (p) => {
+        experimentId = p.experimentId;
+        metricName = p.metric;
+        best = { score: p.bestScore, trial: p.bestTrial };
+        if (!announced) {
+          announced = true;
+          const limits = [p.budgetSeconds === null ? null : `budget ${Math.round(p.budgetSeconds)} s`, p.maxTrials === null ? null : `${p.maxTrials} trials`].filter((x) => x !== null).join(', ');
+          io.stderr.write(`experiment ${p.experimentId}${limits ? ` (${limits})` : ''}${p.finishedTrials > 0 ? `, resuming after ${p.finishedTrials} finished trials` : ''}\n`);
+        }
+        if (p.phase === 'refitting') io.stderr.write('refitting the best model on all rows…\n');
+      },
+      onTrial: (t) => io.stderr.write(trialLine(t, config.metric ?? metricName ?? 'score', best) + '\n'),
+    });
+    io.stderr.write(`best: ${result.bestKind === 'ensemble' ? 'ensemble' : `trial ${result.bestTrial}`}, ${METRICS[result.metric].label} ${score(result.bestScore)}; model ${result.modelPath}\n`);
+    io.stdout.write(
+      JSON.stringify({
+        experimentId: result.experimentId,
+        metric: result.metric,
+        bestScore: result.bestScore,
+        bestTrial: result.bestTrial,
+        bestKind: result.bestKind,
+        model: result.modelPath,
+        report: result.reportPath,
+        trials: result.trials.length,
+        backend: result.backend,
+      }) + '\n',
+    );
+    return 0;
+  } catch (e) {
+    if (isUserError(e) && e.code === 'CANCELLED' && experimentId !== null) {
+      io.stderr.write(`mllab: sweep interrupted; experiment ${experimentId} is resumable: mllab sweep --resume ${experimentId}${config.workspace ? ` --workspace ${config.workspace}` : ''}\n`);
+      return 130;
+    }
+    throw e;
+  }
+}
