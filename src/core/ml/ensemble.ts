@@ -18,8 +18,11 @@ export interface EnsembleSelection {
   score: number;
   /** Higher is better (toObjective of score). */
   objective: number;
-  /** Index of the best single candidate and its metric value, for the caller's comparison. */
-  bestSingle: { index: number; score: number };
+  /**
+   * The best single candidate scored the same way (on all rows pooled) — compare `objective` with this,
+   * not with a mean of per-fold scores, which differs for AUC and other non-additive metrics.
+   */
+  bestSingle: { index: number; score: number; objective: number };
   /** Objective after each round (the ensemble that round built), for the report. */
   trace: number[];
 }
@@ -76,7 +79,7 @@ export function selectEnsemble(candidates: readonly Float64Array[], labels: Labe
     weights,
     score: sign * best.objective,
     objective: best.objective,
-    bestSingle: { index: bestIndex, score: sign * (singles[bestIndex] ?? NaN) },
+    bestSingle: { index: bestIndex, score: sign * (singles[bestIndex] ?? NaN), objective: singles[bestIndex] ?? NaN },
     trace,
   };
 }

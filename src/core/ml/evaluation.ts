@@ -226,7 +226,9 @@ export function residuals(y: Float64Array, predictions: Float64Array): Residuals
   const edges = Array.from({ length: bins + 1 }, (_, b) => (b === bins ? (low === high ? low + 1 : high) : low + b * width));
   const counts = new Array<number>(bins).fill(0);
   for (let i = 0; i < rows; i++) {
-    const b = Math.min(bins - 1, Math.floor(((r[i] ?? 0) - low) / width));
+    const v = r[i] ?? NaN;
+    if (!Number.isFinite(v)) continue; // a NaN prediction: left out of the histogram, shown in mean/std
+    const b = Math.min(bins - 1, Math.floor((v - low) / width));
     counts[b] = (counts[b] ?? 0) + 1;
   }
   return { rows, sample, histogram: { edges, counts }, mean, std };

@@ -45,6 +45,7 @@ describe('ensemble selection', () => {
       const selection = selectEnsemble(candidates, labels, metric, { rounds: 15 });
       assert.ok(selection.objective >= Math.max(...singles), `${selection.objective} < ${Math.max(...singles)}`);
       assert.equal(selection.bestSingle.index, singles.indexOf(Math.max(...singles)));
+      assert.equal(selection.bestSingle.objective, Math.max(...singles));
       // the reported score is what the blend actually scores
       const recomputed = computeMetric(metric, labels, blend(selection.weights, candidates));
       assert.ok(Math.abs(recomputed - selection.score) < 1e-12, `${recomputed} vs ${selection.score}`);
