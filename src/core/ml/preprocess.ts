@@ -190,12 +190,17 @@ function fitDense(features: readonly FeatureColumn[], trainRows: Int32Array, opt
     } else {
       const k = f.categories.length;
       const counts = new Float64Array(k);
+      let gaps = 0;
       for (let i = 0; i < trainRows.length; i++) {
         const c = f.codes[trainRows[i]!]!;
         if (c >= 0 && c < k) counts[c]!++;
+        else gaps++;
       }
+      // Ties go to the first category in sorted order, as scikit-learn's most_frequent does.
       let mode = -1;
       for (let c = 0; c < k; c++) if (counts[c]! > 0 && (mode < 0 || counts[c]! > counts[mode]!)) mode = c;
+      // Imputed gaps count for the mode when rare categories are picked (imputation runs before encoding).
+      if (mode >= 0) counts[mode]! += gaps;
       const slot = new Array<number>(k).fill(-1);
       let width = 0;
       let rare = false;

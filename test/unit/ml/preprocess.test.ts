@@ -5,6 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitPreprocessor, loadPreprocessor, type SavedPreprocessor } from '../../../src/core/ml/preprocess.js';
 import type { FeatureColumn } from '../../../src/core/ml/types.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadTrainingTable } from '../../../src/core/ml/table.js';
+
+const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'ml', 'preprocess');
 
 const num = (name: string, values: number[]): FeatureColumn => ({ name, kind: 'numeric', values: Float64Array.from(values) });
 const cat = (name: string, codes: number[], categories: string[]): FeatureColumn => ({ name, kind: 'categorical', codes: Int32Array.from(codes), categories });
@@ -116,4 +121,21 @@ test('transform refuses features that do not match the fit', () => {
   assert.throws(() => p.transform([c!, x!, z!]), /feature 0 is x/);
   assert.throws(() => p.transform([x!, cat('c', [0], ['a', 'b']), z!]), /had 4 categories, given 2/);
   assert.throws(() => loadPreprocessor({ ...p.toJSON(), version: 99 }), /version 99/);
+});
+
+test('dense matches scikit-learn 1.2 (median imputer + scaler + missing indicator, most-frequent + one-hot min_frequency=5) on penguins', async () => {
+  const reference = JSON.parse(readFileSync(join(FIXTURES, 'penguins.json'), 'utf8')) as { trainRows: number; rows: number; columns: Record<string, number[]> };
+  const { table } = await loadTrainingTable(join(FIXTURES, 'penguins.csv'), { target: 'Species' });
+  assert.equal(table.rows, reference.rows);
+  const train = Int32Array.from({ length: reference.trainRows }, (_, i) => i);
+  const p = fitPreprocessor(table.features, train, 'dense');
+  assert.deepEqual([...p.names].sort(), Object.keys(reference.columns).sort());
+  const m = p.transform(table.features);
+  assert.ok(m.layout === 'dense');
+  let worst = 0;
+  p.names.forEach((name, j) => {
+    const expected = reference.columns[name]!;
+    for (let i = 0; i < m.rows; i++) worst = Math.max(worst, Math.abs(m.data[i * m.cols + j]! - expected[i]!));
+  });
+  assert.ok(worst < 1e-9, `largest difference ${worst}`);
 });
