@@ -141,7 +141,7 @@ function trialLine(t: TrialRecord, metric: string, best: { score: number | null;
   const time = `${t.seconds.toFixed(1)}s`;
   if (t.status === 'failed') return `${head}failed: ${safeText(t.error ?? 'unknown error', 120)}  ${time}`;
   if (t.status === 'pruned') return `${head}pruned after ${t.reports.length} step${t.reports.length === 1 ? '' : 's'}  ${time}`;
-  const spread = t.foldStd === null ? '' : ` ±${score(t.foldStd)}`;
+  const spread = t.foldStd === null ? '' : ` ±${t.foldStd.toPrecision(2)}`;
   return `${head}${metric} ${score(t.score)}${spread}  ${time}  best ${score(best.score)} (#${best.trial ?? '—'})`;
 }
 
