@@ -6,6 +6,7 @@
 // The fitted model IS its training data: toJSON stores every training row, so a saved kNN model is as large
 // as the (preprocessed) data it was fitted on. Past MAX_TRAINING_ROWS rows a seeded subsample is kept
 // (recorded as `subsampledFrom` in the saved model) so models and predictions stay bounded.
+import { mixSeed, seededRandom } from '../random.js';
 import type { DenseMatrix, FitOptions, Labels, ModelFamily, ModelInput, ParamSpec, Params, Predictor, SavedModel } from '../types.js';
 
 /** Training rows kept at most; more are subsampled (seeded) at fit time. */
@@ -51,22 +52,10 @@ function denseInput(input: ModelInput): DenseMatrix {
   return input;
 }
 
-/** A small seeded generator (mulberry32) for the subsample; the same seed keeps the same rows. */
-function seededRandom(seed: number): () => number {
-  let a = (Math.imul(seed | 0, 0x9e3779b1) ^ 0x85ebca6b) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Training rows to keep: all of them, or a seeded sample of MAX_TRAINING_ROWS in their original order. */
 function keptRows(rows: number, seed: number): Int32Array {
   if (rows <= MAX_TRAINING_ROWS) return Int32Array.from({ length: rows }, (_, i) => i);
-  const random = seededRandom(seed);
+  const random = seededRandom(mixSeed(seed, 0x6b6e6e));
   const order = Int32Array.from({ length: rows }, (_, i) => i);
   for (let i = 0; i < MAX_TRAINING_ROWS; i++) {
     const j = i + Math.floor(random() * (rows - i));

@@ -1,0 +1,576 @@
+// Random forest and extra trees over the columns layout (numeric values, categorical codes as ordered
+// numbers, NaN missing), for classification (Gini; probabilities = mean of the leaves' class frequencies)
+// and regression (squared error; mean of the leaves' means).
+//
+// Random forest grows each tree on a bootstrap sample with histogram splits: features are quantile-binned
+// once (src/core/ml/binning.ts, up to 255 bins plus a missing bin), and a node's best split per candidate
+// feature comes from one pass over its rows plus a scan of the bins — the thresholds are the bin edges
+// (midpoints between distinct values, as scikit-learn's when a feature has ≤ 255 distinct values).
+// Extra trees draw one uniform threshold between a candidate feature's minimum and maximum in the node, on
+// the raw values (no bins needed: one pass per feature either way).
+//
+// Missing values: every split learns where missing rows go (it tries both sides and keeps the better);
+// when a node's training rows had none, missing rows follow the larger child.
+//
+// Saved shape: per tree, parallel arrays in pre-order (a node's left child is the next node):
+// feature (−1 = leaf), threshold (x ≤ threshold goes left), missingLeft (0/1), right (index of the right
+// child; for a leaf, the leaf's number), and `values` (classes numbers per leaf, or one mean).
+import { applyBinning, binUpperBound, fitBinning } from '../binning.js';
+import type { FeatureBinning } from '../binning.js';
+import { mixSeed, seededRandom } from '../random.js';
+import type { ColumnMatrix, FitOptions, Labels, ModelFamily, ModelInput, ModelKind, ParamSpec, Params, Predictor, SavedModel, Task } from '../types.js';
+
+type ForestKind = Extract<ModelKind, 'randomForest' | 'extraTrees'>;
+
+interface ForestParams {
+  trees: number;
+  /** 0 = no limit. */
+  maxDepth: number;
+  minSamplesLeaf: number;
+  /** Candidate features per split. */
+  maxFeatures: number;
+  bootstrap: boolean;
+}
+
+/** A fitted tree: see the saved shape at the top of this file. */
+interface Tree {
+  feature: Int32Array;
+  threshold: Float64Array;
+  missingLeft: Uint8Array;
+  right: Int32Array;
+  values: Float64Array;
+}
+
+interface ForestState {
+  kind: ForestKind;
+  task: Task;
+  /** 0 for regression. */
+  classes: number;
+  features: number;
+  /**
+   * Per feature, how its raw value is read at predict time: null = as is; for a categorical feature whose
+   * rare codes share a bin, binOfCode (the tree thresholds are then in bin units).
+   */
+  codeBins: (number[] | null)[];
+  /** Per feature: its category count (0 numeric); codes outside 0..count-1 are read as missing. */
+  categoryCounts: number[];
+  params: ForestParams;
+  trees: Tree[];
+}
+
+const MAX_FEATURES_CHOICES = ['auto', 'sqrt', 'log2', 0.3, 0.5, 0.7, 1] as const;
+
+function space(kind: ForestKind): ParamSpec[] {
+  return [
+    { name: 'trees', type: 'int', low: 20, high: 500, log: true, default: 100 },
+    // 0 = grow until leaves are pure or minSamplesLeaf stops them.
+    { name: 'maxDepth', type: 'categorical', choices: [0, 6, 10, 16, 24], default: 0 },
+    { name: 'minSamplesLeaf', type: 'int', low: 1, high: 32, log: true, default: 1 },
+    // 'auto' = scikit-learn's defaults: sqrt for classification, all features for regression.
+    { name: 'maxFeatures', type: 'categorical', choices: MAX_FEATURES_CHOICES, default: 'auto' },
+    ...(kind === 'randomForest' ? [{ name: 'bootstrap', type: 'categorical' as const, choices: [true, false], default: true }] : []),
+  ];
+}
+
+function readParams(kind: ForestKind, params: Params, task: Task, features: number, budget: number): ForestParams {
+  const num = (name: string, fallback: number, low: number): number => {
+    const v = params[name] ?? fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < low) throw new Error(`${kind}: ${name} must be a number ≥ ${low}, got ${String(v)}`);
+    return Math.round(v);
+  };
+  const trees = num('trees', 100, 1);
+  const mf = params['maxFeatures'] ?? 'auto';
+  let maxFeatures: number;
+  if (mf === 'auto') maxFeatures = task === 'regression' ? features : Math.sqrt(features);
+  else if (mf === 'sqrt') maxFeatures = Math.sqrt(features);
+  else if (mf === 'log2') maxFeatures = Math.log2(features);
+  else if (typeof mf === 'number' && mf > 0 && mf <= 1) maxFeatures = mf * features;
+  else if (typeof mf === 'number' && mf > 1 && Number.isInteger(mf)) maxFeatures = mf;
+  else throw new Error(`${kind}: maxFeatures must be auto, sqrt, log2, a fraction in (0, 1] or a count, got ${String(mf)}`);
+  const bootstrap = params['bootstrap'] ?? kind === 'randomForest';
+  if (typeof bootstrap !== 'boolean') throw new Error(`${kind}: bootstrap must be true or false, got ${String(bootstrap)}`);
+  return {
+    // The successive-halving budget scales the number of trees.
+    trees: Math.max(1, Math.round(trees * Math.min(1, Math.max(0, budget)))),
+    maxDepth: num('maxDepth', 0, 0),
+    minSamplesLeaf: num('minSamplesLeaf', 1, 1),
+    maxFeatures: Math.min(features, Math.max(1, Math.floor(maxFeatures))),
+    bootstrap,
+  };
+}
+
+function columnInput(kind: string, input: ModelInput): ColumnMatrix {
+  if (input.layout !== 'columns') throw new Error(`${kind} needs the columns input layout`);
+  return input;
+}
+
+/** Everything a tree builder reads; one per forest fit, shared by its trees (built one after another). */
+interface Builder {
+  kind: ForestKind;
+  x: ColumnMatrix;
+  /** Random forest only: column-major bins and each feature's bin count (missing bin last). */
+  bins: Uint8Array | null;
+  binCounts: Int32Array | null;
+  binnings: FeatureBinning[] | null;
+  yClass: Int32Array | null;
+  yValue: Float64Array | null;
+  /**
+   * Node statistics are `width` numbers: for classification the class counts then the row count; for
+   * regression the sum of targets then the row count. Both criteria reduce to Σ stat²/count: maximising it
+   * over left + right minimises the children's Gini impurity (or squared error) weighted by their size.
+   */
+  width: number;
+  params: ForestParams;
+}
+
+interface Split {
+  gain: number;
+  feature: number;
+  /** Random forest: the last bin going left; extra trees: the raw threshold. */
+  cut: number;
+  missingLeft: boolean;
+  /** The left child's statistics (missing rows included when they go left). */
+  leftStats: Float64Array;
+  /** Training rows in the node missing this feature. */
+  missingCount: number;
+}
+
+function addRow(b: Builder, stats: Float64Array, at: number, row: number): void {
+  if (b.yClass) stats[at + b.yClass[row]!]! += 1;
+  else stats[at]! += b.yValue![row]!;
+  stats[at + b.width - 1]! += 1;
+}
+
+/** Scratch buffers for one tree: sized once, reused by every node. */
+interface Scratch {
+  hist: Float64Array;
+  left: Float64Array;
+  right: Float64Array;
+  missing: Float64Array;
+  node: Float64Array;
+  best: Split;
+  order: Int32Array;
+}
+
+/**
+ * Tries splitting at "left | the rest" with missing rows on either side (missing rows on the left only when
+ * there are some); keeps the better in scratch.best if it beats it. `left` holds the non-missing left part.
+ */
+function consider(s: Scratch, width: number, feature: number, cut: number, minLeaf: number): void {
+  const { left, missing, node } = s;
+  const c = width - 1;
+  const leftCount = left[c]!;
+  const missingCount = missing[c]!;
+  const total = node[c]!;
+  let nl = leftCount;
+  let nr = total - leftCount;
+  if (nl >= minLeaf && nr >= minLeaf) {
+    let a = 0;
+    let b = 0;
+    for (let k = 0; k < c; k++) {
+      const l = left[k]!;
+      const r = node[k]! - l;
+      a += l * l;
+      b += r * r;
+    }
+    const gain = a / nl + b / nr;
+    if (gain > s.best.gain) {
+      s.best.gain = gain;
+      s.best.feature = feature;
+      s.best.cut = cut;
+      s.best.missingLeft = false;
+      s.best.missingCount = missingCount;
+      for (let k = 0; k < width; k++) s.best.leftStats[k] = left[k]!;
+    }
+  }
+  if (missingCount === 0) return;
+  nl = leftCount + missingCount;
+  nr = total - nl;
+  if (nl >= minLeaf && nr >= minLeaf) {
+    let a = 0;
+    let b = 0;
+    for (let k = 0; k < c; k++) {
+      const l = left[k]! + missing[k]!;
+      const r = node[k]! - l;
+      a += l * l;
+      b += r * r;
+    }
+    const gain = a / nl + b / nr;
+    if (gain > s.best.gain) {
+      s.best.gain = gain;
+      s.best.feature = feature;
+      s.best.cut = cut;
+      s.best.missingLeft = true;
+      s.best.missingCount = missingCount;
+      for (let k = 0; k < width; k++) s.best.leftStats[k] = left[k]! + missing[k]!;
+    }
+  }
+}
+
+/** Random forest: the best bin edge of feature f over rows[start, end). Returns false if f is constant here. */
+function bestBinSplit(b: Builder, s: Scratch, rows: Int32Array, start: number, end: number, f: number): boolean {
+  const n = b.x.rows;
+  const width = b.width;
+  const bins = b.bins!;
+  const missingBin = b.binCounts![f]! - 1;
+  // The histogram is all zeros between calls: each call clears the bins it touched.
+  const hist = s.hist;
+  let lo = 255;
+  let hi = 0;
+  const base = f * n;
+  const yc = b.yClass;
+  const yv = b.yValue;
+  const c = width - 1;
+  for (let i = start; i < end; i++) {
+    const r = rows[i]!;
+    const bin = bins[base + r]!;
+    const at = bin * width;
+    if (yc) hist[at + yc[r]!]! += 1;
+    else hist[at]! += yv![r]!;
+    hist[at + c]! += 1;
+    if (bin !== missingBin) {
+      if (bin < lo) lo = bin;
+      if (bin > hi) hi = bin;
+    }
+  }
+  const missingAt = missingBin * width;
+  for (let k = 0; k < width; k++) {
+    s.missing[k] = hist[missingAt + k]!;
+    hist[missingAt + k] = 0;
+  }
+  const hasMissing = s.missing[c]! > 0;
+  const usable = lo < hi || (lo === hi && hasMissing);
+  const left = s.left;
+  left.fill(0);
+  for (let bin = lo; bin <= hi; bin++) {
+    const at = bin * width;
+    if (hist[at + c] === 0) continue;
+    for (let k = 0; k < width; k++) {
+      left[k]! += hist[at + k]!;
+      hist[at + k] = 0;
+    }
+    // Only bins holding rows are worth a split (the rows on each side are the same up to the next one);
+    // the last value bin is a split only when missing rows exist: values | missing.
+    if (usable && (bin < hi || hasMissing)) consider(s, width, f, bin, b.params.minSamplesLeaf);
+  }
+  return usable;
+}
+
+/** Extra trees: one random threshold for feature f over rows[start, end). Returns false if f is constant here. */
+function randomSplit(b: Builder, s: Scratch, rows: Int32Array, start: number, end: number, f: number, random: () => number): boolean {
+  const col = b.x.columns[f]!;
+  const width = b.width;
+  let min = Infinity;
+  let max = -Infinity;
+  s.missing.fill(0);
+  for (let i = start; i < end; i++) {
+    const r = rows[i]!;
+    const v = col[r]!;
+    if (v !== v) addRow(b, s.missing, 0, r);
+    else {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  const hasMissing = s.missing[width - 1]! > 0;
+  if (min > max || (min === max && !hasMissing)) return false;
+  let threshold = max;
+  if (min < max) {
+    threshold = min + random() * (max - min);
+    // Rounding can land on max, which would send every row left.
+    if (threshold >= max) threshold = min;
+  }
+  s.left.fill(0);
+  for (let i = start; i < end; i++) {
+    const r = rows[i]!;
+    if (col[r]! <= threshold) addRow(b, s.left, 0, r);
+  }
+  consider(s, width, f, threshold, b.params.minSamplesLeaf);
+  return true;
+}
+
+/** Grows one tree on `rows` (a bootstrap sample or all rows), depth first, nodes in pre-order. */
+function growTree(b: Builder, rows: Int32Array, random: () => number): Tree {
+  const width = b.width;
+  const d = b.x.columns.length;
+  const maxBins = b.binCounts ? Math.max(...b.binCounts) : 0;
+  const s: Scratch = {
+    hist: new Float64Array(Math.max(1, maxBins) * width),
+    left: new Float64Array(width),
+    right: new Float64Array(width),
+    missing: new Float64Array(width),
+    node: new Float64Array(width),
+    best: { gain: 0, feature: -1, cut: 0, missingLeft: false, leftStats: new Float64Array(width), missingCount: 0 },
+    order: Int32Array.from({ length: d }, (_, j) => j),
+  };
+  const feature: number[] = [];
+  const threshold: number[] = [];
+  const missingLeft: number[] = [];
+  const right: number[] = [];
+  const values: number[] = [];
+  let leaves = 0;
+  const { maxDepth, maxFeatures } = b.params;
+  const classification = b.yClass !== null;
+  // A node to grow: its rows, depth, statistics (from its parent's split), and the parent whose right
+  // child it is (−1: a left child, or the root).
+  const rootStats = new Float64Array(width);
+  for (let i = 0; i < rows.length; i++) addRow(b, rootStats, 0, rows[i]!);
+  const stack: { start: number; end: number; depth: number; stats: Float64Array; parent: number }[] = [{ start: 0, end: rows.length, depth: 0, stats: rootStats, parent: -1 }];
+  for (let job = stack.pop(); job; job = stack.pop()) {
+    const { start, end, depth, parent } = job;
+    const id = feature.length;
+    if (parent >= 0) right[parent] = id;
+    s.node.set(job.stats);
+    const count = s.node[width - 1]!;
+    let pure: boolean;
+    if (classification) {
+      let top = 0;
+      for (let k = 0; k < width - 1; k++) top = Math.max(top, s.node[k]!);
+      pure = top === count;
+    } else {
+      let sq = 0;
+      const mean = s.node[0]! / count;
+      for (let i = start; i < end; i++) {
+        const e = b.yValue![rows[i]!]! - mean;
+        sq += e * e;
+      }
+      // Children's sums come from subtracting the parent's, so "constant" allows for their rounding.
+      pure = sq <= 1e-14 * count * Math.max(1, mean * mean);
+    }
+    // As scikit-learn, the best valid split is taken even when it does not lower the impurity (XOR-like
+    // data needs such a first split); leaves come from purity, depth and minSamplesLeaf.
+    s.best.gain = -Infinity;
+    s.best.feature = -1;
+    if (!pure && count >= 2 * b.params.minSamplesLeaf && (maxDepth === 0 || depth < maxDepth)) {
+      // Candidate features in random order; as scikit-learn, constant ones do not use up maxFeatures, and
+      // the search goes on past maxFeatures until some split is valid.
+      let tried = 0;
+      for (let k = 0; k < d && (tried < maxFeatures || s.best.feature < 0); k++) {
+        const pick = k + Math.floor(random() * (d - k));
+        const f = s.order[pick]!;
+        s.order[pick] = s.order[k]!;
+        s.order[k] = f;
+        const usable = b.bins ? bestBinSplit(b, s, rows, start, end, f) : randomSplit(b, s, rows, start, end, f, random);
+        if (usable) tried++;
+      }
+    }
+    if (s.best.feature < 0) {
+      feature.push(-1);
+      threshold.push(0);
+      missingLeft.push(0);
+      right.push(leaves++);
+      if (classification) for (let k = 0; k < width - 1; k++) values.push(s.node[k]! / count);
+      else {
+        // Summed afresh: the node's sum came from subtracting its sibling's from the parent's.
+        let sum = 0;
+        for (let i = start; i < end; i++) sum += b.yValue![rows[i]!]!;
+        values.push(sum / (end - start));
+      }
+      continue;
+    }
+    const { feature: f, cut, missingLeft: ml, missingCount } = s.best;
+    const leftStats = s.best.leftStats.slice();
+    const rightStats = s.node.map((v, k) => v - leftStats[k]!);
+    // Partition rows[start, end) in place: left part first.
+    let mid = start;
+    if (b.bins) {
+      const base = f * b.x.rows;
+      const missingBin = b.binCounts![f]! - 1;
+      for (let i = start; i < end; i++) {
+        const r = rows[i]!;
+        const bin = b.bins[base + r]!;
+        if (bin === missingBin ? ml : bin <= cut) {
+          rows[i] = rows[mid]!;
+          rows[mid++] = r;
+        }
+      }
+    } else {
+      const col = b.x.columns[f]!;
+      for (let i = start; i < end; i++) {
+        const r = rows[i]!;
+        const v = col[r]!;
+        if (v !== v ? ml : v <= cut) {
+          rows[i] = rows[mid]!;
+          rows[mid++] = r;
+        }
+      }
+    }
+    // When no training row here was missing, missing rows at predict time follow the larger child.
+    const goLeft = missingCount > 0 ? ml : mid - start >= end - mid;
+    feature.push(f);
+    threshold.push(b.bins ? thresholdOfBin(b, f, cut) : cut);
+    missingLeft.push(goLeft ? 1 : 0);
+    right.push(-1);
+    stack.push({ start: mid, end, depth: depth + 1, stats: rightStats, parent: id }, { start, end: mid, depth: depth + 1, stats: leftStats, parent: -1 });
+  }
+  return {
+    feature: Int32Array.from(feature),
+    threshold: Float64Array.from(threshold),
+    missingLeft: Uint8Array.from(missingLeft),
+    right: Int32Array.from(right),
+    values: Float64Array.from(values),
+  };
+}
+
+/** The raw threshold of "bin ≤ cut goes left": a value edge for numeric features, the bin for categorical. */
+function thresholdOfBin(b: Builder, f: number, cut: number): number {
+  const binning = b.binnings![f]!;
+  // The last value bin's edge is +∞ (values | missing); JSON has no ∞, and MAX_VALUE sorts the same.
+  return binning.kind === 'numeric' ? Math.min(binUpperBound(binning, cut), Number.MAX_VALUE) : cut;
+}
+
+/** The input columns as the trees read them: categorical codes outside the known ones become missing. */
+function predictionColumns(state: ForestState, x: ColumnMatrix): Float64Array[] {
+  return x.columns.map((col, j) => {
+    const categories = state.categoryCounts[j]!;
+    if (categories === 0) return col;
+    const map = state.codeBins[j];
+    return col.map((v) => (v >= 0 && v < categories && Number.isInteger(v) ? (map ? map[v]! : v) : NaN));
+  });
+}
+
+function makePredictor(state: ForestState): Predictor {
+  const k = state.task === 'regression' ? 1 : state.classes;
+  return {
+    kind: state.kind,
+    predict(input: ModelInput): Float64Array {
+      const x = columnInput(state.kind, input);
+      if (x.columns.length !== state.features) throw new Error(`${state.kind}: model has ${state.features} columns, input has ${x.columns.length}`);
+      const cols = predictionColumns(state, x);
+      const n = x.rows;
+      const out = new Float64Array(n * k);
+      for (const tree of state.trees) {
+        const { feature, threshold, missingLeft, right, values } = tree;
+        for (let r = 0; r < n; r++) {
+          let node = 0;
+          let f = feature[0]!;
+          while (f >= 0) {
+            const v = cols[f]![r]!;
+            node = (v !== v ? missingLeft[node] === 1 : v <= threshold[node]!) ? node + 1 : right[node]!;
+            f = feature[node]!;
+          }
+          const at = right[node]! * k;
+          for (let c = 0; c < k; c++) out[r * k + c]! += values[at + c]!;
+        }
+      }
+      const scale = 1 / state.trees.length;
+      for (let i = 0; i < out.length; i++) out[i]! *= scale;
+      return out;
+    },
+    toJSON(): SavedModel {
+      return {
+        kind: state.kind,
+        version: 1,
+        task: state.task,
+        classes: state.classes,
+        features: state.features,
+        categoryCounts: state.categoryCounts,
+        codeBins: state.codeBins,
+        params: { ...state.params },
+        trees: state.trees.map((t) => ({
+          feature: Array.from(t.feature),
+          threshold: Array.from(t.threshold),
+          missingLeft: Array.from(t.missingLeft),
+          right: Array.from(t.right),
+          values: Array.from(t.values),
+        })),
+      };
+    },
+  };
+}
+
+async function fitForest(kind: ForestKind, input: ModelInput, labels: Labels, params: Params, options: FitOptions): Promise<Predictor> {
+  const x = columnInput(kind, input);
+  if (x.rows === 0) throw new Error(`${kind}: no training rows`);
+  const d = x.columns.length;
+  const p = readParams(kind, params, labels.task, d, options.budget ?? 1);
+  const classification = labels.task !== 'regression';
+  const width = classification ? labels.classes + 1 : 2;
+  let bins: Uint8Array | null = null;
+  let binCounts: Int32Array | null = null;
+  let binnings: FeatureBinning[] | null = null;
+  const codeBins: (number[] | null)[] = x.categoryCounts.map(() => null);
+  if (kind === 'randomForest') {
+    const binning = fitBinning(x, { seed: mixSeed(options.seed, 0x62696e73) });
+    const binned = applyBinning(binning, x);
+    bins = binned.bins;
+    binCounts = binned.binCounts;
+    binnings = binning.features;
+    binning.features.forEach((fb, j) => {
+      if (fb.kind === 'categorical' && fb.binOfCode.some((bin, code) => bin !== code)) codeBins[j] = fb.binOfCode;
+    });
+  }
+  const builder: Builder = {
+    kind,
+    x,
+    bins,
+    binCounts,
+    binnings,
+    yClass: labels.task === 'regression' ? null : labels.y,
+    yValue: labels.task === 'regression' ? labels.y : null,
+    width,
+    params: p,
+  };
+  const trees: Tree[] = [];
+  const n = x.rows;
+  for (let t = 0; t < p.trees; t++) {
+    if (options.signal?.aborted) throw new Error(`${kind}: fit aborted`);
+    // Each tree has its own stream, so tree t is the same whatever the tree count.
+    const random = seededRandom(mixSeed(options.seed, t));
+    const rows = new Int32Array(n);
+    if (p.bootstrap) for (let i = 0; i < n; i++) rows[i] = Math.floor(random() * n);
+    else for (let i = 0; i < n; i++) rows[i] = i;
+    trees.push(growTree(builder, rows, random));
+    // Let an abort (or other work on this thread) in between trees.
+    if ((t & 7) === 7) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return makePredictor({
+    kind,
+    task: labels.task,
+    classes: classification ? labels.classes : 0,
+    features: d,
+    codeBins,
+    categoryCounts: x.categoryCounts.slice(),
+    params: p,
+    trees,
+  });
+}
+
+function loadForest(kind: ForestKind, saved: SavedModel): Predictor {
+  if (saved.kind !== kind || saved.version !== 1) throw new Error(`${kind}: cannot load a saved ${saved.kind} model version ${saved.version}`);
+  const s = saved as unknown as Omit<ForestState, 'trees'> & { trees: { feature: number[]; threshold: number[]; missingLeft: number[]; right: number[]; values: number[] }[] };
+  return makePredictor({
+    kind,
+    task: s.task,
+    classes: s.classes,
+    features: s.features,
+    codeBins: s.codeBins,
+    categoryCounts: s.categoryCounts,
+    params: s.params,
+    trees: s.trees.map((t) => ({
+      feature: Int32Array.from(t.feature),
+      threshold: Float64Array.from(t.threshold),
+      missingLeft: Uint8Array.from(t.missingLeft),
+      right: Int32Array.from(t.right),
+      values: Float64Array.from(t.values),
+    })),
+  });
+}
+
+export const randomForest: ModelFamily = {
+  kind: 'randomForest',
+  input: 'columns',
+  tasks: ['binary', 'multiclass', 'regression'],
+  space: space('randomForest'),
+  fit: (input, labels, params, options) => fitForest('randomForest', input, labels, params, options),
+  load: (saved) => loadForest('randomForest', saved),
+};
+
+export const extraTrees: ModelFamily = {
+  kind: 'extraTrees',
+  input: 'columns',
+  tasks: ['binary', 'multiclass', 'regression'],
+  space: space('extraTrees'),
+  fit: (input, labels, params, options) => fitForest('extraTrees', input, labels, params, options),
+  load: (saved) => loadForest('extraTrees', saved),
+};
