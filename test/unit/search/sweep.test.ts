@@ -107,3 +107,24 @@ test('bad settings are refused before an experiment is created', async () => {
   await assert.rejects(runSweep(config({ maxTrials: 0 }), {}, inProcess), /positive whole number/);
   assert.deepEqual(await new ExperimentStore(root).list(), []);
 });
+
+test('warm start proposes the earlier experiment’s best configurations first', async () => {
+  const earlier = await runSweep(config({ models: ['gbdt'], maxTrials: 6, seed: 5 }), {}, inProcess);
+  const best = [...earlier.trials].filter((t) => t.objective !== null).sort((a, b) => b.objective! - a.objective! || a.index - b.index);
+  const r = await runSweep(config({ models: ['gbdt'], maxTrials: 3, seed: 99, warmStart: earlier.experimentId, parallel: 1 }), {}, inProcess);
+  assert.deepEqual(r.trials[0]?.config, best[0]?.config);
+  assert.equal(r.trials[0]?.source, 'warmStart');
+  assert.ok(r.bestScore >= earlier.trials.find((t) => t.index === best[0]?.index)!.score!);
+});
+
+test('successive halving: lower rungs on fold 0 first; losers stop there, survivors run every fold', async () => {
+  const r = await runSweep(config({ models: ['gbdt'], maxTrials: 12, pruner: 'asha', parallel: 1, search: 'random' }), {}, inProcess);
+  const pruned = r.trials.filter((t) => t.status === 'pruned');
+  const done = r.trials.filter((t) => t.status === 'done');
+  assert.ok(pruned.length > 0 && done.length > 0, `${pruned.length} pruned, ${done.length} done`);
+  for (const t of done) {
+    assert.deepEqual(t.reports.map((x) => x.step), [0, 1]); // rungs 1/9 and 1/3; the full rung is the CV itself
+    assert.equal(t.foldScores.length, 3);
+  }
+  for (const t of pruned) assert.equal(t.foldScores.length, 0);
+});
