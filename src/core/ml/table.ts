@@ -2,6 +2,11 @@
 // profiler's rules, and keeps only what models can use as typed arrays. Columns that cannot help a model
 // (constant, identifiers, free text, all missing) are dropped with a reason the user can read; rows whose
 // target is missing are dropped and counted. loadFeatures maps new rows onto a trained FeatureSchema.
+//
+// Types follow the profiler (same missing tokens, number and ISO-date readers, 98% numbers → numeric,
+// 95% dates → datetime, ≤ 2 boolean words → boolean), with one deliberate difference: the profiler calls
+// text with more than max(20, 5% of rows) distinct values "text" for display, but a model can still use a
+// 500-level city column, so here text stays categorical up to 1000 distinct values and half the rows.
 import { cancelled, UserError } from '../errors.js';
 import { dataRecords, readLayout } from '../clean/applyFile.js';
 import { parseIsoDate } from '../profile/cellValues.js';
@@ -119,11 +124,12 @@ class GrowableInt32 {
 }
 
 /**
- * One column's cells, read once: its number (NaN if none), its ISO date (kept only once a date is seen),
+ * One column's cells, read once: its number (NaN if none; kept only once a number is seen, so text columns
+ * cost no number array), its ISO date (likewise),
  * its text code (kept while the column has at most MAX_CATEGORIES distinct texts), and the type evidence.
  */
 class ColumnReader {
-  readonly numbers = new GrowableFloat64();
+  numbers: GrowableFloat64 | null = null;
   dates: GrowableFloat64 | null = null;
   codes: GrowableInt32 | null = new GrowableInt32();
   readonly texts: string[] = [];
@@ -150,7 +156,7 @@ class ColumnReader {
     const text = raw === undefined ? '' : raw.trim();
     if (this.missingTokens.has(text)) {
       this.missing++;
-      this.numbers.push(NaN);
+      this.numbers?.push(NaN);
       this.dates?.push(NaN);
       this.codes?.push(-1);
       return;
@@ -158,7 +164,8 @@ class ColumnReader {
     this.count++;
     this.length += text.length;
     const x = numberOf(text);
-    this.numbers.push(x);
+    if (this.numbers === null && x === x) this.numbers = GrowableFloat64.filled(this.rows - 1);
+    this.numbers?.push(x);
     let date = NaN;
     if (x === x) {
       this.numeric++;
@@ -196,6 +203,11 @@ class ColumnReader {
       }
       this.codes.push(code);
     }
+  }
+
+  /** The numbers of rows 0..rows-1 (a view; NaN where a cell was missing or not a number). */
+  numberValues(): Float64Array {
+    return this.numbers === null ? new Float64Array(this.rows).fill(NaN) : this.numbers.data.subarray(0, this.rows);
   }
 }
 
@@ -244,7 +256,7 @@ function decide(c: ColumnReader): Decision {
     return { kind: 'categorical', ...sortedCategories(c.codes.data.subarray(0, rows), c.texts) };
   }
   if (c.numeric >= 0.98 * n) {
-    const values = c.numbers.data.slice(0, rows);
+    const values = c.numberValues().slice();
     const min = c.numberMin;
     const max = c.numberMax;
     if (min === max && c.missing === 0 && c.numeric === n) return { kind: 'dropped', reason: `constant: every row is ${min}` };
@@ -331,7 +343,7 @@ function buildTarget(name: string, c: ColumnReader, task: Task | 'auto', rows: n
   if (c.count === 0) throw new UserError('BAD_TARGET', `The target ${JSON.stringify(name)} has no values: every row is missing it.`);
   // Like a numeric feature, a target that is at least 98% numbers is numeric; its stray texts are missing.
   const numeric = c.numeric >= 0.98 * c.count;
-  const values = c.numbers.data.subarray(0, rows);
+  const values = c.numberValues();
   const summary = numeric ? summariseTarget(values) : { rows: c.count, numeric: false, integer: false, distinct: c.codes === null ? Infinity : c.texts.length };
   const chosen: Task = task === 'auto' ? taskOf(summary) : task;
   if (chosen === 'regression') {
