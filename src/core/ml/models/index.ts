@@ -1,9 +1,10 @@
 // The model registry: every shipped model family by kind. A family joins here once its file exists.
 import type { ModelFamily, ModelKind, Task } from '../types.js';
 import { knn } from './knn.js';
+import { linear } from './linear.js';
 import { naiveBayes } from './naiveBayes.js';
 
-export const MODEL_FAMILIES: readonly ModelFamily[] = [knn, naiveBayes];
+export const MODEL_FAMILIES: readonly ModelFamily[] = [linear, knn, naiveBayes];
 
 export function modelFamily(kind: ModelKind): ModelFamily {
   const family = MODEL_FAMILIES.find((f) => f.kind === kind);
