@@ -5,15 +5,15 @@
 // the sweep. Optuna runs in the same invocation through /usr/bin/python3 (Debian python3-optuna).
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomConfig, seededRandom } from '../../src/core/search/random.js';
 import { createSampler } from '../../src/core/search/samplers.js';
 import type { FinishedTrial, SamplerName } from '../../src/core/search/types.js';
 import { problemLoss, problemSpace } from './problem.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
+// Run as CommonJS by tsx (the package has no "type": "module"), so __dirname is there.
+const here = __dirname;
 const { values } = parseArgs({
   options: {
     seeds: { type: 'string', default: '20' },
