@@ -1,6 +1,7 @@
 // Search benchmark: TPE vs random (and the genetic sampler) vs Optuna's TPE, on the surrogate tuning problem
 // of problem.ts, over many seeds: how many trials each needs to reach a target validation loss.
-// Usage: node --import tsx bench/search/run.ts [--seeds 20] [--trials 200] [--target 0.303] [--no-optuna] [--multivariate]
+// Usage: node --import tsx bench/search/run.ts [--seeds 20] [--trials 200] [--target 0.303] [--no-optuna] [--multivariate] [--save]
+// --save writes bench/search/results.json (kept for the README's table).
 // Each seed is one independent search; trial i of ML Lab's samplers draws from the stream (seed, i), as in
 // the sweep. Optuna runs in the same invocation through /usr/bin/python3 (Debian python3-optuna).
 import { spawnSync } from 'node:child_process';
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     target: { type: 'string', default: '0.303' },
     'no-optuna': { type: 'boolean', default: false },
     multivariate: { type: 'boolean', default: false },
+    save: { type: 'boolean', default: false },
   },
 });
 const seeds = Number(values.seeds);
@@ -117,4 +119,4 @@ for (const s of summaries) {
     [s.sampler, fmt(s.medianTrialsToTarget), ...checkpoints.map((n) => `${Math.round((s.reached[n] as number) * 100)}%`), ...checkpoints.map((n) => (s.meanBest[n] as number).toFixed(4)), s.msPerSearch.toFixed(0)].join(' | '),
   );
 }
-writeFileSync(join(here, 'results.json'), JSON.stringify({ date: new Date().toISOString(), seeds, trials, target, optuna: optunaVersion, formulaCheck, summaries }, null, 2) + '\n');
+if (values.save) writeFileSync(join(here, 'results.json'), JSON.stringify({ date: new Date().toISOString(), seeds, trials, target, optuna: optunaVersion, formulaCheck, summaries }, null, 2) + '\n');
