@@ -5,7 +5,7 @@
 //   numeric → median-imputed, then standardised with the mean and population std (ddof 0) of the imputed
 //   train values (std 0 → 1), plus a 0/1 "(missing)" column when the train rows had gaps in it;
 //   categorical → one-hot over the categories seen in train rows; a category with fewer train rows than
-//   minCategoryRows shares one "(other)" column; missing → the most frequent train category; a category
+//   minCategoryRows, or beyond the maxOneHot most frequent, shares one "(other)" column; missing → the most frequent train category; a category
 //   no train row had → all zeros.
 import type { ColumnMatrix, DenseMatrix, FeatureColumn, InputLayout, ModelInput } from './types.js';
 
@@ -14,8 +14,13 @@ export const PREPROCESSOR_VERSION = 1;
 export interface PreprocessOptions {
   /** dense: a 0/1 column per numeric feature that had missing values in the train rows (default true). */
   missingIndicators?: boolean;
-  /** dense: categories with fewer train rows share the "(other)" column (default max(5, ceil(0.5% of train rows))). */
+  /**
+   * dense: categories with fewer train rows share the "(other)" column. Default: 0.5% of the train rows,
+   * at least 5 and at most 20 (so 300 categories of 600 rows each in 200k rows keep their own columns).
+   */
   minCategoryRows?: number;
+  /** dense: most one-hot columns a feature gets (its most frequent categories; the rest → "(other)"). Default 100. */
+  maxOneHot?: number;
 }
 
 type SavedFeature =
@@ -155,7 +160,8 @@ function densePreprocessor(saved: Extract<SavedPreprocessor, { layout: 'dense' }
 
 function fitDense(features: readonly FeatureColumn[], trainRows: Int32Array, options: PreprocessOptions): Extract<SavedPreprocessor, { layout: 'dense' }> {
   const indicators = options.missingIndicators ?? true;
-  const minRows = options.minCategoryRows ?? Math.max(5, Math.ceil(0.005 * trainRows.length));
+  const minRows = options.minCategoryRows ?? Math.max(5, Math.min(20, Math.ceil(0.005 * trainRows.length)));
+  const maxOneHot = options.maxOneHot ?? 100;
   const saved: SavedFeature[] = [];
   const names: string[] = [];
   for (const f of features) {
@@ -201,17 +207,25 @@ function fitDense(features: readonly FeatureColumn[], trainRows: Int32Array, opt
       for (let c = 0; c < k; c++) if (counts[c]! > 0 && (mode < 0 || counts[c]! > counts[mode]!)) mode = c;
       // Imputed gaps count for the mode when rare categories are picked (imputation runs before encoding).
       if (mode >= 0) counts[mode]! += gaps;
+      // Own columns: categories with at least minRows train rows, the maxOneHot most frequent of them
+      // (ties: lower code first), laid out in category order.
+      const frequent: number[] = [];
+      for (let c = 0; c < k; c++) if (counts[c]! >= minRows) frequent.push(c);
+      if (frequent.length > maxOneHot) {
+        frequent.sort((a, b) => counts[b]! - counts[a]! || a - b);
+        frequent.length = maxOneHot;
+        frequent.sort((a, b) => a - b);
+      }
       const slot = new Array<number>(k).fill(-1);
       let width = 0;
-      let rare = false;
-      for (let c = 0; c < k; c++) {
-        if (counts[c]! >= minRows) {
-          slot[c] = width++;
-          names.push(`${f.name}=${f.categories[c]}`);
-        } else if (counts[c]! > 0) rare = true;
+      for (const c of frequent) {
+        slot[c] = width++;
+        names.push(`${f.name}=${f.categories[c]}`);
       }
+      let rare = false;
+      for (let c = 0; c < k; c++) if (counts[c]! > 0 && slot[c] === -1) rare = true;
       if (rare) {
-        for (let c = 0; c < k; c++) if (counts[c]! > 0 && counts[c]! < minRows) slot[c] = width;
+        for (let c = 0; c < k; c++) if (counts[c]! > 0 && slot[c] === -1) slot[c] = width;
         width++;
         names.push(`${f.name}=(other)`);
       }

@@ -70,7 +70,7 @@ test('dense: an even count takes the mean of the middle two; a constant column c
   assert.deepEqual(rowsOf(m.data, 2).map((r) => r[1]), [0, 0, 0, 0]);
 });
 
-test('dense: default rare threshold is max(5, ceil(0.5% of train rows)); missing indicators can be turned off', () => {
+test('dense: default rare threshold is ceil(0.5% of train rows) within 5..20; missing indicators can be turned off', () => {
   // 1200 train rows: threshold ceil(6) = 6. Category 1 has 6 rows (kept), category 2 has 5 (other).
   const codes = new Array<number>(1200).fill(0);
   for (let i = 0; i < 6; i++) codes[i] = 1;
@@ -81,6 +81,24 @@ test('dense: default rare threshold is max(5, ceil(0.5% of train rows)); missing
   const f = [cat('c', codes, ['p', 'q', 'r']), num('v', values)];
   assert.deepEqual(fitPreprocessor(f, rows, 'dense').names, ['c=p', 'c=q', 'c=(other)', 'v', 'v (missing)']);
   assert.deepEqual(fitPreprocessor(f, rows, 'dense', { missingIndicators: false }).names, ['c=p', 'c=q', 'c=(other)', 'v']);
+  // 10,000 rows: 0.5% is 50, capped at 20. Category 1 has 20 rows (kept), category 2 has 19 (other).
+  const many = new Array<number>(10000).fill(0);
+  for (let i = 0; i < 20; i++) many[i] = 1;
+  for (let i = 20; i < 39; i++) many[i] = 2;
+  const all = Int32Array.from({ length: 10000 }, (_, i) => i);
+  assert.deepEqual(fitPreprocessor([cat('c', many, ['p', 'q', 'r'])], all, 'dense').names, ['c=p', 'c=q', 'c=(other)']);
+});
+
+test('dense: at most maxOneHot columns per feature, the most frequent ones, in category order', () => {
+  // counts: a 3, b 9, c 6, d 9, e 1 → the 2 most frequent are b and d (tie broken by code), the rest → (other).
+  const codes = [0, 0, 0, ...new Array<number>(9).fill(1), ...new Array<number>(6).fill(2), ...new Array<number>(9).fill(3), 4];
+  const rows = Int32Array.from(codes, (_, i) => i);
+  const p = fitPreprocessor([cat('c', codes, ['a', 'b', 'c', 'd', 'e'])], rows, 'dense', { minCategoryRows: 1, maxOneHot: 2 });
+  assert.deepEqual(p.names, ['c=b', 'c=d', 'c=(other)']);
+  const m = p.transform([cat('c', [0, 1, 3, 4, -1], ['a', 'b', 'c', 'd', 'e'])]);
+  assert.ok(m.layout === 'dense');
+  // a → other; b; d; e → other; missing → mode b (9 rows, first of the tied b and d).
+  assert.deepEqual(rowsOf(m.data, 3), [[0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]]);
 });
 
 test('no leakage: validation-only values and categories do not change the fit', () => {
