@@ -5,7 +5,6 @@
 //
 // Pruning is deterministic too: each trial gets a fresh pruner fed the journaled reports of trials
 // 0..i-P in index order, then its own. So the same seed gives the same trials whatever the thread timing.
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -25,8 +24,8 @@ import type { ExperimentRecord, PrunerName, SweepProgress, SweepSettings, TrialR
 import { createPruner, rungBudgets } from './pruners.js';
 import { createSampler } from './samplers.js';
 import { buildSearchSpace, configKey } from './space.js';
-import { labelsOf, predictionWidth, refit, runTrial, validatedRows } from './trial.js';
-import type { RefitResult, TrialJob, TrialKit, TrialOutcome } from './trial.js';
+import { heldOutImportance, labelsOf, predictionWidth, refit, runTrial, validatedRows } from './trial.js';
+import type { HeldOutImportance, RefitResult, TrialJob, TrialKit, TrialOutcome } from './trial.js';
 import type { FromTrialThread, ToTrialThread, TrialThreadInput } from './trialThread.js';
 import type { FinishedTrial, IntermediateReport, Pruner, SamplerName, TrialConfig } from './types.js';
 
@@ -103,8 +102,8 @@ export interface FinishContext {
   members: { trial: TrialRecord; weight: number; fitted: RefitResult }[];
   /** The winner's out-of-fold predictions over `validatedRows(folds)`. */
   oof: Float64Array;
-  kit: TrialKit | null;
-  signal?: AbortSignal;
+  /** Permutation importance of the winner's (leading member's) configuration on held-out folds; null if it failed. */
+  importance: HeldOutImportance | null;
 }
 
 /** Default time box of one trial: a third of the budget, between 10 s and 5 min. */
@@ -196,9 +195,23 @@ interface RunRequest {
 
 type RunResult = TrialOutcome | { status: 'cancelled' };
 
+interface ImportanceJob {
+  config: TrialConfig;
+  trial: number;
+  seed: number;
+  metric: MetricName;
+  maxFolds: number;
+  repeats: number;
+}
+
+/** Folds permutation importance is measured on (each needs its own fit of the winning configuration). */
+const IMPORTANCE_FOLDS = 3;
+const IMPORTANCE_REPEATS = 3;
+
 interface TrialExecutor {
   run(request: RunRequest): Promise<RunResult>;
-  refit(config: TrialConfig, trial: number, seed: number): Promise<RefitResult>;
+  refit(config: TrialConfig, trial: number, seed: number, timeoutMs: number): Promise<RefitResult>;
+  importance(job: ImportanceJob, timeoutMs: number): Promise<HeldOutImportance>;
   cancelAll(): void;
   close(): Promise<void>;
 }
@@ -241,6 +254,10 @@ class InProcessExecutor implements TrialExecutor {
     return refit(config, trial, seed, this.folds.length, this.table, this.kit);
   }
 
+  importance(job: ImportanceJob): Promise<HeldOutImportance> {
+    return heldOutImportance(job.config, job.trial, job.seed, job.metric, this.table, this.folds, this.kit, job.maxFolds, job.repeats);
+  }
+
   cancelAll(): void {
     this.cancelled = true;
     for (const c of this.controllers) c.abort();
@@ -278,7 +295,12 @@ class ThreadExecutor implements TrialExecutor {
   }
 
   private take(): Worker {
-    return this.idle.pop() ?? this.spawn();
+    const idle = this.idle.pop();
+    if (idle) return idle;
+    const worker = this.spawn();
+    // An idle thread's error has no trial to fail; without a listener it would take the process down.
+    worker.on('error', () => undefined);
+    return worker;
   }
 
   /** Runs one exchange on a thread; `onMessage` returns a value to finish, undefined to keep listening. */
@@ -333,12 +355,23 @@ class ThreadExecutor implements TrialExecutor {
     return cancelledRun ? { status: 'cancelled' } : result;
   }
 
-  async refit(config: TrialConfig, trial: number, seed: number): Promise<RefitResult> {
+  async refit(config: TrialConfig, trial: number, seed: number, timeoutMs: number): Promise<RefitResult> {
     const r = await this.exchange<RefitResult | Error>(
       { type: 'refit', config, trial, seed },
-      (m) => (m.type === 'refitted' ? m.result : m.type === 'refitFailed' ? new Error(m.error) : undefined),
-      (why) => new Error(why),
-      null,
+      (m) => (m.type === 'refitted' ? m.result : m.type === 'jobFailed' ? new Error(m.error) : undefined),
+      (why) => new Error(why === 'cancelled' ? why : `the refit of trial ${trial} ${why}`),
+      timeoutMs,
+    );
+    if (r instanceof Error) throw r;
+    return r;
+  }
+
+  async importance(job: ImportanceJob, timeoutMs: number): Promise<HeldOutImportance> {
+    const r = await this.exchange<HeldOutImportance | Error>(
+      { type: 'importance', ...job },
+      (m) => (m.type === 'importance' ? m.result : m.type === 'jobFailed' ? new Error(m.error) : undefined),
+      (why) => new Error(why === 'cancelled' ? why : `permutation importance ${why}`),
+      timeoutMs,
     );
     if (r instanceof Error) throw r;
     return r;
@@ -638,11 +671,38 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     }
     if (!winnerOof) throw new Error(`The out-of-fold predictions of trial ${best.index} are missing.`);
     progress('refitting', members.length);
-    const fitted = await Promise.all(members.map(async (m) => ({ ...m, fitted: await executor.refit(m.trial.config, m.trial.index, settings.seed) })));
+    // A refit gets twice a trial's time box (it fits once on all rows; a trial fits once per fold).
+    const refitMs = settings.trialTimeoutSeconds * 2000;
+    const refitAll = (list: typeof members): Promise<FinishContext['members']> =>
+      Promise.all(list.map(async (m) => ({ ...m, fitted: await executor.refit(m.trial.config, m.trial.index, settings.seed, refitMs) })));
+    let fitted: FinishContext['members'];
+    try {
+      fitted = await refitAll(members);
+    } catch (e) {
+      // An ensemble member that cannot be refitted: fall back to the best single trial.
+      if (signal?.aborted || members.length === 1) throw e;
+      members = [{ trial: best, weight: 1 }];
+      winnerOof = (await oofOf(best.index)) ?? winnerOof;
+      record.bestScore = best.score;
+      record.bestKind = 'trial';
+      fitted = await refitAll(members);
+    }
     for (const f of fitted) if (f.fitted.backend) record.backend = f.fitted.backend;
     if (signal?.aborted) throw cancelled();
     progress('evaluating', 0);
-    const saved = await p.finish({ writer, record, table, schema, folds, trials: [...finished.values()].sort((a, b) => a.index - b.index), members: fitted, oof: winnerOof, kit: p.kit ?? (p.kitModule ? (createRequire(__filename)(p.kitModule) as { trialKit: TrialKit }).trialKit : null), ...(signal ? { signal } : {}) });
+    const lead = [...members].sort((a, b) => b.weight - a.weight)[0]!.trial;
+    let importance: HeldOutImportance | null = null;
+    try {
+      importance = await executor.importance(
+        { config: lead.config, trial: lead.index, seed: settings.seed, metric: settings.metric, maxFolds: IMPORTANCE_FOLDS, repeats: IMPORTANCE_REPEATS },
+        settings.trialTimeoutSeconds * 1000 * Math.min(IMPORTANCE_FOLDS, folds.length),
+      );
+    } catch (e) {
+      // The report goes without importance rather than the sweep without its model.
+      if (signal?.aborted) throw e;
+    }
+    if (signal?.aborted) throw cancelled();
+    const saved = await p.finish({ writer, record, table, schema, folds, trials: [...finished.values()].sort((a, b) => a.index - b.index), members: fitted, oof: winnerOof, importance });
     record.status = 'done';
     record.times.finished = now();
     await saveRecord();

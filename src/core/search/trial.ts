@@ -2,6 +2,8 @@
 // model family's preprocessing on the fold's training rows only, fit the model (seeded with seed, trial,
 // fold), predict the validation rows, report the fold's objective (the pruner may stop the trial), and
 // gather the out-of-fold predictions the trial is scored on. Also the final refit on all rows.
+import { permutationImportance } from '../ml/evaluation.js';
+import type { FeatureImportance } from '../ml/evaluation.js';
 import { computeMetric, metricsFor, toObjective } from '../ml/metrics.js';
 import { mixSeed } from '../ml/random.js';
 import type { Fold } from '../ml/folds.js';
@@ -155,4 +157,38 @@ export async function refit(config: TrialConfig, trial: number, seed: number, fo
   const prep = kit.preprocess(table, all, family.input);
   const model = await family.fit(prep.transform(table, all), labelsOf(table, all), config.params, { seed: modelSeed(seed, trial, folds) });
   return { preprocessing: prep.toJSON(), model: model.toJSON(), backend: kit.backend() };
+}
+
+export interface HeldOutImportance {
+  trial: number;
+  /** Folds it was measured on (each needs its own fit). */
+  folds: number;
+  /** Mean objective drop when the feature is shuffled in held-out rows, averaged over folds; largest first. */
+  features: FeatureImportance[];
+}
+
+/**
+ * Permutation importance of a configuration on held-out rows: per fold (the first `maxFolds`), fit on the
+ * fold's training rows, shuffle each table feature (all its encoded columns together) in the validation
+ * rows, and average the objective drops over the folds.
+ */
+export async function heldOutImportance(config: TrialConfig, trial: number, seed: number, metric: MetricName, table: TrainingTable, folds: readonly Fold[], kit: TrialKit, maxFolds: number, repeats: number): Promise<HeldOutImportance> {
+  const family = kit.family(config.model);
+  const sums = new Map<string, { mean: number; std: number }>();
+  const used = Math.min(folds.length, maxFolds);
+  for (let f = 0; f < used; f++) {
+    const fold = folds[f]!;
+    const prep = kit.preprocess(table, fold.train, family.input);
+    const model = await family.fit(prep.transform(table, fold.train), labelsOf(table, fold.train), config.params, { seed: modelSeed(seed, trial, f) });
+    const input = prep.transform(table, fold.valid);
+    const sources = prep.sources ?? input.names.map((_, j) => j);
+    const groups = table.features.map((feature, j) => ({ name: feature.name, columns: sources.flatMap((s, c) => (s === j ? [c] : [])) })).filter((g) => g.columns.length > 0);
+    const importance = await permutationImportance((x) => model.predict(x), input, labelsOf(table, fold.valid), metric, { repeats, seed: mixSeed(seed, trial, f), groups });
+    for (const item of importance) {
+      const s = sums.get(item.feature) ?? { mean: 0, std: 0 };
+      sums.set(item.feature, { mean: s.mean + item.mean / used, std: s.std + item.std / used });
+    }
+  }
+  const features = [...sums].map(([feature, s]) => ({ feature, mean: s.mean, std: s.std })).sort((a, b) => b.mean - a.mean);
+  return { trial, folds: used, features };
 }

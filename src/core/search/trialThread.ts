@@ -7,9 +7,10 @@ import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Fold } from '../ml/folds.js';
 import type { TrainingTable } from '../ml/types.js';
-import { refit, runTrial } from './trial.js';
+import { heldOutImportance, refit, runTrial } from './trial.js';
 import { trialKit as shippedKit } from './trialKit.js';
-import type { RefitResult, TrialJob, TrialKit, TrialOutcome } from './trial.js';
+import type { HeldOutImportance, RefitResult, TrialJob, TrialKit, TrialOutcome } from './trial.js';
+import type { MetricName } from '../ml/types.js';
 import type { TrialConfig } from './types.js';
 
 export interface TrialThreadInput {
@@ -22,13 +23,15 @@ export interface TrialThreadInput {
 export type ToTrialThread =
   | { type: 'trial'; job: TrialJob; rungs: number[] | null }
   | { type: 'verdict'; stop: boolean }
-  | { type: 'refit'; config: TrialConfig; trial: number; seed: number };
+  | { type: 'refit'; config: TrialConfig; trial: number; seed: number }
+  | { type: 'importance'; config: TrialConfig; trial: number; seed: number; metric: MetricName; maxFolds: number; repeats: number };
 
 export type FromTrialThread =
   | { type: 'fold'; fold: number; objective: number }
   | { type: 'outcome'; outcome: TrialOutcome }
   | { type: 'refitted'; result: RefitResult }
-  | { type: 'refitFailed'; error: string };
+  | { type: 'importance'; result: HeldOutImportance }
+  | { type: 'jobFailed'; error: string };
 
 function loadKit(input: TrialThreadInput): TrialKit {
   if (!input.kitModule) return shippedKit;
@@ -52,10 +55,15 @@ if (parentPort && (workerData as { mllabTrialThread?: unknown } | null)?.mllabTr
         post({ type: 'fold', fold, objective });
         return new Promise<boolean>((resolve) => (verdict = resolve));
       }, undefined, message.rungs).then((outcome) => post({ type: 'outcome', outcome }, outcome.oof ? [outcome.oof.buffer as ArrayBuffer] : []));
-    } else {
+    } else if (message.type === 'refit') {
       refit(message.config, message.trial, message.seed, input.folds.length, input.table, kit).then(
         (result) => post({ type: 'refitted', result }),
-        (e: unknown) => post({ type: 'refitFailed', error: e instanceof Error ? e.message : String(e) }),
+        (e: unknown) => post({ type: 'jobFailed', error: e instanceof Error ? e.message : String(e) }),
+      );
+    } else {
+      heldOutImportance(message.config, message.trial, message.seed, message.metric, input.table, input.folds, kit, message.maxFolds, message.repeats).then(
+        (result) => post({ type: 'importance', result }),
+        (e: unknown) => post({ type: 'jobFailed', error: e instanceof Error ? e.message : String(e) }),
       );
     }
   });

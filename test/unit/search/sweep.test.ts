@@ -57,7 +57,14 @@ test('the same seed proposes the same configurations; another seed does not', as
   const pkg = JSON.parse(readFileSync(a.modelPath, 'utf8')) as { format: string; members: { trial: number }[]; target: { classes: string[] } };
   assert.equal(pkg.format, 'mllab-model');
   assert.deepEqual(pkg.target.classes, ['no', 'yes']);
-  const report = JSON.parse(readFileSync(a.reportPath, 'utf8')) as { trials: unknown[]; evaluation: { task: string; confusion: { counts: number[][] } } };
+  const report = JSON.parse(readFileSync(a.reportPath, 'utf8')) as {
+    trials: unknown[];
+    evaluation: { task: string; confusion: { counts: number[][] } };
+    importance: { features: { feature: string; mean: number }[] } | null;
+  };
+  // The one feature carries all the signal: shuffling it in held-out rows costs accuracy.
+  assert.equal(report.importance?.features[0]?.feature, 'x');
+  assert.ok((report.importance?.features[0]?.mean ?? 0) > 0.1);
   assert.equal(report.trials.length, 8);
   assert.equal(report.evaluation.task, 'binary');
   // Every row is validated once: the confusion matrix counts all 120 rows.
