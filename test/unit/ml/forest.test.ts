@@ -156,6 +156,19 @@ test('missing values: a split learns where missing rows go; NaN never breaks pre
   assert.deepEqual(Array.from(model.predict(columnsOf([NaN]))), [1, 0]);
 });
 
+test('infinite values: no crash, no NaN threshold, save → load still identical', async () => {
+  const xs = [-Infinity, 1, 2, 3, NaN, 5, 6, Infinity, 8, -Infinity];
+  const labels: Labels = { task: 'binary', y: Int32Array.from([0, 0, 1, 0, 1, 1, 0, 1, 1, 0]), classes: 2 };
+  for (const family of [randomForest, extraTrees]) {
+    const model = await family.fit(columnsOf(xs), labels, { trees: 30 }, { seed: 8 });
+    const saved = JSON.parse(JSON.stringify(model.toJSON())) as SavedModel;
+    for (const t of treesOf(saved)) assert.ok(t.threshold.every((v) => typeof v === 'number'), family.kind);
+    const p = model.predict(columnsOf(xs));
+    assert.ok(p.every((v) => Number.isFinite(v)));
+    assert.deepEqual(family.load(saved).predict(columnsOf(xs)), p);
+  }
+});
+
 test('categorical codes: unseen codes count as missing; XOR needs a split that gains nothing at first', async () => {
   const a = [0, 0, 1, 1, 0, 0, 1, 1];
   const b = [0, 1, 0, 1, 0, 1, 0, 1];

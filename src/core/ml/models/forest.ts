@@ -150,6 +150,11 @@ interface Scratch {
   node: Float64Array;
   best: Split;
   order: Int32Array;
+  /** The node's targets (class codes or values) in row order, gathered once and read by every feature. */
+  nodeClass: Int32Array;
+  nodeValue: Float64Array;
+  /** Extra trees: the node's values of the feature being tried. */
+  xs: Float64Array;
 }
 
 /**
@@ -218,15 +223,15 @@ function bestBinSplit(b: Builder, s: Scratch, rows: Int32Array, start: number, e
   let lo = 255;
   let hi = 0;
   const base = f * n;
-  const yc = b.yClass;
-  const yv = b.yValue;
+  const yc = b.yClass !== null;
   const c = width - 1;
+  const ys = s.nodeClass;
+  const vs = s.nodeValue;
   for (let i = start; i < end; i++) {
-    const r = rows[i]!;
-    const bin = bins[base + r]!;
+    const bin = bins[base + rows[i]!]!;
     const at = bin * width;
-    if (yc) hist[at + yc[r]!]! += 1;
-    else hist[at]! += yv![r]!;
+    if (yc) hist[at + ys[i - start]!]! += 1;
+    else hist[at]! += vs[i - start]!;
     hist[at + c]! += 1;
     if (bin !== missingBin) {
       if (bin < lo) lo = bin;
@@ -259,33 +264,61 @@ function bestBinSplit(b: Builder, s: Scratch, rows: Int32Array, start: number, e
 /** Extra trees: one random threshold for feature f over rows[start, end). Returns false if f is constant here. */
 function randomSplit(b: Builder, s: Scratch, rows: Int32Array, start: number, end: number, f: number, random: () => number): boolean {
   const col = b.x.columns[f]!;
-  const width = b.width;
+  const c = b.width - 1;
+  const xs = s.xs;
+  const m = end - start;
   let min = Infinity;
   let max = -Infinity;
-  s.missing.fill(0);
-  for (let i = start; i < end; i++) {
-    const r = rows[i]!;
-    const v = col[r]!;
-    if (v !== v) addRow(b, s.missing, 0, r);
+  let missingRows = 0;
+  for (let k = 0; k < m; k++) {
+    const v = col[rows[start + k]!]!;
+    xs[k] = v;
+    if (v !== v) missingRows++;
     else {
       if (v < min) min = v;
       if (v > max) max = v;
     }
   }
-  const hasMissing = s.missing[width - 1]! > 0;
-  if (min > max || (min === max && !hasMissing)) return false;
+  if (min > max || (min === max && missingRows === 0)) return false;
   let threshold = max;
   if (min < max) {
     threshold = min + random() * (max - min);
+    // Fewer digits keep saved models small; any threshold in [min, max) is as random.
+    const short = Number(threshold.toPrecision(7));
+    if (short >= min && short < max) threshold = short;
     // Rounding can land on max, which would send every row left.
     if (threshold >= max) threshold = min;
+    // An infinite minimum makes the draw NaN (JSON would save it as null): cut just above it instead.
+    if (Number.isNaN(threshold)) threshold = -Number.MAX_VALUE;
   }
-  s.left.fill(0);
-  for (let i = start; i < end; i++) {
-    const r = rows[i]!;
-    if (col[r]! <= threshold) addRow(b, s.left, 0, r);
+  const { left, missing } = s;
+  left.fill(0);
+  missing.fill(0);
+  if (b.yClass) {
+    const ys = s.nodeClass;
+    for (let k = 0; k < m; k++) {
+      const v = xs[k]!;
+      if (v <= threshold) left[ys[k]!]! += 1;
+      else if (v !== v) missing[ys[k]!]! += 1;
+    }
+    for (let k = 0; k < c; k++) {
+      left[c]! += left[k]!;
+      missing[c]! += missing[k]!;
+    }
+  } else {
+    const ys = s.nodeValue;
+    for (let k = 0; k < m; k++) {
+      const v = xs[k]!;
+      if (v <= threshold) {
+        left[0]! += ys[k]!;
+        left[1]! += 1;
+      } else if (v !== v) {
+        missing[0]! += ys[k]!;
+        missing[1]! += 1;
+      }
+    }
   }
-  consider(s, width, f, threshold, b.params.minSamplesLeaf);
+  consider(s, b.width, f, threshold, b.params.minSamplesLeaf);
   return true;
 }
 
@@ -302,6 +335,9 @@ function growTree(b: Builder, rows: Int32Array, random: () => number): Tree {
     node: new Float64Array(width),
     best: { gain: 0, feature: -1, cut: 0, missingLeft: false, leftStats: new Float64Array(width), missingCount: 0 },
     order: Int32Array.from({ length: d }, (_, j) => j),
+    nodeClass: new Int32Array(b.yClass ? rows.length : 0),
+    nodeValue: new Float64Array(b.yClass ? 0 : rows.length),
+    xs: new Float64Array(b.bins ? 0 : rows.length),
   };
   const feature: number[] = [];
   const threshold: number[] = [];
@@ -321,6 +357,8 @@ function growTree(b: Builder, rows: Int32Array, random: () => number): Tree {
     const id = feature.length;
     if (parent >= 0) right[parent] = id;
     s.node.set(job.stats);
+    if (b.yClass) for (let i = start; i < end; i++) s.nodeClass[i - start] = b.yClass[rows[i]!]!;
+    else for (let i = start; i < end; i++) s.nodeValue[i - start] = b.yValue![rows[i]!]!;
     const count = s.node[width - 1]!;
     let pure: boolean;
     if (classification) {
@@ -330,8 +368,8 @@ function growTree(b: Builder, rows: Int32Array, random: () => number): Tree {
     } else {
       let sq = 0;
       const mean = s.node[0]! / count;
-      for (let i = start; i < end; i++) {
-        const e = b.yValue![rows[i]!]! - mean;
+      for (let k = 0; k < end - start; k++) {
+        const e = s.nodeValue[k]! - mean;
         sq += e * e;
       }
       // Children's sums come from subtracting the parent's, so "constant" allows for their rounding.
@@ -363,7 +401,7 @@ function growTree(b: Builder, rows: Int32Array, random: () => number): Tree {
       else {
         // Summed afresh: the node's sum came from subtracting its sibling's from the parent's.
         let sum = 0;
-        for (let i = start; i < end; i++) sum += b.yValue![rows[i]!]!;
+        for (let k = 0; k < end - start; k++) sum += s.nodeValue[k]!;
         values.push(sum / (end - start));
       }
       continue;
