@@ -22,7 +22,10 @@ export type UserErrorCode =
   // (or rows of a class) for the asked split; no column left to learn from.
   | 'BAD_TARGET'
   | 'TOO_FEW_ROWS'
-  | 'NO_FEATURES';
+  | 'NO_FEATURES'
+  // Sweeps: an experiment another live process is writing; a sweep in which no trial finished.
+  | 'EXPERIMENT_LOCKED'
+  | 'NO_TRIAL_FINISHED';
 
 export class UserError extends Error {
   override readonly name = 'UserError';

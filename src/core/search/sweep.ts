@@ -637,7 +637,7 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     const best = leaders[0];
     if (!best) {
       const errors = [...finished.values()].map((t) => t.error).filter((e): e is string => e !== null);
-      throw new UserError('BAD_ARGUMENT', `No trial finished${errors.length ? `: ${errors[0]}` : ' within the budget'}.`);
+      throw new UserError('NO_TRIAL_FINISHED', `No trial finished${errors.length ? `: ${errors[0]}` : ' within the budget'}.`);
     }
     const labels = labelsOf(table, validatedRows(folds, table.rows));
     const oofOf = async (i: number): Promise<Float64Array | null> => oof.get(i) ?? (await writer.readBinary(`oof/${i}.bin`));

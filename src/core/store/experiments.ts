@@ -239,16 +239,16 @@ export class ExperimentWriter {
       }
       const holder = await readLock(lockPath);
       if (holder && ownerAlive(holder)) {
-        throw new UserError('BAD_ARGUMENT', `Experiment ${id} is in use by process ${holder.pid} on ${holder.hostname}.`);
+        throw new UserError('EXPERIMENT_LOCKED', `Experiment ${id} is in use by process ${holder.pid} on ${holder.hostname}.`);
       }
       // An empty lock a moment old is another process between its open and its write, not a dead one.
       if (!holder && Date.now() - ((await fsp.stat(lockPath).catch(() => null))?.mtimeMs ?? 0) < FRESH_LOCK_MS) {
-        throw new UserError('BAD_ARGUMENT', `Experiment ${id} is being opened by another process.`);
+        throw new UserError('EXPERIMENT_LOCKED', `Experiment ${id} is being opened by another process.`);
       }
       // Stale (its process is gone) or unreadable (torn by a kill between open and write): take it over.
       await fsp.unlink(lockPath).catch(() => undefined);
     }
-    throw new UserError('BAD_ARGUMENT', `Could not lock experiment ${id}: another process keeps taking it.`);
+    throw new UserError('EXPERIMENT_LOCKED', `Could not lock experiment ${id}: another process keeps taking it.`);
   }
 
   get journalPath(): string {
