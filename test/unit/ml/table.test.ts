@@ -156,6 +156,7 @@ test('errors: one class, empty file, header only, all targets missing, regressio
   await rejects(loadTrainingTable(file('names.csv', names), { target: 'name' }), 'BAD_TARGET', /25 distinct values in 30 rows: too few rows per class/);
   const floats = ['x,v', ...Array.from({ length: 30 }, (_, i) => `${i % 3},${i / 7}`)].join('\n');
   await rejects(loadTrainingTable(file('floats.csv', floats), { target: 'v', task: 'multiclass' }), 'BAD_TARGET', /use task regression/);
+  await rejects(loadTrainingTable(file('only.csv', 'y\na\nb\n'), { target: 'y' }), 'NO_FEATURES', /the file has no other column/);
   await rejects(loadTrainingTable(file('nofeat.csv', 'k,y\nz,a\nz,b\n'), { target: 'y' }), 'NO_FEATURES', /k: constant/);
 });
 
