@@ -137,7 +137,7 @@ function score(value: number | null): string {
 }
 
 function trialLine(t: TrialRecord, metric: string, best: { score: number | null; trial: number | null }): string {
-  const head = `trial ${String(t.index).padStart(3)}  ${t.config.model.padEnd(12)}`;
+  const head = `trial ${String(t.index).padStart(3)}  ${t.config.model.padEnd(13)}`;
   const time = `${t.seconds.toFixed(1)}s`;
   if (t.status === 'failed') return `${head}failed: ${safeText(t.error ?? 'unknown error', 120)}  ${time}`;
   if (t.status === 'pruned') return `${head}pruned after ${t.reports.length} step${t.reports.length === 1 ? '' : 's'}  ${time}`;
