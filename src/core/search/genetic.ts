@@ -1,11 +1,12 @@
 // Genetic search, steady state so it suits trials that finish out of order: until `population` trials
 // have finished, configs are random (the sampler list puts the defaults first); after that each proposal is
-// one child. Parents are picked by tournament among the population — the best `population` finished
-// trials so far, which makes the scheme elitist ((μ+λ): a good config is never lost). Crossover is uniform
-// per param when both parents are the same model, otherwise the child takes one parent's model and params
-// whole (params of different models don't mix). Mutation works in the unit encoding of space.ts: a gaussian
-// step per numeric param, a fresh draw for a categorical now and then, and occasionally a switch to
-// another model (its defaults or random params). Failed trials (objective null) never become parents.
+// one child. Parents are picked by tournament among the pool: the best `population` finished trials so far
+// plus each model's best. That makes the scheme elitist ((μ+λ): a good config is never lost) while one
+// family filling the top ranks early cannot erase the others. Crossover is uniform per param when both
+// parents are the same model, otherwise the child takes one parent's model and params whole (params of
+// different models don't mix). Mutation works in the unit encoding of space.ts: a gaussian step per numeric
+// param, a fresh draw for a categorical now and then, and occasionally a switch to another model (its
+// defaults or random params). Failed trials (objective null) never become parents.
 import type { Params } from '../ml/types.js';
 import { randomConfig } from './random.js';
 import { clampParam, configKey, defaultConfig, fromUnit, modelParams, sampleParams, toUnit } from './space.js';
@@ -20,7 +21,7 @@ export interface GeneticOptions {
   crossover?: number;
   /** Chance each param mutates. Default 1 / (params of the model), at least 0.2. */
   mutation?: number;
-  /** Gaussian step in the unit encoding. Default 0.1. */
+  /** Gaussian step (standard deviation) in the unit encoding. Default 0.15. */
   step?: number;
   /** Chance a child switches to another model. Default 0.1 (0 with a single model). */
   modelSwitch?: number;
@@ -30,7 +31,7 @@ export function createGeneticSampler(space: SearchSpace, options: GeneticOptions
   const population = Math.max(2, options.population ?? 12);
   const tournament = Math.max(1, options.tournament ?? 3);
   const crossover = options.crossover ?? 0.9;
-  const step = options.step ?? 0.1;
+  const step = options.step ?? 0.15;
   const modelSwitch = space.models.length > 1 ? (options.modelSwitch ?? 0.1) : 0;
   const kinds = space.models.map((m) => m.kind);
 
@@ -93,6 +94,10 @@ export function createGeneticSampler(space: SearchSpace, options: GeneticOptions
       if (history.length < population || scored.length < 2) return randomConfig(space, random);
       scored.sort((a, b) => (b.objective as number) - (a.objective as number) || a.index - b.index);
       const pool = scored.slice(0, population);
+      for (const kind of kinds) {
+        const best = scored.find((t) => t.config.model === kind);
+        if (best && !pool.includes(best)) pool.push(best);
+      }
       const seen = new Set(history.map((t) => configKey(t.config)));
       let config = child(pool, random);
       // A copy of a finished trial teaches nothing: breed again a few times, then mutate harder.

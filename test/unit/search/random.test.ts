@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRandomSampler, seededRandom } from '../../../src/core/search/random.js';
-import { createSampler } from '../../../src/core/search/samplers.js';
+import { SAMPLER_NAMES, createSampler } from '../../../src/core/search/samplers.js';
 import { defaultConfig } from '../../../src/core/search/space.js';
 import type { TrialConfig } from '../../../src/core/search/types.js';
 import { runSearch, syntheticSpace } from './syntheticProblem.js';
@@ -64,4 +64,25 @@ test('createSampler: warm-start configs first, then each model\'s defaults, skip
   assert.notDeepEqual(third, defaultConfig(syntheticSpace, 'knn'));
   const plain = createSampler('tpe', syntheticSpace, { defaultsFirst: false });
   assert.notDeepEqual(plain.propose([], seededRandom(1)), gbdtDefault);
+});
+
+test('createSampler: every name gives that sampler, and the same seeds give the same trials', () => {
+  for (const name of SAMPLER_NAMES) {
+    const a = runSearch(createSampler(name, syntheticSpace, { grid: { points: 2 } }), 2, 30, undefined, seededRandom);
+    const b = runSearch(createSampler(name, syntheticSpace, { grid: { points: 2 } }), 2, 30, undefined, seededRandom);
+    assert.equal(createSampler(name, syntheticSpace).name, name);
+    // the 2-point grid holds 2^4 gbdt + 2^3 knn points and the two (off-grid) defaults: 26
+    assert.equal(a.length, name === 'grid' ? 26 : 30);
+    assert.deepEqual(
+      a.map((t) => t.config),
+      b.map((t) => t.config),
+      name,
+    );
+    // the defaults come first (the grid's order has them first too)
+    assert.deepEqual(
+      a.slice(0, 2).map((t) => t.config),
+      [defaultConfig(syntheticSpace, 'gbdt'), defaultConfig(syntheticSpace, 'knn')],
+      name,
+    );
+  }
 });
