@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { extraTrees, randomForest } from '../../../src/core/ml/models/forest.js';
+import { extraTrees, MAX_TREE_ROWS, randomForest } from '../../../src/core/ml/models/forest.js';
 import type { ColumnMatrix, Labels, ModelFamily, SavedModel } from '../../../src/core/ml/types.js';
 
 // scikit-learn 1.2 reference scores: test/reference/sklearn_forest.py (5-fold CV, 100 trees, 3 seeds).
@@ -234,4 +234,14 @@ test('maxDepth and minSamplesLeaf bound the trees', async () => {
   }
   await assert.rejects(randomForest.fit(x, labels, { maxFeatures: 'most' }, { seed: 1 }), /maxFeatures/);
   await assert.rejects(randomForest.fit({ layout: 'dense', rows: 1, cols: 1, names: ['a'], data: Float64Array.of(1) }, labels, {}, { seed: 1 }), /columns/);
+});
+
+test('a tree is grown on at most MAX_TREE_ROWS rows (distinct rows without bootstrap)', async () => {
+  const n = MAX_TREE_ROWS + 700;
+  const xs = Array.from({ length: n }, (_, i) => i);
+  const y = Float64Array.from(xs, (v) => v * 0.5);
+  const model = await extraTrees.fit(columnsOf(xs), { task: 'regression', y }, { trees: 1 }, { seed: 3 });
+  const [tree] = treesOf(model.toJSON());
+  // Every row has its own value, so a fully grown tree has one leaf per row it was grown on.
+  assert.equal(tree!.values.length, MAX_TREE_ROWS);
 });
