@@ -290,9 +290,6 @@ function randomSplit(b: Builder, s: Scratch, rows: Int32Array, start: number, en
   let threshold = max;
   if (min < max) {
     threshold = min + random() * (max - min);
-    // Fewer digits keep saved models small; any threshold in [min, max) is as random.
-    const short = Number(threshold.toPrecision(7));
-    if (short >= min && short < max) threshold = short;
     // Rounding can land on max, which would send every row left.
     if (threshold >= max) threshold = min;
     // An infinite minimum makes the draw NaN (JSON would save it as null): cut just above it instead.
@@ -327,6 +324,16 @@ function randomSplit(b: Builder, s: Scratch, rows: Int32Array, start: number, en
   }
   consider(s, b.width, f, threshold, b.params.minSamplesLeaf);
   return true;
+}
+
+/** x rounded to 7 significant decimal digits, by arithmetic (toPrecision's string round trip is slow here). */
+function sevenDigits(x: number): number {
+  if (x === 0 || !Number.isFinite(x)) return x;
+  const k = 6 - Math.floor(Math.log10(Math.abs(x)));
+  // Powers of ten up to 1e22 are exact doubles, so one correctly rounded operation gives the double
+  // nearest the 7-digit decimal, which prints as that decimal.
+  if (k >= 0) return k <= 22 ? Math.round(x * 10 ** k) / 10 ** k : x;
+  return -k <= 22 ? Math.round(x / 10 ** -k) * 10 ** -k : x;
 }
 
 /** Grows one tree on `rows` (a bootstrap sample or all rows), depth first, nodes in pre-order. */
@@ -414,7 +421,20 @@ function growTree(b: Builder, rows: Int32Array, random: () => number): Tree {
       }
       continue;
     }
-    const { feature: f, cut, missingLeft: ml, missingCount } = s.best;
+    const { feature: f, missingLeft: ml, missingCount } = s.best;
+    let cut = s.best.cut;
+    if (!b.bins) {
+      // Extra trees: fewer digits keep saved models small, and a random threshold is as good 1e-7 away,
+      // as long as no row of the node changes side.
+      const short = sevenDigits(cut);
+      const col = b.x.columns[f]!;
+      let same = true;
+      for (let i = start; i < end && same; i++) {
+        const v = col[rows[i]!]!;
+        same = v <= cut === v <= short;
+      }
+      if (same) cut = short;
+    }
     const leftStats = s.best.leftStats.slice();
     const rightStats = s.node.map((v, k) => v - leftStats[k]!);
     // Partition rows[start, end) in place: left part first.
