@@ -50,7 +50,7 @@ test('an unknown MLLAB_TF_BACKEND is ignored with a reason', () => {
   assert.match(s.reason ?? '', /MLLAB_TF_BACKEND=gpu is not one of/);
 });
 
-test('from an esbuild bundle: wasm from the binaries shipped beside it, cpu (with the reason) without them', async () => {
+test('from an esbuild bundle: wasm from the binaries shipped beside it, cpu (with the reason) without them; an MLP trains either way', async () => {
   const esbuild = await import('esbuild');
   const root = path.resolve(__dirname, '../../..');
   const dir = mkdtempSync(path.join(tmpdir(), 'mllab-tf-bundle-'));
@@ -58,9 +58,16 @@ test('from an esbuild bundle: wasm from the binaries shipped beside it, cpu (wit
     // The same settings as scripts/build.mjs' node bundles.
     await esbuild.build({
       stdin: {
+        // Also trains a tiny MLP: the bundle must carry tfjs' gradients (registered by tfjs-layers).
         contents: `import * as tf from '@tensorflow/tfjs-core';
 import { initTensorflow } from './src/core/ml/tensorflow';
-void initTensorflow().then((s) => console.log(JSON.stringify({ ...s, active: tf.getBackend(), sum: Array.from(tf.add(tf.tensor1d([1]), tf.tensor1d([2])).dataSync()) })));`,
+import { mlp } from './src/core/ml/models/mlp';
+void initTensorflow().then(async (s) => {
+  const x = { layout: 'dense' as const, rows: 4, cols: 2, names: ['a', 'b'], data: Float64Array.of(0, 0, 0, 1, 1, 0, 1, 1) };
+  const model = await mlp.fit(x, { task: 'binary', y: Int32Array.of(0, 1, 1, 0), classes: 2 }, { epochs: 2, units: 4 }, { seed: 1 });
+  const p = model.predict(x);
+  console.log(JSON.stringify({ ...s, active: tf.getBackend(), sum: Array.from(tf.add(tf.tensor1d([1]), tf.tensor1d([2])).dataSync()), mlp: p.length }));
+});`,
         resolveDir: root,
         loader: 'ts',
       },
@@ -72,21 +79,23 @@ void initTensorflow().then((s) => console.log(JSON.stringify({ ...s, active: tf.
       outfile: path.join(dir, 'probe.js'),
       logLevel: 'silent',
     });
-    const run = (): { backend: string; reason?: string; active: string; sum: number[] } => {
+    const run = (): { backend: string; reason?: string; active: string; sum: number[]; mlp: number } => {
       const r = spawnSync(process.execPath, [path.join(dir, 'probe.js')], { encoding: 'utf8', cwd: dir, env: { ...process.env, MLLAB_TF_BACKEND: '' } });
       assert.equal(r.status, 0, r.stderr);
       assert.equal(r.stderr, '', 'tfjs prints nothing');
-      return JSON.parse(r.stdout.trim()) as { backend: string; reason?: string; active: string; sum: number[] };
+      return JSON.parse(r.stdout.trim()) as { backend: string; reason?: string; active: string; sum: number[]; mlp: number };
     };
     const without = run();
     assert.equal(without.backend, 'cpu');
     assert.match(without.reason ?? '', /tfjs-backend-wasm\.wasm is missing beside/);
     assert.deepEqual(without.sum, [3]);
+    assert.equal(without.mlp, 8);
     for (const f of WASM_FILES) copyFileSync(path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist', f), path.join(dir, f));
     const withWasm = run();
     assert.equal(withWasm.backend, 'wasm');
     assert.equal(withWasm.active, 'wasm');
     assert.deepEqual(withWasm.sum, [3]);
+    assert.equal(withWasm.mlp, 8, 'an MLP trains and predicts from the bundle');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
