@@ -100,3 +100,22 @@ void initTensorflow().then(async (s) => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a loaded MLP predicts in a process that never awaited initTensorflow() (cpu, started synchronously)', () => {
+  const saved = {
+    kind: 'mlp', version: 1, task: 'binary', classes: 2, cols: 1, activation: 'relu', architecture: [1, 2],
+    layers: [{ inputs: 1, outputs: 1, kernel: [1], bias: [0] }, { inputs: 1, outputs: 2, kernel: [0, 1], bias: [0, 0] }],
+    targetMean: 0, targetStd: 1, epochs: 1, bestEpoch: 1, backend: 'cpu',
+  };
+  const code = `const { mlp } = require(${JSON.stringify(path.resolve(__dirname, '../../../src/core/ml/models/mlp.ts'))});
+const { tensorflowStatus } = require(${JSON.stringify(MODULE)});
+const p = mlp.load(${JSON.stringify(saved)}).predict({ layout: 'dense', rows: 2, cols: 1, names: ['a'], data: Float64Array.of(-1, 2) });
+console.log(JSON.stringify({ p: Array.from(p), status: tensorflowStatus() }));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', cwd: path.resolve(__dirname, '../../..') });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim()) as { p: number[]; status: { backend: string } };
+  assert.equal(out.status.backend, 'cpu');
+  // Row 1: relu(-1) = 0 → logits (0, 0) → (½, ½). Row 2: relu(2) = 2 → logits (0, 2) → softmax.
+  const e = Math.exp(2);
+  [0.5, 0.5, 1 / (1 + e), e / (1 + e)].forEach((want, i) => assert.ok(Math.abs(out.p[i]! - want) < 1e-6, `p[${i}] ${out.p[i]} vs ${want}`));
+});

@@ -4,10 +4,12 @@
 // the kernels, early stopping on an inner validation split carved (seeded) from the rows fit() is given,
 // best weights restored.
 //
-// The model is a tfjs-layers stack of Dense layers with seeded Glorot initialisers. Training is our own
-// loop rather than model.fit(): fit() shuffles with Math.random and tfjs-layers' Dropout reuses one seed
+// tfjs-layers builds the Dense layers and their variables with seeded Glorot initialisers. Training is our
+// own loop rather than model.fit(): fit() shuffles with Math.random and tfjs-layers' Dropout reuses one seed
 // (one mask) on every step, so neither would give "same seed, same model". Here the shuffles and every
-// dropout mask come from the fit seed. On the cpu and wasm backends the same seed gives the same weights.
+// dropout mask come from the fit seed; the forward pass runs the layers' variables through tfjs' fused
+// matMul + bias + activation, and tf.variableGrads + Adam update them. On the cpu and wasm backends the same
+// seed gives the same weights (tfjs-node: not verified, it cannot install here).
 //
 // The fitted predictor keeps no tensors: it holds the weights as plain arrays and runs them with tfjs ops
 // inside tf.tidy() on each predict() (the Predictor contract has no dispose(), and a sweep keeps many
