@@ -109,7 +109,7 @@ const columnsOf = (...cols: number[][]): ColumnMatrix => ({
   columns: cols.map((c) => Float64Array.from(c)),
   categoryCounts: cols.map(() => 0),
 });
-type SavedTree = { feature: number[]; threshold: number[]; missingLeft: number[]; right: number[]; values: number[] };
+type SavedTree = { feature: number[]; threshold: number[]; missingLeft: number[]; right: number[]; values: number[]; sets: number[] };
 const treesOf = (saved: SavedModel): SavedTree[] => saved['trees'] as SavedTree[];
 const oneTree = { trees: 1, bootstrap: false, maxFeatures: 1 };
 
@@ -119,7 +119,7 @@ test('one split: the threshold is the midpoint between the classes, leaves are p
   const model = await randomForest.fit(x, labels, oneTree, { seed: 1 });
   const [tree] = treesOf(model.toJSON());
   // No training row was missing: missing rows follow the larger child (a tie goes left).
-  assert.deepEqual(tree, { feature: [0, -1, -1], threshold: [5.5, 0, 0], missingLeft: [1, 0, 0], right: [2, 0, 1], values: [1, 0, 0, 1] });
+  assert.deepEqual(tree, { feature: [0, -1, -1], threshold: [5.5, 0, 0], missingLeft: [1, 0, 0], right: [2, 0, 1], values: [1, 0, 0, 1], sets: [] });
   assert.deepEqual(Array.from(model.predict(columnsOf([5.5, 5.50001, -100, 100]))), [1, 0, 0, 1, 1, 0, 0, 1]);
 
   // Extra trees: a random threshold, but every tree must separate this data perfectly within a few splits.
@@ -167,6 +167,43 @@ test('infinite values: no crash, no NaN threshold, save → load still identical
     assert.ok(p.every((v) => Number.isFinite(v)));
     assert.deepEqual(family.load(saved).predict(columnsOf(xs)), p);
   }
+});
+
+test('random forest splits categories into sets: one split separates {0, 3, 5, 34} from the rest', async () => {
+  // 40 categories (two 32-bit words per set), class 1 for an irregular subset: a cut of the code order
+  // would need several splits, a set needs one.
+  const codes = Array.from({ length: 120 }, (_, i) => i % 40);
+  const yes = new Set([0, 3, 5, 34]);
+  const x: ColumnMatrix = { ...columnsOf(codes), categoryCounts: [40] };
+  for (const task of ['binary', 'regression'] as const) {
+    const labels: Labels = task === 'binary' ? { task, y: Int32Array.from(codes, (c) => (yes.has(c) ? 1 : 0)), classes: 2 } : { task, y: Float64Array.from(codes, (c) => (yes.has(c) ? 5 : -1)) };
+    const model = await randomForest.fit(x, labels, oneTree, { seed: 1 });
+    const [tree] = treesOf(model.toJSON());
+    assert.deepEqual(tree!.feature, [0, -1, -1], task);
+    // Bits of the left set: either the subset or its complement, as two words.
+    const left = [...Array(40).keys()].filter((c) => ((tree!.sets[c >> 5]! >>> (c & 31)) & 1) === 1);
+    assert.ok(left.every((c) => yes.has(c)) || left.every((c) => !yes.has(c)), `${task}: ${left.join(',')}`);
+    assert.equal(tree!.sets.length, 2);
+    const p = model.predict({ ...x, rows: 3, columns: [Float64Array.of(34, 1, NaN)] });
+    if (task === 'binary') assert.deepEqual(Array.from(p.subarray(0, 4)), [0, 1, 1, 0]);
+    else assert.deepEqual(Array.from(p.subarray(0, 2)), [5, -1]);
+    // A missing category (no training row was missing): the larger side, the 36 "no" categories.
+    if (task === 'binary') assert.deepEqual(Array.from(p.subarray(4)), [1, 0]);
+  }
+});
+
+test('more than 255 categories: rare ones share a bin, at fit and at predict time', async () => {
+  // Codes 0..299; codes ≥ 250 appear once, the others 4 times, so the rare ones share the last bin.
+  const codes = [...Array.from({ length: 1000 }, (_, i) => i % 250), ...Array.from({ length: 50 }, (_, i) => 250 + i)];
+  const x: ColumnMatrix = { ...columnsOf(codes), categoryCounts: [300] };
+  const labels: Labels = { task: 'binary', y: Int32Array.from(codes, (c) => (c % 3 === 0 || c >= 250 ? 1 : 0)), classes: 2 };
+  const model = await randomForest.fit(x, labels, { trees: 5, bootstrap: false, maxFeatures: 1 }, { seed: 1 });
+  const saved = JSON.parse(JSON.stringify(model.toJSON())) as SavedModel;
+  assert.ok((saved['codeBins'] as (number[] | null)[])[0] !== null);
+  const p = model.predict(x);
+  assert.deepEqual(randomForest.load(saved).predict(x), p);
+  // All learnt: the shared bin's codes are all class 1 here.
+  for (let i = 0; i < codes.length; i++) assert.equal(p[2 * i + 1], labels.y[i], `code ${codes[i]}`);
 });
 
 test('categorical codes: unseen codes count as missing; XOR needs a split that gains nothing at first', async () => {

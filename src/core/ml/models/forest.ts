@@ -1,20 +1,25 @@
-// Random forest and extra trees over the columns layout (numeric values, categorical codes as ordered
-// numbers, NaN missing), for classification (Gini; probabilities = mean of the leaves' class frequencies)
+// Random forest and extra trees over the columns layout (numeric values, categorical codes, NaN missing),
+// for classification (Gini; probabilities = mean of the leaves' class frequencies)
 // and regression (squared error; mean of the leaves' means).
 //
 // Random forest grows each tree on a bootstrap sample with histogram splits: features are quantile-binned
 // once (src/core/ml/binning.ts, up to 255 bins plus a missing bin), and a node's best split per candidate
 // feature comes from one pass over its rows plus a scan of the bins — the thresholds are the bin edges
 // (midpoints between distinct values, as scikit-learn's when a feature has ≤ 255 distinct values).
+// Categorical features split into two sets of categories (ordered by mean target for regression and
+// binary tasks, which finds the best subset; by code for more classes).
 // Extra trees draw one uniform threshold between a candidate feature's minimum and maximum in the node, on
-// the raw values (no bins needed: one pass per feature either way).
+// the raw values (no bins needed: one pass per feature either way); categorical codes are cut as numbers,
+// as scikit-learn does with ordinal codes.
 //
 // Missing values: every split learns where missing rows go (it tries both sides and keeps the better);
 // when a node's training rows had none, missing rows follow the larger child.
 //
 // Saved shape: per tree, parallel arrays in pre-order (a node's left child is the next node):
 // feature (−1 = leaf), threshold (x ≤ threshold goes left), missingLeft (0/1), right (index of the right
-// child; for a leaf, the leaf's number), and `values` (classes numbers per leaf, or one mean).
+// child; for a leaf, the leaf's number), `values` (classes numbers per leaf, or one mean), and `sets`
+// (random forest, categorical features: bitsets of the categories going left; the node's threshold is
+// its bitset's offset).
 import { applyBinning, binUpperBound, fitBinning } from '../binning.js';
 import type { FeatureBinning } from '../binning.js';
 import { mixSeed, seededRandom } from '../random.js';
@@ -46,6 +51,11 @@ interface Tree {
   missingLeft: Uint8Array;
   right: Int32Array;
   values: Float64Array;
+  /**
+   * Random forest, categorical features: the bins going left, as bitsets of ceil(bins / 32) 32-bit words
+   * each; such a node's threshold is the offset of its bitset here.
+   */
+  sets: Uint32Array;
 }
 
 interface ForestState {
@@ -140,6 +150,9 @@ interface Split {
   leftStats: Float64Array;
   /** Training rows in the node missing this feature. */
   missingCount: number;
+  /** Random forest, categorical feature: the bins going left (the first setSize), else setSize = 0. */
+  set: Int32Array;
+  setSize: number;
 }
 
 function addRow(b: Builder, stats: Float64Array, at: number, row: number): void {
@@ -162,6 +175,9 @@ interface Scratch {
   nodeValue: Float64Array;
   /** Extra trees: the node's values of the feature being tried. */
   xs: Float64Array;
+  /** Random forest, categorical features: the node's non-empty bins in split order, and their sort keys. */
+  binOrder: Int32Array;
+  binKey: Float64Array;
 }
 
 /**
@@ -192,6 +208,7 @@ function consider(s: Scratch, width: number, feature: number, cut: number, minLe
       s.best.cut = cut;
       s.best.missingLeft = false;
       s.best.missingCount = missingCount;
+      s.best.setSize = 0;
       for (let k = 0; k < width; k++) s.best.leftStats[k] = left[k]!;
     }
   }
@@ -214,6 +231,7 @@ function consider(s: Scratch, width: number, feature: number, cut: number, minLe
       s.best.cut = cut;
       s.best.missingLeft = true;
       s.best.missingCount = missingCount;
+      s.best.setSize = 0;
       for (let k = 0; k < width; k++) s.best.leftStats[k] = left[k]! + missing[k]!;
     }
   }
@@ -254,6 +272,10 @@ function bestBinSplit(b: Builder, s: Scratch, rows: Int32Array, start: number, e
   const usable = lo < hi || (lo === hi && hasMissing);
   const left = s.left;
   left.fill(0);
+  if (b.binnings![f]!.kind === 'categorical') {
+    categoricalSplit(b, s, f, lo, hi, hasMissing, usable);
+    return usable;
+  }
   for (let bin = lo; bin <= hi; bin++) {
     const at = bin * width;
     if (hist[at + c] === 0) continue;
@@ -266,6 +288,41 @@ function bestBinSplit(b: Builder, s: Scratch, rows: Int32Array, start: number, e
     if (usable && (bin < hi || hasMissing)) consider(s, width, f, bin, b.params.minSamplesLeaf);
   }
   return usable;
+}
+
+/**
+ * Random forest, categorical feature: the best split of its categories into two sets. For regression and
+ * binary classification, sorting the categories by mean target (share of class 1) and cutting that order
+ * finds the best of all 2^k subsets (Breiman et al., 1984); for more classes the code order is cut, as
+ * for a numeric feature. Clears the histogram bins lo..hi.
+ */
+function categoricalSplit(b: Builder, s: Scratch, f: number, lo: number, hi: number, hasMissing: boolean, usable: boolean): void {
+  const { hist, binOrder, binKey, left } = s;
+  const width = b.width;
+  const c = width - 1;
+  const sortByTarget = b.yClass === null || c === 2;
+  let m = 0;
+  for (let bin = lo; bin <= hi; bin++) {
+    const count = hist[bin * width + c]!;
+    if (count === 0) continue;
+    binOrder[m] = bin;
+    binKey[bin] = sortByTarget ? hist[bin * width + (b.yClass === null ? 0 : 1)]! / count : bin;
+    m++;
+  }
+  const order = binOrder.subarray(0, m);
+  if (sortByTarget) order.sort((x, y) => binKey[x]! - binKey[y]! || x - y);
+  const before = s.best.gain;
+  for (let p = 0; p < m; p++) {
+    const at = order[p]! * width;
+    for (let k = 0; k < width; k++) left[k]! += hist[at + k]!;
+    // The cut is the position in this order; the set of bins is copied below if this feature wins.
+    if (usable && (p < m - 1 || hasMissing)) consider(s, width, f, p, b.params.minSamplesLeaf);
+  }
+  for (let p = 0; p < m; p++) hist.fill(0, order[p]! * width, order[p]! * width + width);
+  if (s.best.gain > before && s.best.feature === f) {
+    s.best.setSize = s.best.cut + 1;
+    s.best.set.set(order.subarray(0, s.best.setSize));
+  }
 }
 
 /** Extra trees: one random threshold for feature f over rows[start, end). Returns false if f is constant here. */
@@ -347,7 +404,9 @@ function growTree(b: Builder, rows: Int32Array, random: () => number): Tree {
     right: new Float64Array(width),
     missing: new Float64Array(width),
     node: new Float64Array(width),
-    best: { gain: 0, feature: -1, cut: 0, missingLeft: false, leftStats: new Float64Array(width), missingCount: 0 },
+    best: { gain: 0, feature: -1, cut: 0, missingLeft: false, leftStats: new Float64Array(width), missingCount: 0, set: new Int32Array(256), setSize: 0 },
+    binOrder: new Int32Array(256),
+    binKey: new Float64Array(256),
     order: Int32Array.from({ length: d }, (_, j) => j),
     nodeClass: new Int32Array(b.yClass ? rows.length : 0),
     nodeValue: new Float64Array(b.yClass ? 0 : rows.length),
@@ -358,6 +417,8 @@ function growTree(b: Builder, rows: Int32Array, random: () => number): Tree {
   const missingLeft: number[] = [];
   const right: number[] = [];
   const values: number[] = [];
+  const sets: number[] = [];
+  const inSet = new Uint8Array(256);
   let leaves = 0;
   const { maxDepth, maxFeatures } = b.params;
   const classification = b.yClass !== null;
@@ -393,6 +454,7 @@ function growTree(b: Builder, rows: Int32Array, random: () => number): Tree {
     // data needs such a first split); leaves come from purity, depth and minSamplesLeaf.
     s.best.gain = -Infinity;
     s.best.feature = -1;
+    s.best.setSize = 0;
     if (!pure && count >= 2 * b.params.minSamplesLeaf && (maxDepth === 0 || depth < maxDepth)) {
       // Candidate features in random order. Features constant in the node do not use up maxFeatures, and the
       // search goes on past maxFeatures until some split is valid (scikit-learn goes on until it has seen
@@ -437,17 +499,41 @@ function growTree(b: Builder, rows: Int32Array, random: () => number): Tree {
     }
     const leftStats = s.best.leftStats.slice();
     const rightStats = s.node.map((v, k) => v - leftStats[k]!);
+    const setSize = s.best.setSize;
+    let nodeThreshold = cut;
     // Partition rows[start, end) in place: left part first.
     let mid = start;
     if (b.bins) {
       const base = f * b.x.rows;
       const missingBin = b.binCounts![f]! - 1;
-      for (let i = start; i < end; i++) {
-        const r = rows[i]!;
-        const bin = b.bins[base + r]!;
-        if (bin === missingBin ? ml : bin <= cut) {
-          rows[i] = rows[mid]!;
-          rows[mid++] = r;
+      if (setSize > 0) {
+        // A set of categories: its bitset goes to the tree's sets, the node keeps the offset.
+        nodeThreshold = sets.length;
+        const words = Math.ceil(missingBin / 32);
+        for (let w = 0; w < words; w++) sets.push(0);
+        inSet.fill(0);
+        for (let q = 0; q < setSize; q++) {
+          const bin = s.best.set[q]!;
+          inSet[bin] = 1;
+          sets[nodeThreshold + (bin >> 5)] = (sets[nodeThreshold + (bin >> 5)]! | (1 << (bin & 31))) >>> 0;
+        }
+        for (let i = start; i < end; i++) {
+          const r = rows[i]!;
+          const bin = b.bins[base + r]!;
+          if (bin === missingBin ? ml : inSet[bin] === 1) {
+            rows[i] = rows[mid]!;
+            rows[mid++] = r;
+          }
+        }
+      } else {
+        nodeThreshold = thresholdOfBin(b, f, cut);
+        for (let i = start; i < end; i++) {
+          const r = rows[i]!;
+          const bin = b.bins[base + r]!;
+          if (bin === missingBin ? ml : bin <= cut) {
+            rows[i] = rows[mid]!;
+            rows[mid++] = r;
+          }
         }
       }
     } else {
@@ -464,7 +550,7 @@ function growTree(b: Builder, rows: Int32Array, random: () => number): Tree {
     // When no training row here was missing, missing rows at predict time follow the larger child.
     const goLeft = missingCount > 0 ? ml : mid - start >= end - mid;
     feature.push(f);
-    threshold.push(b.bins ? thresholdOfBin(b, f, cut) : cut);
+    threshold.push(nodeThreshold);
     missingLeft.push(goLeft ? 1 : 0);
     right.push(-1);
     stack.push({ start: mid, end, depth: depth + 1, stats: rightStats, parent: id }, { start, end: mid, depth: depth + 1, stats: leftStats, parent: -1 });
@@ -475,14 +561,14 @@ function growTree(b: Builder, rows: Int32Array, random: () => number): Tree {
     missingLeft: Uint8Array.from(missingLeft),
     right: Int32Array.from(right),
     values: Float64Array.from(values),
+    sets: Uint32Array.from(sets),
   };
 }
 
-/** The raw threshold of "bin ≤ cut goes left": a value edge for numeric features, the bin for categorical. */
+/** The raw threshold of "bin ≤ cut goes left" for a numeric feature: the bin's upper edge. */
 function thresholdOfBin(b: Builder, f: number, cut: number): number {
-  const binning = b.binnings![f]!;
   // The last value bin's edge is +∞ (values | missing); JSON has no ∞, and MAX_VALUE sorts the same.
-  return binning.kind === 'numeric' ? Math.min(binUpperBound(binning, cut), Number.MAX_VALUE) : cut;
+  return Math.min(binUpperBound(b.binnings![f]!, cut), Number.MAX_VALUE);
 }
 
 /** The input columns as the trees read them: categorical codes outside the known ones become missing. */
@@ -497,6 +583,8 @@ function predictionColumns(state: ForestState, x: ColumnMatrix): Float64Array[] 
 
 function makePredictor(state: ForestState): Predictor {
   const k = state.task === 'regression' ? 1 : state.classes;
+  // Random forest splits categorical features into sets of categories (bins); extra trees cut their codes.
+  const setSplit = Uint8Array.from(state.categoryCounts, (count) => (state.kind === 'randomForest' && count > 0 ? 1 : 0));
   return {
     kind: state.kind,
     predict(input: ModelInput): Float64Array {
@@ -506,13 +594,17 @@ function makePredictor(state: ForestState): Predictor {
       const n = x.rows;
       const out = new Float64Array(n * k);
       for (const tree of state.trees) {
-        const { feature, threshold, missingLeft, right, values } = tree;
+        const { feature, threshold, missingLeft, right, values, sets } = tree;
         for (let r = 0; r < n; r++) {
           let node = 0;
           let f = feature[0]!;
           while (f >= 0) {
             const v = cols[f]![r]!;
-            node = (v !== v ? missingLeft[node] === 1 : v <= threshold[node]!) ? node + 1 : right[node]!;
+            let left: boolean;
+            if (v !== v) left = missingLeft[node] === 1;
+            else if (setSplit[f] === 1) left = ((sets[threshold[node]! + (v >> 5)]! >>> (v & 31)) & 1) === 1;
+            else left = v <= threshold[node]!;
+            node = left ? node + 1 : right[node]!;
             f = feature[node]!;
           }
           const at = right[node]! * k;
@@ -539,6 +631,7 @@ function makePredictor(state: ForestState): Predictor {
           missingLeft: Array.from(t.missingLeft),
           right: Array.from(t.right),
           values: Array.from(t.values),
+          sets: Array.from(t.sets),
         })),
       };
     },
@@ -614,7 +707,7 @@ async function fitForest(kind: ForestKind, input: ModelInput, labels: Labels, pa
 
 function loadForest(kind: ForestKind, saved: SavedModel): Predictor {
   if (saved.kind !== kind || saved.version !== 1) throw new Error(`${kind}: cannot load a saved ${saved.kind} model version ${saved.version}`);
-  const s = saved as unknown as Omit<ForestState, 'trees'> & { trees: { feature: number[]; threshold: number[]; missingLeft: number[]; right: number[]; values: number[] }[] };
+  const s = saved as unknown as Omit<ForestState, 'trees'> & { trees: { feature: number[]; threshold: number[]; missingLeft: number[]; right: number[]; values: number[]; sets: number[] }[] };
   return makePredictor({
     kind,
     task: s.task,
@@ -629,6 +722,7 @@ function loadForest(kind: ForestKind, saved: SavedModel): Predictor {
       missingLeft: Uint8Array.from(t.missingLeft),
       right: Int32Array.from(t.right),
       values: Float64Array.from(t.values),
+      sets: Uint32Array.from(t.sets),
     })),
   });
 }
