@@ -3,9 +3,10 @@ import type { ModelFamily, ModelKind, Task } from '../types.js';
 import { extraTrees, randomForest } from './forest.js';
 import { knn } from './knn.js';
 import { linear } from './linear.js';
+import { mlp } from './mlp.js';
 import { naiveBayes } from './naiveBayes.js';
 
-export const MODEL_FAMILIES: readonly ModelFamily[] = [randomForest, extraTrees, linear, knn, naiveBayes];
+export const MODEL_FAMILIES: readonly ModelFamily[] = [randomForest, extraTrees, linear, mlp, knn, naiveBayes];
 
 export function modelFamily(kind: ModelKind): ModelFamily {
   const family = MODEL_FAMILIES.find((f) => f.kind === kind);
