@@ -28,7 +28,7 @@ const SPACE: readonly ParamSpec[] = [
   { name: 'activation', type: 'categorical', choices: ['relu', 'tanh'], default: 'relu' },
   { name: 'dropout', type: 'float', low: 0, high: 0.5, default: 0 },
   { name: 'learningRate', type: 'float', low: 1e-4, high: 3e-2, log: true, default: 3e-3 },
-  { name: 'batchSize', type: 'categorical', choices: [32, 64, 128, 256], default: 64 },
+  { name: 'batchSize', type: 'categorical', choices: [32, 64, 128, 256], default: 128 },
   { name: 'epochs', type: 'int', low: 10, high: 300, log: true, default: 100 },
   { name: 'l2', type: 'float', low: 1e-7, high: 1e-2, log: true, default: 1e-5 },
 ];
@@ -67,7 +67,7 @@ function settings(params: Params): Settings {
     activation,
     dropout: num(params, 'dropout', 0, (v) => v >= 0 && v < 1, 'in [0, 1)'),
     learningRate: num(params, 'learningRate', 3e-3, (v) => v > 0, 'a number > 0'),
-    batchSize: Math.round(num(params, 'batchSize', 64, (v) => v >= 1, 'a number ≥ 1')),
+    batchSize: Math.round(num(params, 'batchSize', 128, (v) => v >= 1, 'a number ≥ 1')),
     epochs: Math.round(num(params, 'epochs', 100, (v) => v >= 1, 'a number ≥ 1')),
     l2: num(params, 'l2', 1e-5, (v) => v >= 0, 'a number ≥ 0'),
   };
