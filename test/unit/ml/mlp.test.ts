@@ -180,3 +180,12 @@ test('bad parameters are refused with a clear message; the space has defaults in
     else assert.ok(p.default >= p.low && p.default <= p.high, p.name);
   }
 });
+
+test('a fit in progress stops when its signal is aborted from outside (between epochs), leaving no tensors', async () => {
+  const { x, labels } = xor(90, 12); // under 100 rows: no early stopping, only the abort can end it
+  const before = tf.memory().numTensors;
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 50);
+  await assert.rejects(mlp.fit(x, labels, { ...FAST, epochs: 1_000_000 }, { seed: 1, signal: controller.signal }), { name: 'AbortError' });
+  assert.equal(tf.memory().numTensors, before);
+});

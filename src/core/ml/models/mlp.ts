@@ -191,6 +191,8 @@ async function fit(input: ModelInput, labels: Labels, params: Params, options: F
   let epoch: number;
   try {
     for (epoch = 1; epoch <= epochs; epoch++) {
+      // Let the event loop run between epochs, so a cancel (or a time box) set from outside can land.
+      if (epoch > 1) await new Promise((resolve) => setImmediate(resolve));
       options.signal?.throwIfAborted();
       const perm = shuffleInPlace(Int32Array.from({ length: training.length }, (_, i) => i), random);
       for (let start = 0; start < perm.length; start += batch) {
