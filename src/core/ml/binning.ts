@@ -135,10 +135,14 @@ function numericBinning(column: Float64Array, sample: Int32Array | null, maxBins
       if (sorted[k] !== sorted[k - 1]) thresholds.push(midpoint(sorted[k - 1]!, sorted[k]!));
     }
   } else {
-    // numpy's percentile(method="midpoint") at maxBins-1 evenly spaced ranks; equal cuts collapse into one.
+    // numpy's percentile(linspace(0, 100, maxBins + 1)[1:-1], method="midpoint"), with its float steps
+    // (so a rank that lands on an integer does so in both); equal cuts collapse into one.
+    const step = 100 / maxBins;
     for (let b = 1; b < maxBins; b++) {
-      const at = (b / maxBins) * (m - 1);
-      const t = midpoint(sorted[Math.floor(at)]!, sorted[Math.ceil(at)]!);
+      const at = (m - 1) * ((b * step) / 100);
+      const lo = sorted[Math.floor(at)]!;
+      const hi = sorted[Math.ceil(at)]!;
+      const t = lo === hi ? lo : hi - (hi - lo) * 0.5;
       if (thresholds.length === 0 || t > thresholds[thresholds.length - 1]!) thresholds.push(t);
     }
   }
@@ -151,8 +155,8 @@ function numericBinning(column: Float64Array, sample: Int32Array | null, maxBins
 }
 
 function midpoint(a: number, b: number): number {
-  const m = a + (b - a) / 2;
-  return Number.isFinite(m) ? m : a / 2 + b / 2;
+  const m = (a + b) * 0.5;
+  return Number.isFinite(m) ? m : a * 0.5 + b * 0.5;
 }
 
 function categoricalBinning(column: Float64Array, categories: number, sample: Int32Array | null, maxBins: number): FeatureBinning {
