@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -118,4 +118,29 @@ console.log(JSON.stringify({ p: Array.from(p), status: tensorflowStatus() }));`;
   // Row 1: relu(-1) = 0 → logits (0, 0) → (½, ½). Row 2: relu(2) = 2 → logits (0, 2) → softmax.
   const e = Math.exp(2);
   [0.5, 0.5, 1 / (1 + e), e / (1 + e)].forEach((want, i) => assert.ok(Math.abs(out.p[i]! - want) < 1e-6, `p[${i}] ${out.p[i]} vs ${want}`));
+});
+
+test('when @tensorflow/tfjs-node loads it is chosen first, with no reason (a stand-in module on NODE_PATH)', () => {
+  // tfjs-node cannot install here, so a stand-in plays it: loading it registers a 'tensorflow' backend
+  // (the cpu backend's kernels under that name), as the real package does in the shared tfjs engine.
+  const dir = mkdtempSync(path.join(tmpdir(), 'mllab-tfjs-node-'));
+  try {
+    const pkg = path.join(dir, '@tensorflow', 'tfjs-node');
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(
+      path.join(pkg, 'index.js'),
+      `const tf = require('@tensorflow/tfjs-core');
+const { MathBackendCPU } = require('@tensorflow/tfjs-backend-cpu');
+for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: 'tensorflow' });
+tf.registerBackend('tensorflow', () => new MathBackendCPU(), 3);
+`,
+    );
+    const root = path.resolve(__dirname, '../../..');
+    const s = chooseIn({ NODE_PATH: [dir, path.join(root, 'node_modules')].join(path.delimiter), MLLAB_TF_BACKEND: '' });
+    assert.equal(s.backend, 'tensorflow');
+    assert.equal(s.active, 'tensorflow');
+    assert.equal(s.reason, undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
