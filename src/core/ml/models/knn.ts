@@ -71,8 +71,8 @@ const BLOCK_BYTES = 128 * 1024;
 
 /**
  * For every query row, the k nearest training rows (indices and distances, nearest first; ties keep the
- * lower training index). Distances are summed differences, not the |a|²+|b|²−2ab expansion, so identical
- * rows are exactly 0 apart.
+ * lower training index). Euclidean candidates come from the faster |a|²+|b|²−2ab expansion, as in
+ * scikit-learn, but the k returned distances are summed differences, so identical rows are exactly 0 apart.
  */
 export function nearestNeighbours(state: Pick<KnnState, 'rows' | 'cols' | 'data' | 'metric'>, query: DenseMatrix, k: number): { index: Int32Array; distance: Float64Array } {
   const { rows: n, cols: d, data: train, metric } = state;
@@ -82,6 +82,8 @@ export function nearestNeighbours(state: Pick<KnnState, 'rows' | 'cols' | 'data'
   const distance = new Float64Array(m * k).fill(Infinity);
   const block = Math.max(16, Math.floor(BLOCK_BYTES / (8 * Math.max(1, d))));
   const manhattan = metric === 'manhattan';
+  // Each query row's k-th smallest distance so far: most candidates fail this one comparison.
+  const kth = new Float64Array(m).fill(Infinity);
   // Per query row: a running sum and the top-k insertion, kept out of the hot loop.
   const offer = (r: number, t: number, s: number): void => {
     const out = r * k;
@@ -95,68 +97,179 @@ export function nearestNeighbours(state: Pick<KnnState, 'rows' | 'cols' | 'data'
     }
     distance[out + p] = s;
     index[out + p] = t;
+    kth[r] = distance[out + k - 1]!;
+  };
+  if (!manhattan) {
+    euclideanCandidates(train, n, q, m, d, block, offer, kth);
+    exactEuclidean(train, q, d, k, index, distance);
+  } else {
+    for (let b0 = 0; b0 < n; b0 += block) {
+      const b1 = Math.min(n, b0 + block);
+      // Four query rows share each training row's loads.
+      let r = 0;
+      for (; r + 4 <= m; r += 4) {
+        const q0 = r * d;
+        const q1 = q0 + d;
+        const q2 = q1 + d;
+        const q3 = q2 + d;
+        for (let t = b0; t < b1; t++) {
+          const to = t * d;
+          let s0 = 0;
+          let s1 = 0;
+          let s2 = 0;
+          let s3 = 0;
+          if (manhattan) {
+            for (let j = 0; j < d; j++) {
+              const v = train[to + j]!;
+              s0 += Math.abs(q[q0 + j]! - v);
+              s1 += Math.abs(q[q1 + j]! - v);
+              s2 += Math.abs(q[q2 + j]! - v);
+              s3 += Math.abs(q[q3 + j]! - v);
+            }
+          } else {
+            for (let j = 0; j < d; j++) {
+              const v = train[to + j]!;
+              const e0 = q[q0 + j]! - v;
+              const e1 = q[q1 + j]! - v;
+              const e2 = q[q2 + j]! - v;
+              const e3 = q[q3 + j]! - v;
+              s0 += e0 * e0;
+              s1 += e1 * e1;
+              s2 += e2 * e2;
+              s3 += e3 * e3;
+            }
+          }
+          offer(r, t, s0);
+          offer(r + 1, t, s1);
+          offer(r + 2, t, s2);
+          offer(r + 3, t, s3);
+        }
+      }
+      for (; r < m; r++) {
+        const qo = r * d;
+        for (let t = b0; t < b1; t++) {
+          const to = t * d;
+          let s = 0;
+          if (manhattan) {
+            for (let j = 0; j < d; j++) s += Math.abs(q[qo + j]! - train[to + j]!);
+          } else {
+            for (let j = 0; j < d; j++) {
+              const e = q[qo + j]! - train[to + j]!;
+              s += e * e;
+            }
+          }
+          offer(r, t, s);
+        }
+      }
+    }
+  }
+  if (!manhattan) for (let i = 0; i < distance.length; i++) distance[i] = Math.sqrt(distance[i]!);
+  return { index, distance };
+}
+
+/**
+ * Euclidean candidates by |q|² + |t|² − 2 q·t: a 4 × 4 tile of query and training rows shares its loads
+ * (the dot products need one multiply-add per pair and column, the differences three operations). The
+ * expansion rounds (identical rows come out ~1e-15 apart, not 0), so exactEuclidean recomputes the chosen.
+ */
+function euclideanCandidates(train: Float64Array, n: number, q: Float64Array, m: number, d: number, block: number, offer: (r: number, t: number, s: number) => void, kth: Float64Array): void {
+  const qn = new Float64Array(m);
+  const tn = new Float64Array(n);
+  for (let r = 0; r < m; r++) {
+    let s = 0;
+    for (let j = r * d; j < r * d + d; j++) s += q[j]! * q[j]!;
+    qn[r] = s;
+  }
+  for (let t = 0; t < n; t++) {
+    let s = 0;
+    for (let j = t * d; j < t * d + d; j++) s += train[j]! * train[j]!;
+    tn[t] = s;
+  }
+  const dot = (a: Float64Array, ao: number, b: Float64Array, bo: number): number => {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += a[ao + j]! * b[bo + j]!;
+    return s;
   };
   for (let b0 = 0; b0 < n; b0 += block) {
     const b1 = Math.min(n, b0 + block);
-    // Four query rows share each training row's loads.
     let r = 0;
     for (; r + 4 <= m; r += 4) {
       const q0 = r * d;
       const q1 = q0 + d;
       const q2 = q1 + d;
       const q3 = q2 + d;
-      for (let t = b0; t < b1; t++) {
-        const to = t * d;
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        if (manhattan) {
-          for (let j = 0; j < d; j++) {
-            const v = train[to + j]!;
-            s0 += Math.abs(q[q0 + j]! - v);
-            s1 += Math.abs(q[q1 + j]! - v);
-            s2 += Math.abs(q[q2 + j]! - v);
-            s3 += Math.abs(q[q3 + j]! - v);
-          }
-        } else {
-          for (let j = 0; j < d; j++) {
-            const v = train[to + j]!;
-            const e0 = q[q0 + j]! - v;
-            const e1 = q[q1 + j]! - v;
-            const e2 = q[q2 + j]! - v;
-            const e3 = q[q3 + j]! - v;
-            s0 += e0 * e0;
-            s1 += e1 * e1;
-            s2 += e2 * e2;
-            s3 += e3 * e3;
-          }
+      let t = b0;
+      for (; t + 4 <= b1; t += 4) {
+        const t0 = t * d;
+        const t1 = t0 + d;
+        const t2 = t1 + d;
+        const t3 = t2 + d;
+        let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+        let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+        for (let j = 0; j < d; j++) {
+          const a0 = q[q0 + j]!;
+          const a1 = q[q1 + j]!;
+          const a2 = q[q2 + j]!;
+          const a3 = q[q3 + j]!;
+          const c0 = train[t0 + j]!;
+          const c1 = train[t1 + j]!;
+          const c2 = train[t2 + j]!;
+          const c3 = train[t3 + j]!;
+          s00 += a0 * c0; s01 += a0 * c1; s02 += a0 * c2; s03 += a0 * c3;
+          s10 += a1 * c0; s11 += a1 * c1; s12 += a1 * c2; s13 += a1 * c3;
+          s20 += a2 * c0; s21 += a2 * c1; s22 += a2 * c2; s23 += a2 * c3;
+          s30 += a3 * c0; s31 += a3 * c1; s32 += a3 * c2; s33 += a3 * c3;
         }
-        offer(r, t, s0);
-        offer(r + 1, t, s1);
-        offer(r + 2, t, s2);
-        offer(r + 3, t, s3);
+        const n0 = tn[t]!, n1 = tn[t + 1]!, n2 = tn[t + 2]!, n3 = tn[t + 3]!;
+        const m0 = qn[r]!, m1 = qn[r + 1]!, m2 = qn[r + 2]!, m3 = qn[r + 3]!;
+        const w0 = kth[r]!, w1 = kth[r + 1]!, w2 = kth[r + 2]!, w3 = kth[r + 3]!;
+        let v = m0 + n0 - 2 * s00; if (v < w0) offer(r, t, v);
+        v = m0 + n1 - 2 * s01; if (v < w0) offer(r, t + 1, v);
+        v = m0 + n2 - 2 * s02; if (v < w0) offer(r, t + 2, v);
+        v = m0 + n3 - 2 * s03; if (v < w0) offer(r, t + 3, v);
+        v = m1 + n0 - 2 * s10; if (v < w1) offer(r + 1, t, v);
+        v = m1 + n1 - 2 * s11; if (v < w1) offer(r + 1, t + 1, v);
+        v = m1 + n2 - 2 * s12; if (v < w1) offer(r + 1, t + 2, v);
+        v = m1 + n3 - 2 * s13; if (v < w1) offer(r + 1, t + 3, v);
+        v = m2 + n0 - 2 * s20; if (v < w2) offer(r + 2, t, v);
+        v = m2 + n1 - 2 * s21; if (v < w2) offer(r + 2, t + 1, v);
+        v = m2 + n2 - 2 * s22; if (v < w2) offer(r + 2, t + 2, v);
+        v = m2 + n3 - 2 * s23; if (v < w2) offer(r + 2, t + 3, v);
+        v = m3 + n0 - 2 * s30; if (v < w3) offer(r + 3, t, v);
+        v = m3 + n1 - 2 * s31; if (v < w3) offer(r + 3, t + 1, v);
+        v = m3 + n2 - 2 * s32; if (v < w3) offer(r + 3, t + 2, v);
+        v = m3 + n3 - 2 * s33; if (v < w3) offer(r + 3, t + 3, v);
       }
+      for (; t < b1; t++) for (let i = 0; i < 4; i++) offer(r + i, t, qn[r + i]! + tn[t]! - 2 * dot(q, (r + i) * d, train, t * d));
     }
-    for (; r < m; r++) {
-      const qo = r * d;
-      for (let t = b0; t < b1; t++) {
-        const to = t * d;
-        let s = 0;
-        if (manhattan) {
-          for (let j = 0; j < d; j++) s += Math.abs(q[qo + j]! - train[to + j]!);
-        } else {
-          for (let j = 0; j < d; j++) {
-            const e = q[qo + j]! - train[to + j]!;
-            s += e * e;
-          }
-        }
-        offer(r, t, s);
+    for (; r < m; r++) for (let t = b0; t < b1; t++) offer(r, t, qn[r]! + tn[t]! - 2 * dot(q, r * d, train, t * d));
+  }
+}
+
+/** The chosen neighbours' exact squared distances (summed differences), re-sorted (ties: lower index first). */
+function exactEuclidean(train: Float64Array, q: Float64Array, d: number, k: number, index: Int32Array, distance: Float64Array): void {
+  const rows = index.length / k;
+  const order = new Int32Array(k);
+  const exact = new Float64Array(k);
+  for (let r = 0; r < rows; r++) {
+    const o = r * k;
+    for (let i = 0; i < k; i++) {
+      const t = index[o + i]!;
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const e = q[r * d + j]! - train[t * d + j]!;
+        s += e * e;
       }
+      exact[i] = s;
+      order[i] = i;
+    }
+    order.sort((a, b) => exact[a]! - exact[b]! || index[o + a]! - index[o + b]!);
+    const picked = Array.from(order, (i) => index[o + i]!);
+    for (let i = 0; i < k; i++) {
+      distance[o + i] = exact[order[i]!]!;
+      index[o + i] = picked[i]!;
     }
   }
-  if (!manhattan) for (let i = 0; i < distance.length; i++) distance[i] = Math.sqrt(distance[i]!);
-  return { index, distance };
 }
 
 function makePredictor(state: KnnState): Predictor {
