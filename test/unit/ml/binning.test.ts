@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyBinning, binCount, binUpperBound, fitBinning } from '../../../src/core/ml/binning.js';
 import type { ColumnMatrix } from '../../../src/core/ml/types.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 function matrix(columns: number[][], categoryCounts?: number[]): ColumnMatrix {
   return {
@@ -74,4 +76,16 @@ test('sampled fit: at most sampleRows rows are used, same seed same edges', () =
   assert.equal(t.length, 9);
   // roughly the deciles of 0..999
   for (let b2 = 0; b2 < 9; b2++) assert.ok(Math.abs(t[b2]! - (b2 + 1) * 100) < 120, `cut ${b2} = ${t[b2]}`);
+});
+
+test('edges equal scikit-learn 1.2 bin thresholds (600 rows, > 255 distinct values, some missing)', () => {
+  // test/reference/sklearn_gbdt.py: HistGradientBoosting's _bin_mapper.bin_thresholds_ on the same rows.
+  const fixture = JSON.parse(readFileSync(path.join(__dirname, '../../fixtures/ml/gbdt/synthetic.json'), 'utf8')) as {
+    train: number;
+    columns: (number | null)[][];
+    binThresholds: number[][];
+  };
+  const m = matrix(fixture.columns.map((c) => c.slice(0, fixture.train).map((v) => v ?? NaN)));
+  const binning = fitBinning(m);
+  binning.features.forEach((f, j) => assert.deepEqual(f, { kind: 'numeric', thresholds: fixture.binThresholds[j] }));
 });

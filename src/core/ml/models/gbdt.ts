@@ -45,7 +45,7 @@ const DEFAULTS: GbdtSettings = {
   rounds: 300,
   maxBins: 255,
   earlyStopping: true,
-  patience: 10,
+  patience: 20,
 };
 
 const SPACE: readonly ParamSpec[] = [
