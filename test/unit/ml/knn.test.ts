@@ -94,3 +94,29 @@ test('kNN rejects the columns layout and bad parameters with a clear error', asy
   await assert.rejects(knn.fit({ layout: 'columns', rows: 1, names: ['a'], columns: [Float64Array.of(1)], categoryCounts: [0] }, regressionLabels, {}, { seed: 1 }), /dense/);
   await assert.rejects(knn.fit(train, classLabels, { weights: 'gaussian' }, { seed: 1 }), /weights/);
 });
+
+test('kNN finds the true neighbours of unscaled rows far from 0 (the expansion alone would blur them)', async () => {
+  // Columns around 1e8 with unit spread: |a|² ≈ 3e16, so |a|²+|b|²−2ab rounds by about 4 unless centred.
+  let seed = 12345;
+  const next = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  const n = 300;
+  const d = 3;
+  const data = Array.from({ length: n * d }, () => 1e8 + next() * 4);
+  const queries = Array.from({ length: 20 * d }, () => 1e8 + next() * 4);
+  const y = Float64Array.from({ length: n }, (_, i) => i);
+  const model = await knn.fit(dense(data, n, d), { task: 'regression', y }, { neighbours: 3, weights: 'uniform' }, { seed: 1 });
+  const p = model.predict(dense(queries, 20, d));
+  for (let r = 0; r < 20; r++) {
+    // Naive reference: sort all rows by exact squared distance.
+    const dist = Array.from({ length: n }, (_, t) => {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += (queries[r * d + j]! - data[t * d + j]!) ** 2;
+      return [s, t] as const;
+    }).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const expected = (dist[0]![1] + dist[1]![1] + dist[2]![1]) / 3;
+    assert.equal(p[r], expected, `query ${r}`);
+  }
+});

@@ -100,7 +100,13 @@ export function nearestNeighbours(state: Pick<KnnState, 'rows' | 'cols' | 'data'
     kth[r] = distance[out + k - 1]!;
   };
   if (!manhattan) {
-    euclideanCandidates(train, n, q, m, d, block, offer, kth);
+    // Centred on the training mean (distances unchanged): the expansion's rounding grows with |a|², and
+    // unscaled columns far from 0 would otherwise blur which rows are nearest.
+    const mean = new Float64Array(d);
+    for (let t = 0; t < n; t++) for (let j = 0; j < d; j++) mean[j]! += train[t * d + j]!;
+    for (let j = 0; j < d; j++) mean[j]! /= Math.max(1, n);
+    const centred = (a: Float64Array): Float64Array => a.map((v, i) => v - mean[i % d]!);
+    euclideanCandidates(centred(train), n, centred(q), m, d, block, offer, kth);
     exactEuclidean(train, q, d, k, index, distance);
   } else {
     for (let b0 = 0; b0 < n; b0 += block) {
