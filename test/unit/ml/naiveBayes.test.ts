@@ -96,3 +96,26 @@ test('naive Bayes: save → load gives identical predictions; regression is refu
   assert.deepEqual(naiveBayes.load(saved).predict(x), model.predict(x));
   await assert.rejects(naiveBayes.fit(x, { task: 'regression', y: new Float64Array(x.rows) }, {}, { seed: 1 }), /classification/);
 });
+
+test('a class absent from the training rows gets probability 0, before and after save → load', async () => {
+  const x = columnsOf(fixture.iris.X.slice(0, 100 * 4), [0, 0, 0, 0]);
+  // Iris rows 0..99 hold classes 0 and 1 only; the task has 3.
+  const model = await naiveBayes.fit(x, { task: 'multiclass', y: Int32Array.from(fixture.iris.y.slice(0, 100)), classes: 3 }, {}, { seed: 1 });
+  const p = model.predict(x);
+  const loaded = naiveBayes.load(JSON.parse(JSON.stringify(model.toJSON())) as ReturnType<typeof model.toJSON>);
+  assert.deepEqual(loaded.predict(x), p);
+  for (let i = 0; i < 100; i++) assert.equal(p[3 * i + 2], 0);
+});
+
+test('constant numeric columns and infinite values give finite probabilities', async () => {
+  const x = columnsOf([1, 5, 1, 5, 1, 5, 1, 5], [0, 0]);
+  const labels = labelsOf([0, 0, 1, 1]);
+  const constant = await naiveBayes.fit({ ...x, columns: [Float64Array.of(1, 1, 1, 1), Float64Array.of(5, 5, 5, 5)] }, labels, {}, { seed: 1 });
+  const q = columnsOf([1, 5, 2, 7, Infinity, 5, -Infinity, NaN], [0, 0]);
+  const p = constant.predict(q);
+  assert.ok(p.every((v) => Number.isFinite(v)), String(p));
+  // No column separates the classes: each row is 50/50 (equal priors).
+  for (const v of p) assert.ok(Math.abs(v - 0.5) < 1e-12);
+  const fitted = await naiveBayes.fit(columnsOf([1, Infinity, 2, 0, 8, 9, 9, 1], [0, 0]), labels, {}, { seed: 1 });
+  assert.ok(fitted.predict(q).every((v) => Number.isFinite(v)));
+});

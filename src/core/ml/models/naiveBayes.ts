@@ -2,8 +2,8 @@
 // scikit-learn's GaussianNB (variance + varSmoothing × the largest column variance), and smoothed category
 // frequencies per (class, categorical column), as CategoricalNB (alpha). The two kinds of column share one
 // class prior (the class frequencies), so an all-numeric table gives GaussianNB's probabilities and an
-// all-categorical one CategoricalNB's. Missing values (NaN) are skipped per feature, in fit and in predict:
-// a missing cell neither moves a class's statistics nor votes.
+// all-categorical one CategoricalNB's. Missing values (NaN, and ±∞ in numeric columns) are skipped per
+// feature, in fit and in predict: a missing cell neither moves a class's statistics nor votes.
 import type { ColumnMatrix, FitOptions, Labels, ModelFamily, ModelInput, ParamSpec, Params, Predictor, SavedModel } from '../types.js';
 
 const SPACE: readonly ParamSpec[] = [
@@ -41,7 +41,9 @@ function fitState(x: ColumnMatrix, y: Int32Array, classes: number, varSmoothing:
   const n = x.rows;
   const classCount = new Float64Array(classes);
   for (let i = 0; i < n; i++) classCount[y[i]!]! += 1;
-  const logPrior = classCount.map((c) => Math.log(c / n));
+  // A class absent from these rows (a rare class missing from a fold) gets the lowest finite log prior:
+  // log 0 = −∞ would be saved by JSON as null and read back as 0.
+  const logPrior = classCount.map((c) => (c > 0 ? Math.log(c / n) : -Number.MAX_VALUE));
   const mean: Float64Array[] = [];
   const variance: Float64Array[] = [];
   const logProb: Float64Array[] = [];
@@ -77,7 +79,7 @@ function fitState(x: ColumnMatrix, y: Int32Array, classes: number, varSmoothing:
       let allSeen = 0;
       for (let i = 0; i < n; i++) {
         const v = col[i]!;
-        if (Number.isNaN(v)) continue;
+        if (!Number.isFinite(v)) continue;
         sum[y[i]!]! += v;
         seen[y[i]!]! += 1;
         allSum += v;
@@ -91,7 +93,7 @@ function fitState(x: ColumnMatrix, y: Int32Array, classes: number, varSmoothing:
       let allSq = 0;
       for (let i = 0; i < n; i++) {
         const v = col[i]!;
-        if (Number.isNaN(v)) continue;
+        if (!Number.isFinite(v)) continue;
         const dc = v - mu[y[i]!]!;
         sq[y[i]!]! += dc * dc;
         allSq += (v - allMean) * (v - allMean);
@@ -114,8 +116,8 @@ function fitState(x: ColumnMatrix, y: Int32Array, classes: number, varSmoothing:
     }
   }
   let epsilon = varSmoothing * largestVariance;
-  // A table whose numeric columns are all constant would divide by zero; any positive floor keeps it finite.
-  if (!(epsilon > 0)) epsilon = Number.MIN_VALUE * 1e10;
+  // All numeric columns constant (or varSmoothing 0) would divide by zero; a small floor keeps it finite.
+  if (!(epsilon > 0)) epsilon = (largestVariance || 1) * 1e-12;
   for (let j = 0; j < variance.length; j++) {
     const va = variance[j]!;
     for (let c = 0; c < va.length; c++) va[c]! += epsilon;
@@ -150,7 +152,7 @@ function makePredictor(state: NaiveBayesState): Predictor {
           const logNorm = va.map((s) => -0.5 * Math.log(2 * Math.PI * s));
           for (let i = 0; i < n; i++) {
             const v = col[i]!;
-            if (Number.isNaN(v)) continue;
+            if (!Number.isFinite(v)) continue;
             for (let c = 0; c < k; c++) {
               const dv = v - mu[c]!;
               out[i * k + c]! += logNorm[c]! - (0.5 * dv * dv) / va[c]!;
@@ -163,6 +165,11 @@ function makePredictor(state: NaiveBayesState): Predictor {
         const o = i * k;
         let max = -Infinity;
         for (let c = 0; c < k; c++) max = Math.max(max, out[o + c]!);
+        // Every class at −∞ (a value beyond what float64 likelihoods can hold): no evidence either way.
+        if (!Number.isFinite(max)) {
+          out.fill(1 / k, o, o + k);
+          continue;
+        }
         let total = 0;
         for (let c = 0; c < k; c++) {
           const e = Math.exp(out[o + c]! - max);
