@@ -170,26 +170,48 @@ test('infinite values: no crash, no NaN threshold, save → load still identical
 });
 
 test('random forest splits categories into sets: one split separates {0, 3, 5, 34} from the rest', async () => {
-  // 40 categories (two 32-bit words per set), class 1 for an irregular subset: a cut of the code order
-  // would need several splits, a set needs one.
-  const codes = Array.from({ length: 120 }, (_, i) => i % 40);
+  // 40 categories (two 32-bit words per bitset) with 12 rows each, class 1 for an irregular subset: a cut
+  // of the code order would need several splits, a set needs one.
+  const codes = Array.from({ length: 480 }, (_, i) => i % 40);
   const yes = new Set([0, 3, 5, 34]);
-  const x: ColumnMatrix = { ...columnsOf(codes), categoryCounts: [40] };
+  const x: ColumnMatrix = { ...columnsOf(codes), categoryCounts: [41] };
   for (const task of ['binary', 'regression'] as const) {
     const labels: Labels = task === 'binary' ? { task, y: Int32Array.from(codes, (c) => (yes.has(c) ? 1 : 0)), classes: 2 } : { task, y: Float64Array.from(codes, (c) => (yes.has(c) ? 5 : -1)) };
     const model = await randomForest.fit(x, labels, oneTree, { seed: 1 });
     const [tree] = treesOf(model.toJSON());
     assert.deepEqual(tree!.feature, [0, -1, -1], task);
-    // Bits of the left set: either the subset or its complement, as two words.
-    const left = [...Array(40).keys()].filter((c) => ((tree!.sets[c >> 5]! >>> (c & 31)) & 1) === 1);
+    // Two bitsets of two words: the categories going left (the subset or its complement), then those seen.
+    assert.equal(tree!.sets.length, 4);
+    const bit = (word0: number, c: number): boolean => ((tree!.sets[word0 + (c >> 5)]! >>> (c & 31)) & 1) === 1;
+    const left = [...Array(40).keys()].filter((c) => bit(0, c));
     assert.ok(left.every((c) => yes.has(c)) || left.every((c) => !yes.has(c)), `${task}: ${left.join(',')}`);
-    assert.equal(tree!.sets.length, 2);
-    const p = model.predict({ ...x, rows: 3, columns: [Float64Array.of(34, 1, NaN)] });
-    if (task === 'binary') assert.deepEqual(Array.from(p.subarray(0, 4)), [0, 1, 1, 0]);
-    else assert.deepEqual(Array.from(p.subarray(0, 2)), [5, -1]);
-    // A missing category (no training row was missing): the larger side, the 36 "no" categories.
-    if (task === 'binary') assert.deepEqual(Array.from(p.subarray(4)), [1, 0]);
+    assert.deepEqual([...Array(41).keys()].filter((c) => bit(2, c)), [...Array(40).keys()]);
+    // Category 40 was never seen, like a missing value: both go to the larger side, the 36 "no" categories.
+    const p = model.predict({ ...x, rows: 4, columns: [Float64Array.of(34, 1, NaN, 40)] });
+    if (task === 'binary') assert.deepEqual(Array.from(p), [0, 1, 1, 0, 1, 0, 1, 0]);
+    else assert.deepEqual(Array.from(p), [5, -1, -1, -1]);
   }
+});
+
+test('an ID-like categorical column does not take over the random forest', async () => {
+  // y follows a numeric column; the other column gives every row its own category, so a best-subset split
+  // on it fits the training rows perfectly and predicts new rows (new categories) no better than chance.
+  const n = 200;
+  const xs = Array.from({ length: n }, (_, i) => ((i * 73) % 200) / 20);
+  const noise = Array.from({ length: n }, (_, i) => (((i * 37) % 11) - 5) / 10);
+  const y = Float64Array.from(xs, (v, i) => v + noise[i]!);
+  const ids = Array.from({ length: n }, (_, i) => i);
+  const train = Array.from({ length: 150 }, (_, i) => i);
+  const held = Array.from({ length: 50 }, (_, i) => 150 + i);
+  const rmse = async (withId: boolean): Promise<number> => {
+    const x: ColumnMatrix = withId ? { ...columnsOf(xs, ids), categoryCounts: [0, n] } : columnsOf(xs);
+    const model = await randomForest.fit(subset(x, train), { task: 'regression', y: Float64Array.from(train, (i) => y[i]!) }, { trees: 50 }, { seed: 2 });
+    const p = model.predict(subset(x, held));
+    return Math.sqrt(held.reduce((a, r, i) => a + (p[i]! - y[r]!) ** 2, 0) / held.length);
+  };
+  const without = await rmse(false);
+  const withId = await rmse(true);
+  assert.ok(withId < without * 1.5, `RMSE with the ID column ${withId.toFixed(3)}, without ${without.toFixed(3)}`);
 });
 
 test('more than 255 categories: rare ones share a bin, at fit and at predict time', async () => {

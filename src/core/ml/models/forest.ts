@@ -18,8 +18,8 @@
 // Saved shape: per tree, parallel arrays in pre-order (a node's left child is the next node):
 // feature (−1 = leaf), threshold (x ≤ threshold goes left), missingLeft (0/1), right (index of the right
 // child; for a leaf, the leaf's number), `values` (classes numbers per leaf, or one mean), and `sets`
-// (random forest, categorical features: bitsets of the categories going left; the node's threshold is
-// its bitset's offset).
+// (random forest, categorical features: per set split, the bitset of the categories going left then the
+// bitset of those the node saw; the node's threshold is their offset — unseen ones go where missing do).
 import { applyBinning, binUpperBound, fitBinning } from '../binning.js';
 import type { FeatureBinning } from '../binning.js';
 import { mixSeed, seededRandom } from '../random.js';
@@ -71,6 +71,11 @@ interface ForestState {
   codeBins: (number[] | null)[];
   /** Per feature: its category count (0 numeric); codes outside 0..count-1 are read as missing. */
   categoryCounts: number[];
+  /**
+   * Random forest, per categorical feature: 32-bit words per bitset (0 for features cut by threshold). A
+   * set split's node points at two bitsets: the bins going left, then the bins the node saw in training.
+   */
+  setWords: number[];
   params: ForestParams;
   trees: Tree[];
 }
@@ -290,24 +295,28 @@ function bestBinSplit(b: Builder, s: Scratch, rows: Int32Array, start: number, e
   return usable;
 }
 
+/** Rows per category, on average, a node needs before its categories are ordered by mean target. */
+const MIN_ROWS_PER_CATEGORY = 10;
+
 /**
  * Random forest, categorical feature: the best split of its categories into two sets. For regression and
  * binary classification, sorting the categories by mean target (share of class 1) and cutting that order
- * finds the best of all 2^k subsets (Breiman et al., 1984); for more classes the code order is cut, as
- * for a numeric feature. Clears the histogram bins lo..hi.
+ * finds the best of all 2^k subsets (Breiman et al., 1984); for more classes, or too few rows per
+ * category, the code order is cut, as for a numeric feature. Clears the histogram bins lo..hi.
  */
 function categoricalSplit(b: Builder, s: Scratch, f: number, lo: number, hi: number, hasMissing: boolean, usable: boolean): void {
   const { hist, binOrder, binKey, left } = s;
   const width = b.width;
   const c = width - 1;
-  const sortByTarget = b.yClass === null || c === 2;
   let m = 0;
-  for (let bin = lo; bin <= hi; bin++) {
-    const count = hist[bin * width + c]!;
-    if (count === 0) continue;
-    binOrder[m] = bin;
-    binKey[bin] = sortByTarget ? hist[bin * width + (b.yClass === null ? 0 : 1)]! / count : bin;
-    m++;
+  for (let bin = lo; bin <= hi; bin++) if (hist[bin * width + c]! > 0) binOrder[m++] = bin;
+  // Sorting by mean target picks the best of all subsets, which is also the best way to fit noise: with
+  // few rows per category (an ID-like column, or a deep node) it would win every split and generalise
+  // like a lookup table. So only categories averaging MIN_ROWS_PER_CATEGORY rows here are sorted.
+  const sortByTarget = (b.yClass === null || c === 2) && s.node[c]! >= MIN_ROWS_PER_CATEGORY * m;
+  for (let p = 0; p < m; p++) {
+    const bin = binOrder[p]!;
+    binKey[bin] = sortByTarget ? hist[bin * width + (b.yClass === null ? 0 : 1)]! / hist[bin * width + c]! : bin;
   }
   const order = binOrder.subarray(0, m);
   if (sortByTarget) order.sort((x, y) => binKey[x]! - binKey[y]! || x - y);
@@ -517,9 +526,15 @@ function growTree(b: Builder, rows: Int32Array, random: () => number): Tree {
           inSet[bin] = 1;
           sets[nodeThreshold + (bin >> 5)] = (sets[nodeThreshold + (bin >> 5)]! | (1 << (bin & 31))) >>> 0;
         }
+        // Then the categories this node saw: any other (unseen here, or new) is sent where missing rows go —
+        // sending it with the set's complement would bias it towards one end of the target order at every
+        // split on an ID-like column.
+        for (let w = 0; w < words; w++) sets.push(0);
+        const seen = nodeThreshold + words;
         for (let i = start; i < end; i++) {
           const r = rows[i]!;
           const bin = b.bins[base + r]!;
+          if (bin !== missingBin) sets[seen + (bin >> 5)] = (sets[seen + (bin >> 5)]! | (1 << (bin & 31))) >>> 0;
           if (bin === missingBin ? ml : inSet[bin] === 1) {
             rows[i] = rows[mid]!;
             rows[mid++] = r;
@@ -584,7 +599,7 @@ function predictionColumns(state: ForestState, x: ColumnMatrix): Float64Array[] 
 function makePredictor(state: ForestState): Predictor {
   const k = state.task === 'regression' ? 1 : state.classes;
   // Random forest splits categorical features into sets of categories (bins); extra trees cut their codes.
-  const setSplit = Uint8Array.from(state.categoryCounts, (count) => (state.kind === 'randomForest' && count > 0 ? 1 : 0));
+  const setWords = Int32Array.from(state.setWords);
   return {
     kind: state.kind,
     predict(input: ModelInput): Float64Array {
@@ -602,7 +617,11 @@ function makePredictor(state: ForestState): Predictor {
             const v = cols[f]![r]!;
             let left: boolean;
             if (v !== v) left = missingLeft[node] === 1;
-            else if (setSplit[f] === 1) left = ((sets[threshold[node]! + (v >> 5)]! >>> (v & 31)) & 1) === 1;
+            else if (setWords[f]! > 0) {
+              const at = threshold[node]! + (v >> 5);
+              const seen = (sets[at + setWords[f]!]! >>> (v & 31)) & 1;
+              left = seen === 1 ? ((sets[at]! >>> (v & 31)) & 1) === 1 : missingLeft[node] === 1;
+            }
             else left = v <= threshold[node]!;
             node = left ? node + 1 : right[node]!;
             f = feature[node]!;
@@ -624,6 +643,7 @@ function makePredictor(state: ForestState): Predictor {
         features: state.features,
         categoryCounts: state.categoryCounts,
         codeBins: state.codeBins,
+        setWords: state.setWords,
         params: { ...state.params },
         trees: state.trees.map((t) => ({
           feature: Array.from(t.feature),
@@ -700,6 +720,7 @@ async function fitForest(kind: ForestKind, input: ModelInput, labels: Labels, pa
     features: d,
     codeBins,
     categoryCounts: x.categoryCounts.slice(),
+    setWords: binCounts ? x.categoryCounts.map((count, j) => (count > 0 ? Math.ceil((binCounts![j]! - 1) / 32) : 0)) : x.categoryCounts.map(() => 0),
     params: p,
     trees,
   });
@@ -715,6 +736,7 @@ function loadForest(kind: ForestKind, saved: SavedModel): Predictor {
     features: s.features,
     codeBins: s.codeBins,
     categoryCounts: s.categoryCounts,
+    setWords: s.setWords,
     params: s.params,
     trees: s.trees.map((t) => ({
       feature: Int32Array.from(t.feature),
