@@ -1,12 +1,13 @@
 // The model registry: every shipped model family by kind. A family joins here once its file exists.
 import type { ModelFamily, ModelKind, Task } from '../types.js';
 import { extraTrees, randomForest } from './forest.js';
+import { gbdt } from './gbdt.js';
 import { knn } from './knn.js';
 import { linear } from './linear.js';
 import { mlp } from './mlp.js';
 import { naiveBayes } from './naiveBayes.js';
 
-export const MODEL_FAMILIES: readonly ModelFamily[] = [randomForest, extraTrees, linear, mlp, knn, naiveBayes];
+export const MODEL_FAMILIES: readonly ModelFamily[] = [gbdt, randomForest, extraTrees, linear, mlp, knn, naiveBayes];
 
 export function modelFamily(kind: ModelKind): ModelFamily {
   const family = MODEL_FAMILIES.find((f) => f.kind === kind);
