@@ -304,3 +304,14 @@ test('a tree is grown on at most MAX_TREE_ROWS rows (distinct rows without boots
   // Every row has its own value, so a fully grown tree has one leaf per row it was grown on.
   assert.equal(tree!.values.length, MAX_TREE_ROWS);
 });
+
+test('codes outside a categorical column’s categories train as missing values', async () => {
+  const codes = [0, 1, 2, 99, 0, 1, 2, -3, 0, 1, 2.5, NaN];
+  const asMissing = codes.map((c) => (c >= 0 && c < 3 && Number.isInteger(c) ? c : NaN));
+  const y = Int32Array.from([0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0]);
+  for (const family of [randomForest, extraTrees]) {
+    const fit = async (col: number[]): Promise<SavedModel> => (await family.fit({ ...columnsOf(col), categoryCounts: [3] }, { task: 'binary', y, classes: 2 }, { trees: 5 }, { seed: 9 })).toJSON();
+    assert.deepEqual(await fit(codes), await fit(asMissing), family.kind);
+  }
+  await assert.rejects(randomForest.fit(columnsOf([1, 2]), { task: 'binary', y: Int32Array.of(0), classes: 2 }, {}, { seed: 1 }), /labels/);
+});

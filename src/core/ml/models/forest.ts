@@ -658,9 +658,25 @@ function makePredictor(state: ForestState): Predictor {
   };
 }
 
+/**
+ * The matrix with categorical codes outside 0..count-1 made missing, as predict reads them (the bins
+ * already treat them so; extra trees read raw codes). Columns without such codes are shared, not copied.
+ */
+function knownCodes(x: ColumnMatrix): ColumnMatrix {
+  const known = (v: number, count: number): boolean => v >= 0 && v < count && Number.isInteger(v);
+  const columns = x.columns.map((col, j) => {
+    const count = x.categoryCounts[j] ?? 0;
+    if (count === 0 || col.every((v) => v !== v || known(v, count))) return col;
+    return col.map((v) => (known(v, count) ? v : NaN));
+  });
+  return { ...x, columns };
+}
+
 async function fitForest(kind: ForestKind, input: ModelInput, labels: Labels, params: Params, options: FitOptions): Promise<Predictor> {
-  const x = columnInput(kind, input);
-  if (x.rows === 0) throw new Error(`${kind}: no training rows`);
+  const given = columnInput(kind, input);
+  if (given.rows === 0) throw new Error(`${kind}: no training rows`);
+  if (labels.y.length !== given.rows) throw new Error(`${kind}: ${given.rows} rows but ${labels.y.length} labels`);
+  const x = knownCodes(given);
   const d = x.columns.length;
   const p = readParams(kind, params, labels.task, d, options.budget ?? 1);
   const classification = labels.task !== 'regression';
