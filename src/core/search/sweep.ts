@@ -528,18 +528,23 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     record.times.searchSeconds = elapsed();
     await writer.writeRecord(record);
   };
-  // Out-of-fold predictions of the leading trials survive a resume on disk (for the ensemble).
-  const keepOof = async (t: TrialRecord, predictions: Float64Array | null): Promise<void> => {
-    if (!predictions) return;
-    const pool = ranked(finished.values()).slice(0, ENSEMBLE_POOL).map((x) => x.index);
-    if (!pool.includes(t.index)) return;
-    oof.set(t.index, predictions);
-    await writer.writeBinary(`oof/${t.index}.bin`, predictions);
-    for (const i of [...oof.keys()]) {
-      if (pool.includes(i)) continue;
-      oof.delete(i);
-      await writer.remove(`oof/${i}.bin`);
-    }
+  // Out-of-fold predictions of the leading trials survive a resume on disk (for the ensemble). One update
+  // at a time: two trials finishing together must not prune each other's files from a stale ranking.
+  let oofUpdates: Promise<void> = Promise.resolve();
+  const keepOof = (t: TrialRecord, predictions: Float64Array | null): Promise<void> => {
+    if (!predictions) return oofUpdates;
+    oofUpdates = oofUpdates.then(async () => {
+      const pool = new Set(ranked(finished.values()).slice(0, ENSEMBLE_POOL).map((x) => x.index));
+      if (!pool.has(t.index)) return;
+      oof.set(t.index, predictions);
+      await writer.writeBinary(`oof/${t.index}.bin`, predictions);
+      for (const i of [...oof.keys()]) {
+        if (pool.has(i)) continue;
+        oof.delete(i);
+        await writer.remove(`oof/${i}.bin`);
+      }
+    });
+    return oofUpdates;
   };
 
   try {
