@@ -93,6 +93,7 @@ test('kNN keeps a seeded subsample past MAX_TRAINING_ROWS', async () => {
 test('kNN rejects the columns layout and bad parameters with a clear error', async () => {
   await assert.rejects(knn.fit({ layout: 'columns', rows: 1, names: ['a'], columns: [Float64Array.of(1)], categoryCounts: [0] }, regressionLabels, {}, { seed: 1 }), /dense/);
   await assert.rejects(knn.fit(train, classLabels, { weights: 'gaussian' }, { seed: 1 }), /weights/);
+  await assert.rejects(knn.fit(dense([1, 2], 2, 1), regressionLabels, {}, { seed: 1 }), /2 rows but 200 labels/);
 });
 
 test('kNN finds the true neighbours of unscaled rows far from 0 (the expansion alone would blur them)', async () => {

@@ -95,6 +95,7 @@ test('naive Bayes: save → load gives identical predictions; regression is refu
   const saved = JSON.parse(JSON.stringify(model.toJSON())) as ReturnType<typeof model.toJSON>;
   assert.deepEqual(naiveBayes.load(saved).predict(x), model.predict(x));
   await assert.rejects(naiveBayes.fit(x, { task: 'regression', y: new Float64Array(x.rows) }, {}, { seed: 1 }), /classification/);
+  await assert.rejects(naiveBayes.fit(x, labelsOf([0, 1]), {}, { seed: 1 }), /labels/);
 });
 
 test('a class absent from the training rows gets probability 0, before and after save → load', async () => {

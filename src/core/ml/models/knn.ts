@@ -340,6 +340,7 @@ export const knn: ModelFamily = {
     const x = denseInput(input);
     if (options.signal?.aborted) throw new Error('knn: fit aborted');
     if (x.rows === 0) throw new Error('knn: no training rows');
+    if (labels.y.length !== x.rows) throw new Error(`knn: ${x.rows} rows but ${labels.y.length} labels`);
     const p = readParams(params);
     const keep = keptRows(x.rows, options.seed);
     const d = x.cols;

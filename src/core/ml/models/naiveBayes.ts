@@ -207,6 +207,7 @@ export const naiveBayes: ModelFamily = {
     if (labels.task === 'regression') throw new Error('naiveBayes is for classification only');
     if (options.signal?.aborted) throw new Error('naiveBayes: fit aborted');
     if (x.rows === 0) throw new Error('naiveBayes: no training rows');
+    if (labels.y.length !== x.rows) throw new Error(`naiveBayes: ${x.rows} rows but ${labels.y.length} labels`);
     const varSmoothing = positiveParam(params, 'varSmoothing', 1e-9);
     // scikit-learn's floor for alpha: zero would give log(0) for every unseen (class, category).
     const alpha = Math.max(positiveParam(params, 'alpha', 1), 1e-10);
