@@ -647,7 +647,12 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     const labels = labelsOf(table, validatedRows(folds, table.rows));
     const oofOf = async (i: number): Promise<Float64Array | null> => oof.get(i) ?? (await writer.readBinary(`oof/${i}.bin`));
     let members: { trial: TrialRecord; weight: number }[] = [{ trial: best, weight: 1 }];
-    let winnerOof = await oofOf(best.index);
+    // Seeded trials are repeatable: predictions lost with a removed oof/ folder are recomputed, not guessed.
+    const rerun = async (t: TrialRecord): Promise<Float64Array | null> => {
+      const outcome = await executor.run({ job: { index: t.index, config: t.config, seed: settings.seed, metric: settings.metric }, rungs: null, report: () => false, timeoutMs: settings.trialTimeoutSeconds * 1000 });
+      return outcome.status === 'done' ? outcome.oof : null;
+    };
+    let winnerOof = (await oofOf(best.index)) ?? (await rerun(best));
     if (settings.ensemble && leaders.length > 1) {
       progress('ensembling', 0);
       const pool: { trial: TrialRecord; predictions: Float64Array }[] = [];

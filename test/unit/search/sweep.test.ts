@@ -135,3 +135,13 @@ test('successive halving: lower rungs on fold 0 first; losers stop there, surviv
   }
   for (const t of pruned) assert.equal(t.foldScores.length, 0);
 });
+
+test('resuming a finished sweep whose out-of-fold files were removed recomputes the winner’s predictions', async () => {
+  const first = await runSweep(config({ models: ['gbdt'], maxTrials: 4, ensemble: false }), {}, inProcess);
+  rmSync(join(first.dir, 'oof'), { recursive: true, force: true });
+  const again = await runSweep(config({ resume: first.experimentId }), {}, inProcess);
+  assert.equal(again.bestTrial, first.bestTrial);
+  assert.equal(again.bestScore, first.bestScore);
+  assert.equal((await new ExperimentStore(root).readTrials(first.experimentId)).length, 4);
+  assert.deepEqual(JSON.parse(readFileSync(again.reportPath, 'utf8')).evaluation, JSON.parse(readFileSync(first.reportPath, 'utf8')).evaluation);
+});
