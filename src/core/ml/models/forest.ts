@@ -170,7 +170,6 @@ function addRow(b: Builder, stats: Float64Array, at: number, row: number): void 
 interface Scratch {
   hist: Float64Array;
   left: Float64Array;
-  right: Float64Array;
   missing: Float64Array;
   node: Float64Array;
   best: Split;
@@ -410,7 +409,6 @@ function growTree(b: Builder, rows: Int32Array, random: () => number): Tree {
   const s: Scratch = {
     hist: new Float64Array(Math.max(1, maxBins) * width),
     left: new Float64Array(width),
-    right: new Float64Array(width),
     missing: new Float64Array(width),
     node: new Float64Array(width),
     best: { gain: 0, feature: -1, cut: 0, missingLeft: false, leftStats: new Float64Array(width), missingCount: 0, set: new Int32Array(256), setSize: 0 },
