@@ -1,10 +1,12 @@
 // The sweep runner: load the table once, fix the folds, propose configurations (deterministically: trial i
-// is proposed from the finished trials 0..i-P, P = parallel trials, with randomness seeded by (seed, i)),
+// is proposed from the finished trials 0..i-P-1, P = parallel trials, with randomness seeded by (seed, i);
+// so trial i may start while trials i-P..i-1 still run, and a slow trial is overtaken by P others before
+// it holds the sweep up),
 // run each trial on a worker thread (time-boxed, failing alone), journal it, and at the end select an
 // optional greedy ensemble, refit the winner on all rows, save the model package and the report.
 //
 // Pruning is deterministic too: each trial gets a fresh pruner fed the journaled reports of trials
-// 0..i-P in index order, then its own. So the same seed gives the same trials whatever the thread timing.
+// 0..i-P-1 in index order, then its own. So the same seed gives the same trials whatever the thread timing.
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -568,7 +570,7 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     };
     const prunerFor = (index: number): Pruner => {
       const pruner = createPruner(settings.pruner);
-      for (let i = 0; i <= index - P; i++) {
+      for (let i = 0; i <= index - P - 1; i++) {
         for (const r of finished.get(i)?.reports ?? []) pruner.shouldStop({ trial: i, step: r.step, objective: r.objective } satisfies IntermediateReport);
       }
       return pruner;
@@ -623,10 +625,10 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     };
 
     for (let index = 0; ; index++) {
-      // Trial `index` may start once trials 0..index-P are finished and a slot is free.
-      while (running.size > 0 && (running.size >= P || !prefixFinished(index - P))) await Promise.race(running.values());
+      // Trial `index` may start once trials 0..index-P-1 are finished and a slot is free.
+      while (running.size > 0 && (running.size >= P || !prefixFinished(index - P - 1))) await Promise.race(running.values());
       if (!budgetLeft(index)) break;
-      const proposal = sampler.propose(historyUpTo(index - P), seededRandom(mixSeed(settings.seed, index)));
+      const proposal = sampler.propose(historyUpTo(index - P - 1), seededRandom(mixSeed(settings.seed, index)));
       if (!proposal) break; // the grid is exhausted
       // A journaled trial was proposed the same way before (the sampler's state now matches): skip it.
       if (finished.has(index)) continue;

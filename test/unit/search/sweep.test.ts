@@ -145,3 +145,12 @@ test('resuming a finished sweep whose out-of-fold files were removed recomputes 
   assert.equal((await new ExperimentStore(root).readTrials(first.experimentId)).length, 4);
   assert.deepEqual(JSON.parse(readFileSync(again.reportPath, 'utf8')).evaluation, JSON.parse(readFileSync(first.reportPath, 'utf8')).evaluation);
 });
+
+test('trial timing does not change the trials: in-process and on threads, the same configurations and pruning', async () => {
+  const settings = config({ models: ['gbdt'], maxTrials: 14, parallel: 3, pruner: 'median', ensemble: false });
+  const here = await runSweep(settings, {}, inProcess);
+  const there = await runSweep(settings, {}, threaded);
+  const shape = (r: typeof here): unknown[] => r.trials.map((t) => [t.index, t.config.params.t, t.status, t.score]);
+  assert.deepEqual(shape(there), shape(here));
+  assert.ok(here.trials.some((t) => t.status === 'pruned'), 'the median pruner had something to stop');
+});

@@ -49,6 +49,8 @@ export const thresholdFamily: ModelFamily = {
   tasks: ['binary'],
   space: [{ name: 't', type: 'float', low: -1, high: 2, default: 0 }],
   async fit(_input, _labels, params) {
+    // A wait that depends on t, so trials finish out of index order (and differently in threads).
+    await new Promise((resolve) => setTimeout(resolve, Math.round(Math.abs(Number(params.t) * 37) % 12)));
     return thresholdPredictor(Number(params.t));
   },
   load: (saved) => thresholdPredictor(Number(saved.t)),
