@@ -154,3 +154,10 @@ test('trial timing does not change the trials: in-process and on threads, the sa
   assert.deepEqual(shape(there), shape(here));
   assert.ok(here.trials.some((t) => t.status === 'pruned'), 'the median pruner had something to stop');
 });
+
+test('a resume is refused when the training file changed since the experiment started', async () => {
+  const first = await runSweep(config({ models: ['gbdt'], maxTrials: 2, ensemble: false }), {}, inProcess);
+  writeFileSync(dataset, 'x,y\n2,no\n');
+  await assert.rejects(runSweep(config({ resume: first.experimentId, maxTrials: 4 }), {}, inProcess), /changed since experiment/);
+  assert.equal((await new ExperimentStore(root).read(first.experimentId))?.status, 'done');
+});
