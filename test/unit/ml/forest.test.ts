@@ -315,3 +315,12 @@ test('codes outside a categorical column’s categories train as missing values'
   }
   await assert.rejects(randomForest.fit(columnsOf([1, 2]), { task: 'binary', y: Int32Array.of(0), classes: 2 }, {}, { seed: 1 }), /labels/);
 });
+
+test('an aborted fit stops with an error', async () => {
+  const controller = new AbortController();
+  controller.abort();
+  const x = columnsOf([1, 2, 3, 4]);
+  for (const family of [randomForest, extraTrees]) {
+    await assert.rejects(family.fit(x, { task: 'regression', y: Float64Array.of(1, 2, 3, 4) }, {}, { seed: 1, signal: controller.signal }), /aborted/);
+  }
+});
