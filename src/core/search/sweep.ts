@@ -459,6 +459,7 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
   }
   const warmKeys = new Set(warm.map(configKey));
 
+  const executor: TrialExecutor = p.kit ? new InProcessExecutor(table, folds, p.kit) : new ThreadExecutor(shareInput(table, folds, p.kitModule));
   const now = (): string => new Date().toISOString();
   const greaterIsBetter = METRICS[settings.metric].greaterIsBetter;
   let record: ExperimentRecord;
@@ -492,7 +493,6 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     record = (await store.read(writer.id))!;
   }
 
-  const executor: TrialExecutor = p.kit ? new InProcessExecutor(table, folds, p.kit) : new ThreadExecutor(shareInput(table, folds, p.kitModule));
   // Ctrl-C must not wait for a long trial: its thread is terminated now, its index re-run on resume.
   const onAbort = (): void => executor.cancelAll();
   signal?.addEventListener('abort', onAbort, { once: true });
