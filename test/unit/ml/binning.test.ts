@@ -89,3 +89,26 @@ test('edges equal scikit-learn 1.2 bin thresholds (600 rows, > 255 distinct valu
   const binning = fitBinning(m);
   binning.features.forEach((f, j) => assert.deepEqual(f, { kind: 'numeric', thresholds: fixture.binThresholds[j] }));
 });
+
+test('every value lands in the bin a plain count of thresholds gives (skewed, tied, infinite values)', () => {
+  let seed = 7;
+  const next = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const samples: number[][] = [
+    Array.from({ length: 3000 }, () => Math.exp(8 * next())), // heavy right tail
+    Array.from({ length: 3000 }, () => Math.round(next() * 20) / 4), // few distinct values, many ties
+    Array.from({ length: 3000 }, (_, i) => (i % 100 === 0 ? Infinity : i % 101 === 0 ? -Infinity : next() - 0.5)),
+    Array.from({ length: 3000 }, () => (next() < 0.9 ? 1e-300 * next() : 1e300 * next())),
+  ];
+  for (const values of samples) {
+    const m = matrix([values]);
+    const binning = fitBinning(m, { maxBins: 255 });
+    const t = (binning.features[0] as { thresholds: number[] }).thresholds;
+    // probe the fitted values, the thresholds themselves and their neighbours
+    const probes = [...values, ...t, ...t.map((v) => v * (1 + 1e-12)), ...t.map((v) => v - 1e-9)];
+    const bins = applyBinning(binning, matrix([probes])).bins;
+    probes.forEach((x, k) => assert.equal(bins[k], t.filter((v) => v < x).length, `value ${x}`));
+  }
+});

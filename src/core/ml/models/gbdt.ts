@@ -237,26 +237,42 @@ class TreeGrower {
     const d = this.d;
     const nf = feats.length;
     if (nf === d) {
-      // Two rows at a time: independent updates overlap (a bin both rows hit still adds row k first).
+      // Four rows at a time: independent updates overlap (a bin several rows hit still adds them in row order).
       let k = start;
-      for (; k + 1 < end; k += 2) {
+      for (; k + 3 < end; k += 4) {
         const r1 = rowIdx[k]!;
         const r2 = rowIdx[k + 1]!;
+        const r3 = rowIdx[k + 2]!;
+        const r4 = rowIdx[k + 3]!;
         const g1 = grad[r1]!;
         const h1 = hess[r1]!;
         const g2 = grad[r2]!;
         const h2 = hess[r2]!;
+        const g3 = grad[r3]!;
+        const h3 = hess[r3]!;
+        const g4 = grad[r4]!;
+        const h4 = hess[r4]!;
         const base1 = r1 * d;
         const base2 = r2 * d;
+        const base3 = r3 * d;
+        const base4 = r4 * d;
         for (let j = 0; j < d; j++) {
           const b1 = slots[base1 + j]!;
           const b2 = slots[base2 + j]!;
+          const b3 = slots[base3 + j]!;
+          const b4 = slots[base4 + j]!;
           hist[b1]! += g1;
           hist[b1 + 1]! += h1;
           hist[b1 + 2]!++;
           hist[b2]! += g2;
           hist[b2 + 1]! += h2;
           hist[b2 + 2]!++;
+          hist[b3]! += g3;
+          hist[b3 + 1]! += h3;
+          hist[b3 + 2]!++;
+          hist[b4]! += g4;
+          hist[b4 + 1]! += h4;
+          hist[b4 + 2]!++;
         }
       }
       for (; k < end; k++) {
