@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyBinning, binCount, binUpperBound, fitBinning } from '../../../src/core/ml/binning.js';
+import { applyBinning, binCount, binUpperBound, fitBinning, sortFinite } from '../../../src/core/ml/binning.js';
 import type { ColumnMatrix } from '../../../src/core/ml/types.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -111,4 +111,20 @@ test('every value lands in the bin a plain count of thresholds gives (skewed, ti
     const bins = applyBinning(binning, matrix([probes])).bins;
     probes.forEach((x, k) => assert.equal(bins[k], t.filter((v) => v < x).length, `value ${x}`));
   }
+});
+
+test('sortFinite orders like a numeric sort (negatives, zeros, infinities, subnormals, ties)', () => {
+  let seed = 3;
+  const next = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const special = [0, -0, Infinity, -Infinity, 5e-324, -5e-324, Number.MAX_VALUE, -Number.MAX_VALUE, 1, -1];
+  const values = Float64Array.from({ length: 5000 }, (_, i) => (i < special.length ? special[i]! : (next() - 0.5) * 10 ** Math.floor(next() * 20 - 10)));
+  for (let i = 0; i < 500; i++) values[4000 + i] = 0.25; // ties
+  const expected = Float64Array.from(values).sort((a, b) => a - b);
+  const got = sortFinite(values);
+  assert.equal(got.length, expected.length);
+  for (let i = 0; i < got.length; i++) assert.ok(got[i] === expected[i] || (got[i] === 0 && expected[i] === 0), `at ${i}: ${got[i]} vs ${expected[i]}`);
+  assert.notEqual(got, values); // a copy
 });
