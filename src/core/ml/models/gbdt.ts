@@ -168,8 +168,8 @@ class TreeGrower {
   private readonly sCL: Int32Array;
 
   /**
-   * Row-major, each cell the position of its bin's (gradient, hessian, count) triple in a histogram:
-   * 3 × (feature's first bin + bin). Building a histogram then reads one short run per row and no offsets.
+   * Row-major, each cell its bin's index among all features' bins (feature's first bin + bin): building a
+   * histogram then reads one short run per row and no offsets.
    */
   private readonly slots: Uint16Array | Uint32Array;
 
@@ -190,7 +190,7 @@ class TreeGrower {
     this.histSize = 3 * total;
     this.hasMissing = new Uint8Array(this.d);
     const d = this.d;
-    this.slots = this.histSize <= 65536 ? new Uint16Array(rows * d) : new Uint32Array(rows * d);
+    this.slots = this.histSize / 3 <= 65536 ? new Uint16Array(rows * d) : new Uint32Array(rows * d);
     for (let j = 0; j < d; j++) {
       const col = columns.subarray(j * rows, (j + 1) * rows);
       const missingBin = binCounts[j]! - 1;
@@ -198,7 +198,7 @@ class TreeGrower {
       for (let i = 0; i < rows; i++) {
         const b = col[i]!;
         if (b === missingBin) this.hasMissing[j] = 1;
-        this.slots[i * d + j] = 3 * (first + b);
+        this.slots[i * d + j] = first + b;
       }
     }
     this.tmp = new Int32Array(rows);
@@ -257,10 +257,10 @@ class TreeGrower {
         const base3 = r3 * d;
         const base4 = r4 * d;
         for (let j = 0; j < d; j++) {
-          const b1 = slots[base1 + j]!;
-          const b2 = slots[base2 + j]!;
-          const b3 = slots[base3 + j]!;
-          const b4 = slots[base4 + j]!;
+          const b1 = 3 * slots[base1 + j]!;
+          const b2 = 3 * slots[base2 + j]!;
+          const b3 = 3 * slots[base3 + j]!;
+          const b4 = 3 * slots[base4 + j]!;
           hist[b1]! += g1;
           hist[b1 + 1]! += h1;
           hist[b1 + 2]!++;
@@ -281,7 +281,7 @@ class TreeGrower {
         const h = hess[r]!;
         const base = r * d;
         for (let j = 0; j < d; j++) {
-          const b = slots[base + j]!;
+          const b = 3 * slots[base + j]!;
           hist[b]! += g;
           hist[b + 1]! += h;
           hist[b + 2]!++;
@@ -295,7 +295,7 @@ class TreeGrower {
       const h = hess[r]!;
       const base = r * d;
       for (let q = 0; q < nf; q++) {
-        const b = slots[base + feats[q]!]!;
+        const b = 3 * slots[base + feats[q]!]!;
         hist[b]! += g;
         hist[b + 1]! += h;
         hist[b + 2]!++;
@@ -401,9 +401,9 @@ class TreeGrower {
     const slots = this.slots;
     const d = this.d;
     const f = this.sFeature[node]!;
-    const first = 3 * this.offsets[f]!;
-    const t = first + 3 * this.sBin[node]!;
-    const missingSlot = first + 3 * (this.binCounts[f]! - 1);
+    const first = this.offsets[f]!;
+    const t = first + this.sBin[node]!;
+    const missingSlot = first + this.binCounts[f]! - 1;
     const missingLeft = this.sMissingLeft[node] === 1;
     const start = this.nStart[node]!;
     const end = this.nEnd[node]!;
