@@ -121,8 +121,11 @@ const Xtest = matrix(test.columns);
 async function runMlLab() {
   const params = { rounds: cfg.rounds, maxLeafNodes: cfg.leaves, learningRate: cfg.lr, minSamplesLeaf: cfg.minLeaf, maxBins: cfg.bins, l2: 0, earlyStopping: false };
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const model = await gbdt.fit(Xtrain, { task: 'binary', y: train.y, classes: 2 }, params, { seed: 1 });
   const fit = (performance.now() - t0) / 1000;
+  const used = process.cpuUsage(c0);
+  const cpu = (used.user + used.system) / 1e6;
   const p = model.predict(Xtest);
   const positive = new Float64Array(cfg.test);
   let right = 0;
@@ -130,7 +133,7 @@ async function runMlLab() {
     positive[i] = p[2 * i + 1];
     if ((positive[i] > 0.5 ? 1 : 0) === test.y[i]) right++;
   }
-  return { fit, accuracy: right / cfg.test, auc: aucOf(positive, test.y), trees: model.toJSON().trees.roots.length };
+  return { fit, cpu, accuracy: right / cfg.test, auc: aucOf(positive, test.y), trees: model.toJSON().trees.roots.length };
 }
 
 function runSklearn(threads) {
@@ -166,7 +169,14 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const summary = (rs) => ({ fitMedian: median(rs.map((r) => r.fit)), fits: rs.map((r) => r.fit), accuracy: rs[0].accuracy, auc: rs[0].auc, trees: rs[0].trees });
+const summary = (rs) => ({
+  fitMedian: median(rs.map((r) => r.fit)),
+  fits: rs.map((r) => r.fit),
+  cpuMedian: median(rs.map((r) => r.cpu)),
+  accuracy: rs[0].accuracy,
+  auc: rs[0].auc,
+  trees: rs[0].trees,
+});
 const result = {
   when: new Date().toISOString(),
   machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
@@ -186,7 +196,7 @@ writeFileSync(join(here, 'results', `${result.when.replace(/[:.]/g, '-')}.json`)
 if (values.json) {
   console.log(JSON.stringify(result));
 } else {
-  const row = (name, s) => `${name.padEnd(26)} ${s.fitMedian.toFixed(2).padStart(6)} s   acc ${s.accuracy.toFixed(4)}   AUC ${s.auc.toFixed(4)}   trees ${s.trees}   fits ${s.fits.map((f) => f.toFixed(2)).join(' ')}`;
+  const row = (name, s) => `${name.padEnd(26)} ${s.fitMedian.toFixed(2).padStart(6)} s (CPU ${s.cpuMedian.toFixed(2)} s)   acc ${s.accuracy.toFixed(4)}   AUC ${s.auc.toFixed(4)}   trees ${s.trees}   fits ${s.fits.map((f) => f.toFixed(2)).join(' ')}`;
   console.log(`${cfg.train} train / ${cfg.test} test rows x ${d} features, ${cfg.rounds} rounds, ${cfg.leaves} leaves, lr ${cfg.lr}, min leaf ${cfg.minLeaf}, ${cfg.bins} bins; ${cpus().length} CPUs`);
   console.log(row('ML Lab (1 thread)', result.mllab));
   console.log(row(`sklearn ${result.sklearn1.version} OMP 1 thread`, result.sklearn1));
