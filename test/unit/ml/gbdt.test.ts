@@ -264,3 +264,18 @@ test('space: defaults inside their ranges, names as agreed', () => {
     else assert.ok(p.default >= p.low && p.default <= p.high, p.name);
   }
 });
+
+test('wide data (300 features, more than 65 536 bins in all) finds the informative feature', async () => {
+  const n = 400;
+  const d = 300;
+  let seed = 1;
+  const next = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const cols = Array.from({ length: d }, () => Array.from({ length: n }, next));
+  const y = Float64Array.from({ length: n }, (_, i) => (cols[250]![i]! > 0.5 ? 1 : 0));
+  const model = await gbdt.fit(matrixOf(cols, range(0, n)), { task: 'regression', y }, { rounds: 5, earlyStopping: false }, { seed: 1 });
+  const t = (model.toJSON() as unknown as { trees: { roots: number[]; feature: number[] } }).trees;
+  assert.equal(t.feature[t.roots[0]!], 250);
+});
