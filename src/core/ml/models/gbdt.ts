@@ -32,6 +32,8 @@ export interface GbdtSettings {
   maxBins: number;
   earlyStopping: boolean;
   patience: number;
+  /** Split categorical features by sets of categories (scikit-learn's native way) rather than by code order. */
+  categorySplits: boolean;
 }
 
 const DEFAULTS: GbdtSettings = {
@@ -46,6 +48,7 @@ const DEFAULTS: GbdtSettings = {
   maxBins: 255,
   earlyStopping: true,
   patience: 20,
+  categorySplits: true,
 };
 
 const SPACE: readonly ParamSpec[] = [
@@ -79,6 +82,7 @@ export function gbdtSettings(params: Params): GbdtSettings {
     rounds: Math.round(num('rounds')),
     maxBins: Math.round(num('maxBins')),
     earlyStopping: params.earlyStopping === undefined ? DEFAULTS.earlyStopping : params.earlyStopping === true || params.earlyStopping === 'true',
+    categorySplits: params.categorySplits === undefined ? DEFAULTS.categorySplits : params.categorySplits === true || params.categorySplits === 'true',
     patience: Math.round(num('patience')),
   };
   const check = (ok: boolean, what: string): void => {
@@ -101,8 +105,13 @@ export function gbdtSettings(params: Params): GbdtSettings {
 interface Forest {
   roots: number[];
   feature: number[];
+  /** Numeric split: the last bin going left. Category split: the index of its bitset in `bitsets`. */
   bin: number[];
   missingLeft: number[];
+  /** 1 for a category split: bins whose bit is set in bitsets[8 × bin ..] go left (the missing bin too). */
+  categorical: number[];
+  /** 256-bit sets of bins, 8 words each. */
+  bitsets: number[];
   left: number[];
   right: number[];
   value: number[];
@@ -131,6 +140,9 @@ interface GrownTree {
   feature: Int32Array;
   bin: Int32Array;
   missingLeft: Uint8Array;
+  categorical: Uint8Array;
+  /** Category splits' bin sets, 8 words per node (a category node's bin is its own index). */
+  bitsets: Uint32Array;
   left: Int32Array;
   right: Int32Array;
   value: Float64Array;
@@ -163,6 +175,12 @@ class TreeGrower {
   private readonly sFeature: Int32Array;
   private readonly sBin: Int32Array;
   private readonly sMissingLeft: Uint8Array;
+  private readonly sCategorical: Uint8Array;
+  /** The best category split's bin set per node, 8 words each. */
+  private readonly sBits: Uint32Array;
+  private readonly isCategorical: Uint8Array;
+  private readonly catBins = new Int32Array(256);
+  private readonly catValue = new Float64Array(256);
   private readonly sGL: Float64Array;
   private readonly sHL: Float64Array;
   private readonly sCL: Int32Array;
@@ -177,8 +195,10 @@ class TreeGrower {
     columns: Uint8Array,
     readonly rows: number,
     binCounts: Int32Array,
+    categorical: Uint8Array,
     private readonly s: GbdtSettings,
   ) {
+    this.isCategorical = categorical;
     this.d = binCounts.length;
     this.binCounts = binCounts;
     this.offsets = new Int32Array(this.d);
@@ -214,6 +234,8 @@ class TreeGrower {
     this.sFeature = new Int32Array(m);
     this.sBin = new Int32Array(m);
     this.sMissingLeft = new Uint8Array(m);
+    this.sCategorical = new Uint8Array(m);
+    this.sBits = new Uint32Array(8 * m);
     this.sGL = new Float64Array(m);
     this.sHL = new Float64Array(m);
     this.sCL = new Int32Array(m);
@@ -322,11 +344,26 @@ class TreeGrower {
     let bestGL = 0;
     let bestHL = 0;
     let bestCL = 0;
+    let bestCategorical = 0;
     for (let q = 0; q < feats.length; q++) {
       const j = feats[q]!;
       const o = 3 * this.offsets[j]!;
       const valueBins = this.binCounts[j]! - 1;
       const missing = this.hasMissing[j]!;
+      if (this.isCategorical[j] === 1) {
+        const found = this.findCategorySplit(node, j, hist, G, H, C, nodeLoss, ridge, bestGain);
+        if (found > bestGain) {
+          bestGain = found;
+          bestFeature = j;
+          bestBin = node;
+          bestCategorical = 1;
+          bestGL = this.sGL[node]!;
+          bestHL = this.sHL[node]!;
+          bestCL = this.sCL[node]!;
+          bestMissingLeft = this.bitOf(node, valueBins);
+        }
+        continue;
+      }
       // Missing rows go right: left = value bins 0..t. With missing values, t = valueBins-1 is the
       // "split on missing" (all values left).
       let gl = 0;
@@ -350,6 +387,7 @@ class TreeGrower {
           bestGain = gain;
           bestFeature = j;
           bestBin = t;
+          bestCategorical = 0;
           bestMissingLeft = 0;
           bestGL = gl;
           bestHL = hl;
@@ -379,6 +417,7 @@ class TreeGrower {
           bestGain = gain;
           bestFeature = j;
           bestBin = t;
+          bestCategorical = 0;
           bestMissingLeft = 1;
           bestGL = gl2;
           bestHL = hl2;
@@ -391,9 +430,90 @@ class TreeGrower {
     this.sFeature[node] = bestFeature;
     this.sBin[node] = bestBin;
     this.sMissingLeft[node] = bestMissingLeft;
+    this.sCategorical[node] = bestCategorical;
     this.sGL[node] = bestGL;
     this.sHL[node] = bestHL;
     this.sCL[node] = bestCL;
+  }
+
+  private bitOf(node: number, bin: number): number {
+    return (this.sBits[8 * node + (bin >>> 5)]! >>> (bin & 31)) & 1;
+  }
+
+  /**
+   * Category split of feature j (scikit-learn's, after LightGBM): categories with enough support, the
+   * missing bin among them, sorted by G / (H + 10); the best prefix from either end, up to the middle, goes
+   * left. Returns the best gain above `toBeat` (writing the node's split slots and bin set), else toBeat.
+   */
+  private findCategorySplit(node: number, j: number, hist: Float64Array, G: number, H: number, C: number, nodeLoss: number, ridge: number, toBeat: number): number {
+    const MIN_CAT_SUPPORT = 10;
+    const o = 3 * this.offsets[j]!;
+    const valueBins = this.binCounts[j]! - 1;
+    const msl = this.s.minSamplesLeaf;
+    const cats = this.catBins;
+    const value = this.catValue;
+    const supportFactor = C / H;
+    let used = 0;
+    const last = this.hasMissing[j] === 1 ? valueBins : valueBins - 1;
+    for (let bin = 0; bin <= last; bin++) {
+      const hb = hist[o + 3 * bin + 1]!;
+      if (hb * supportFactor >= MIN_CAT_SUPPORT) {
+        cats[used] = bin;
+        value[used] = hist[o + 3 * bin]! / (hb + MIN_CAT_SUPPORT);
+        used++;
+      }
+    }
+    if (used <= 1) return toBeat;
+    // Insertion sort by value (ties: lower bin first); at most 256 entries.
+    for (let i = 1; i < used; i++) {
+      const c = cats[i]!;
+      const v = value[i]!;
+      let k = i - 1;
+      while (k >= 0 && value[k]! > v) {
+        cats[k + 1] = cats[k]!;
+        value[k + 1] = value[k]!;
+        k--;
+      }
+      cats[k + 1] = c;
+      value[k + 1] = v;
+    }
+    let best = toBeat;
+    let bestDirection = 0;
+    let bestAt = 0;
+    for (let direction = 1; direction >= -1; direction -= 2) {
+      const middle = direction === 1 ? (used + 1) >> 1 : ((used + 1) >> 1) - 1;
+      let gl = 0;
+      let hl = 0;
+      let cl = 0;
+      for (let i = 0; i < middle; i++) {
+        const at = direction === 1 ? i : used - 1 - i;
+        const b = o + 3 * cats[at]!;
+        cl += hist[b + 2]!;
+        hl += hist[b + 1]!;
+        gl += hist[b]!;
+        const cr = C - cl;
+        const hr = H - hl;
+        const gr = G - gl;
+        if (cl < msl || hl < MIN_CHILD_HESSIAN) continue;
+        if (cr < msl || hr < MIN_CHILD_HESSIAN) break;
+        const gain = nodeLoss - gl * (-gl / (hl + ridge)) - gr * (-gr / (hr + ridge));
+        if (gain > best) {
+          best = gain;
+          bestDirection = direction;
+          bestAt = at;
+          this.sGL[node] = gl;
+          this.sHL[node] = hl;
+          this.sCL[node] = cl;
+        }
+      }
+    }
+    if (bestDirection === 0) return toBeat;
+    const bits = this.sBits.subarray(8 * node, 8 * node + 8);
+    bits.fill(0);
+    const from = bestDirection === 1 ? 0 : bestAt;
+    const to = bestDirection === 1 ? bestAt : used - 1;
+    for (let i = from; i <= to; i++) bits[cats[i]! >>> 5]! |= 1 << (cats[i]! & 31);
+    return best;
   }
 
   /** Moves rows of `node` that go left to the front of its range (order kept); returns the boundary. */
@@ -410,6 +530,18 @@ class TreeGrower {
     const tmp = this.tmp;
     let l = start;
     let r = 0;
+    if (this.sCategorical[node] === 1) {
+      const bits = this.sBits;
+      const at = 8 * node;
+      for (let k = start; k < end; k++) {
+        const row = rowIdx[k]!;
+        const b = slots[row * d + f]! - first;
+        if ((bits[at + (b >>> 5)]! >>> (b & 31)) & 1) rowIdx[l++] = row;
+        else tmp[r++] = row;
+      }
+      for (let k = 0; k < r; k++) rowIdx[l + k] = tmp[k]!;
+      return l;
+    }
     for (let k = start; k < end; k++) {
       const row = rowIdx[k]!;
       const b = slots[row * d + f]!;
@@ -431,6 +563,8 @@ class TreeGrower {
     const feature = new Int32Array(this.maxNodes).fill(-1);
     const bin = new Int32Array(this.maxNodes);
     const missingLeft = new Uint8Array(this.maxNodes);
+    const categorical = new Uint8Array(this.maxNodes);
+    const bitsets = new Uint32Array(8 * this.maxNodes);
     const left = new Int32Array(this.maxNodes).fill(-1);
     const right = new Int32Array(this.maxNodes).fill(-1);
     const value = new Float64Array(this.maxNodes);
@@ -473,6 +607,10 @@ class TreeGrower {
       feature[node] = this.sFeature[node]!;
       bin[node] = this.sBin[node]!;
       missingLeft[node] = this.sMissingLeft[node]!;
+      if (this.sCategorical[node] === 1) {
+        categorical[node] = 1;
+        bitsets.set(this.sBits.subarray(8 * node, 8 * node + 8), 8 * node);
+      }
       left[node] = l;
       right[node] = r;
       const depth = this.nDepth[node]! + 1;
@@ -493,7 +631,16 @@ class TreeGrower {
       value[l] = (-lr * gl) / (hl + lambda + 1e-15);
       value[r] = (-lr * gr) / (hr + lambda + 1e-15);
       // Without missing values in training, a missing value at prediction follows the bigger child.
-      if (this.hasMissing[feature[node]!] === 0) missingLeft[node] = mid - this.nStart[node]! > this.nEnd[node]! - mid ? 1 : 0;
+      if (this.hasMissing[feature[node]!] === 0) {
+        missingLeft[node] = mid - this.nStart[node]! > this.nEnd[node]! - mid ? 1 : 0;
+        if (categorical[node] === 1) {
+          // The missing bin is a category bin like the others: put it on the bigger side.
+          const mb = this.binCounts[feature[node]!]! - 1;
+          const w = 8 * node + (mb >>> 5);
+          if (missingLeft[node] === 1) bitsets[w]! |= 1 << (mb & 31);
+          else bitsets[w]! &= ~(1 << (mb & 31));
+        }
+      }
       leaves++;
       const parentHist = this.nHist[node]!;
       this.nHist[node] = null;
@@ -526,7 +673,7 @@ class TreeGrower {
       }
     }
     for (const node of open) this.release(node);
-    return { nodes, feature, bin, missingLeft, left, right, value, start: this.nStart, end: this.nEnd };
+    return { nodes, feature, bin, missingLeft, categorical, bitsets, left, right, value, start: this.nStart, end: this.nEnd };
   }
 
   private subtract(parent: Float64Array, small: Float64Array, feats: Int32Array): void {
@@ -548,6 +695,8 @@ function addTree(
   feature: Int32Array | number[],
   bin: Int32Array | number[],
   missingLeft: Uint8Array | number[],
+  categorical: Uint8Array | number[],
+  bitsets: Uint32Array | number[],
   left: Int32Array | number[],
   right: Int32Array | number[],
   value: Float64Array | number[],
@@ -566,6 +715,11 @@ function addTree(
     let f = feature[node]!;
     while (f >= 0) {
       const b = bins[r * rowStride + f * featureStride]!;
+      if (categorical[node] === 1) {
+        node = (bitsets[8 * bin[node]! + (b >>> 5)]! >>> (b & 31)) & 1 ? left[node]! : right[node]!;
+        f = feature[node]!;
+        continue;
+      }
       node = b === missingBins[f] ? (missingLeft[node] === 1 ? left[node]! : right[node]!) : b <= bin[node]! ? left[node]! : right[node]!;
       f = feature[node]!;
     }
@@ -774,7 +928,7 @@ async function fitGbdt(inputRaw: ModelInput, labels: Labels, params: Params, opt
     yValid = pickRows(yAll, validRows);
   }
 
-  const grower = new TreeGrower(trainBinned.bins, nt, binCounts, s);
+  const grower = new TreeGrower(trainBinned.bins, nt, binCounts, Uint8Array.from(binning.features, (f) => (f.kind === 'categorical' && s.categorySplits ? 1 : 0)), s);
   const next = seededRandom(mixSeed(options.seed, 3));
   const rowIdx = new Int32Array(nt);
   const scratch = new Int32Array(Math.max(nt, d));
@@ -782,7 +936,7 @@ async function fitGbdt(inputRaw: ModelInput, labels: Labels, params: Params, opt
   const allFeatures = Int32Array.from({ length: d }, (_, j) => j);
   const sampledRows = s.subsample < 1 ? Math.max(1, Math.round(s.subsample * nt)) : nt;
   const inBag = new Uint8Array(nt);
-  const forest: Forest = { roots: [], feature: [], bin: [], missingLeft: [], left: [], right: [], value: [] };
+  const forest: Forest = { roots: [], feature: [], bin: [], missingLeft: [], categorical: [], bitsets: [], left: [], right: [], value: [] };
 
   let bestLoss = Infinity;
   let bestRounds = 0;
@@ -815,11 +969,11 @@ async function fitGbdt(inputRaw: ModelInput, labels: Labels, params: Params, opt
         inBag.fill(0);
         for (let p = 0; p < sampledRows; p++) inBag[rowsThisRound[p]!] = 1;
         const one = new Float64Array(nt);
-        addTree(tree.feature, tree.bin, tree.missingLeft, tree.left, tree.right, tree.value, 0, missingBins, trainBinned.bins, nt, 1, nt, one, 1, 0);
+        addTree(tree.feature, tree.bin, tree.missingLeft, tree.categorical, tree.bitsets, tree.left, tree.right, tree.value, 0, missingBins, trainBinned.bins, nt, 1, nt, one, 1, 0);
         for (let i = 0; i < nt; i++) if (inBag[i] === 0) rk[i]! += one[i]!;
       }
       if (validBins && validRaw) {
-        addTree(tree.feature, tree.bin, tree.missingLeft, tree.left, tree.right, tree.value, 0, missingBins, validBins, nv, d, 1, validRaw.subarray(k * nv, (k + 1) * nv), 1, 0);
+        addTree(tree.feature, tree.bin, tree.missingLeft, tree.categorical, tree.bitsets, tree.left, tree.right, tree.value, 0, missingBins, validBins, nv, d, 1, validRaw.subarray(k * nv, (k + 1) * nv), 1, 0);
       }
       appendTree(forest, tree);
     }
@@ -857,8 +1011,15 @@ function appendTree(forest: Forest, tree: GrownTree): void {
   for (let node = 0; node < tree.nodes; node++) {
     const leaf = tree.feature[node]! < 0;
     forest.feature.push(tree.feature[node]!);
-    forest.bin.push(leaf ? 0 : tree.bin[node]!);
+    const category = !leaf && tree.categorical[node] === 1;
+    if (category) {
+      forest.bin.push(forest.bitsets.length / 8);
+      for (let w = 0; w < 8; w++) forest.bitsets.push(tree.bitsets[8 * node + w]!);
+    } else {
+      forest.bin.push(leaf ? 0 : tree.bin[node]!);
+    }
     forest.missingLeft.push(leaf ? 0 : tree.missingLeft[node]!);
+    forest.categorical.push(category ? 1 : 0);
     forest.left.push(leaf ? -1 : base + tree.left[node]!);
     forest.right.push(leaf ? -1 : base + tree.right[node]!);
     forest.value.push(leaf ? tree.value[node]! : 0);
@@ -872,6 +1033,10 @@ function truncateForest(forest: Forest, trees: number): void {
   forest.feature.length = cut;
   forest.bin.length = cut;
   forest.missingLeft.length = cut;
+  let sets = 0;
+  for (let node = 0; node < cut; node++) sets += forest.categorical[node]!;
+  forest.categorical.length = cut;
+  forest.bitsets.length = 8 * sets;
   forest.left.length = cut;
   forest.right.length = cut;
   forest.value.length = cut;
@@ -885,12 +1050,16 @@ class GbdtPredictor implements Predictor {
   private readonly feature: Int32Array;
   private readonly bin: Int32Array;
   private readonly missingLeft: Uint8Array;
+  private readonly categorical: Uint8Array;
+  private readonly bitsets: Uint32Array;
   private readonly left: Int32Array;
   private readonly right: Int32Array;
   private readonly value: Float64Array;
 
   constructor(private readonly saved: SavedGbdt) {
     const t = saved.trees;
+    this.categorical = Uint8Array.from(t.categorical);
+    this.bitsets = Uint32Array.from(t.bitsets);
     this.feature = Int32Array.from(t.feature);
     this.bin = Int32Array.from(t.bin);
     this.missingLeft = Uint8Array.from(t.missingLeft);
@@ -912,7 +1081,7 @@ class GbdtPredictor implements Predictor {
     for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = m.baseline[k]!;
     const roots = m.trees.roots;
     for (let t = 0; t < roots.length; t++) {
-      addTree(this.feature, this.bin, this.missingLeft, this.left, this.right, this.value, roots[t]!, missingBins, binned.bins, n, 1, n, out, K, t % K);
+      addTree(this.feature, this.bin, this.missingLeft, this.categorical, this.bitsets, this.left, this.right, this.value, roots[t]!, missingBins, binned.bins, n, 1, n, out, K, t % K);
     }
     return out;
   }
@@ -967,7 +1136,9 @@ function loadGbdt(saved: SavedModel): GbdtPredictor {
     typeof m.binning === 'object' &&
     Array.isArray(m.binning.features) &&
     m.binning.features.length === m.features &&
-    [t.feature, t.bin, t.missingLeft, t.left, t.right, t.value].every((a) => Array.isArray(a) && a.length === t.feature.length) &&
+    [t.feature, t.bin, t.missingLeft, t.categorical, t.left, t.right, t.value].every((a) => Array.isArray(a) && a.length === t.feature.length) &&
+    Array.isArray(t.bitsets) &&
+    t.bitsets.length === 8 * t.categorical.reduce((a, b) => a + b, 0) &&
     Array.isArray(t.roots);
   if (!ok) throw new TypeError('gbdt model JSON is malformed');
   return new GbdtPredictor(m);
