@@ -2,7 +2,9 @@
 // regression (squared error), binary (log loss) and multiclass (softmax, one tree per class per round).
 // Features are binned once into bytes; each tree grows leaf-wise (best gain first) from gradient/hessian
 // histograms, building only the smaller child's histogram and deriving its sibling by subtraction.
-// Missing values sit in each feature's last bin and go left or right, whichever gains more.
+// Missing values sit in each feature's last bin and go left or right, whichever gains more; categorical
+// features split by sets of categories. With the same settings the trees are scikit-learn's (1.2), split
+// for split: same bin edges, float32 gradients, the same gain arithmetic and tie order.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { applyBinning, fitBinning } from '../binning.js';
 import type { Binning } from '../binning.js';
@@ -47,7 +49,7 @@ const DEFAULTS: GbdtSettings = {
   rounds: 300,
   maxBins: 255,
   earlyStopping: true,
-  patience: 20,
+  patience: 10,
   categorySplits: true,
 };
 
@@ -733,7 +735,10 @@ function addTree(
 interface Loss {
   outputs: number;
   baseline(): number[];
-  /** Gradients and hessians of output k at the current scores (all outputs computed when k = 0). */
+  /**
+   * Gradients and hessians of every output at the current scores, output-major like raw. Stored as
+   * float32, as scikit-learn stores them: its exact ties then stay exact ties here too.
+   */
   gradients(raw: Float64Array, grad: Float32Array, hess: Float32Array): void;
   /** Mean loss over the rows of raw (same layout, `rows` rows). */
   loss(raw: Float64Array, rows: number, labels: Float64Array | Int32Array): number;
@@ -980,7 +985,7 @@ async function fitGbdt(inputRaw: ModelInput, labels: Labels, params: Params, opt
     rounds = round + 1;
     if (validRaw && yValid) {
       const current = loss.loss(validRaw, nv, yValid);
-      if (current < bestLoss - 1e-12 * (1 + Math.abs(bestLoss))) {
+      if (bestRounds === 0 || current < bestLoss - 1e-12 * (1 + Math.abs(bestLoss))) {
         bestLoss = current;
         bestRounds = rounds;
         sinceBest = 0;
