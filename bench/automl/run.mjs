@@ -7,7 +7,8 @@
 // Usage: node bench/automl/run.mjs [--budget SECONDS] [--datasets a,b] [--seed S] [--threads N]
 //          [--peer-only] [--json OUT.json] [--keep]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,7 @@ import { DATA_DIR, DATASET_NAMES, prepare } from './prepare.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const PYTHON = '/usr/bin/python3';
-const cli = join(root, 'dist', 'cli.js');
+const builtCli = join(root, 'dist', 'cli.js');
 /** Issue 4's tolerances: points of AUC / accuracy, and relative RMSE. */
 const MAX_POINTS_BEHIND = 2;
 const MAX_RMSE_BEHIND = 0.1;
@@ -50,7 +51,7 @@ const peerOnly = values['peer-only'] ?? false;
 const names = values.datasets ? values.datasets.split(',').map((s) => s.trim()).filter(Boolean) : DATASET_NAMES;
 const unknown = names.filter((n) => !DATASET_NAMES.includes(n));
 if (unknown.length) fail(`unknown dataset(s): ${unknown.join(', ')} (known: ${DATASET_NAMES.join(', ')})`);
-if (!peerOnly && !existsSync(cli)) fail('dist/cli.js is missing: run `npm run build` first (or pass --peer-only)');
+if (!peerOnly && !existsSync(builtCli)) fail('dist/cli.js is missing: run `npm run build` first (or pass --peer-only)');
 if (spawnSync(PYTHON, ['-c', 'import sklearn, optuna, pandas'], { encoding: 'utf8' }).status !== 0) {
   fail(`${PYTHON} with scikit-learn, Optuna and pandas is needed (apt-get install python3-sklearn python3-optuna python3-pandas)`);
 }
@@ -62,6 +63,34 @@ if (names.some((n) => !manifest.datasets.some((d) => d.name === n && existsSync(
   manifest = prepare({ names: DATASET_NAMES });
 }
 const datasets = names.map((n) => manifest.datasets.find((d) => d.name === n));
+
+function gitCommit() {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).stdout.trim() !== '';
+  return dirty ? `${head}+dirty` : head;
+}
+
+// dist/ is shared with everyone building in this checkout: the run uses a private copy of the built CLI, its
+// thread entries and wasm files, so a rebuild mid-run cannot mix two versions of ML Lab into one table. The
+// copy lives under data/ (inside the repository, so the bundle's external requires still find node_modules).
+const commitAtStart = gitCommit();
+let cli = builtCli;
+let buildHash = null;
+let builtAt = null;
+const snapshot = join(DATA_DIR, `.dist-${process.pid}`);
+if (!peerOnly) {
+  mkdirSync(snapshot, { recursive: true });
+  const hash = createHash('sha256');
+  for (const f of readdirSync(join(root, 'dist')).sort()) {
+    const from = join(root, 'dist', f);
+    if (!statSync(from).isFile() || f.endsWith('.map')) continue;
+    copyFileSync(from, join(snapshot, f));
+    if (f.endsWith('.js')) hash.update(f).update(readFileSync(from));
+  }
+  buildHash = hash.digest('hex').slice(0, 16);
+  builtAt = statSync(builtCli).mtime.toISOString();
+  cli = join(snapshot, 'cli.js');
+}
 
 /** Runs a command, returns { code, stdout, stderr, seconds }; stops it after `limit` seconds. */
 function run(command, args, { limit, cwd = root } = {}) {
@@ -186,12 +215,6 @@ function verdict(metric, mllab, peer) {
   return { difference: points, unit: 'pt', status };
 }
 
-function gitCommit() {
-  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
-  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).stdout.trim() !== '';
-  return dirty ? `${head}+dirty` : head;
-}
-
 const fmt = (v, metric) => (v === null || v === undefined ? '—' : metric === 'rmse' ? v.toPrecision(4) : v.toFixed(4));
 
 const work = mkdtempSync(join(tmpdir(), 'mllab-bench-automl-'));
@@ -273,7 +296,12 @@ const result = {
   schemaVersion: 1,
   startedAt: startedAt.toISOString(),
   finishedAt: new Date().toISOString(),
-  commit: gitCommit(),
+  // The checkout's HEAD when the run started (+dirty: uncommitted changes to tracked files), and when it ended.
+  commit: commitAtStart,
+  commitAtEnd: gitCommit(),
+  // sha256 of the dist/*.js files the run used (its private copy), to tell builds apart.
+  build: buildHash,
+  builtAt,
   budgetSeconds: budget,
   seed,
   threads,
@@ -291,3 +319,4 @@ writeFileSync(outPath, `${JSON.stringify(result, null, 2)}\n`);
 console.log(`\nresults: ${outPath}`);
 if (values.keep) console.log(`work dir kept: ${work}`);
 else rmSync(work, { recursive: true, force: true });
+rmSync(snapshot, { recursive: true, force: true });
