@@ -2,7 +2,10 @@
 // file — the feature schema new rows are read onto, the target (name, task, class names), and one or more
 // members (an ensemble's are weighted), each its fitted preprocessing and fitted model as plain JSON.
 // Plus what it scored and on which data, so a model file found on its own still says where it came from.
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyRecipeToFile } from '../clean/applyFile.js';
 import { UserError } from '../errors.js';
 import { isRecord } from '../../protocol/jsonShape.js';
 import type { TrialConfig } from '../search/types.js';
@@ -10,6 +13,7 @@ import { modelFamily } from './models/index.js';
 import { loadPreprocessor } from './preprocess.js';
 import type { SavedPreprocessor } from './preprocess.js';
 import { loadFeatures } from './table.js';
+import type { Recipe, RecipeStep } from '../../protocol/recipe.js';
 import type { FeatureColumn, FeatureSchema, MetricName, ModelKind, Predictor, SavedModel, Task } from './types.js';
 
 export const MODEL_PACKAGE_FORMAT = 'mllab-model';
@@ -34,6 +38,12 @@ export interface ModelPackage {
   /** Cross-validated (out-of-fold) score of this model. */
   score: number;
   dataset: { path: string; sha256: string; rows: number };
+  /**
+   * When the training file is a cleaned dataset version ML Lab recorded (`.mllab/datasets/<sha256>.json`):
+   * the file it was cleaned from and the fitted Recipe. The model's input is then the source's columns:
+   * predict replays the Recipe's row-by-row steps first, so training and prediction cannot disagree.
+   */
+  lineage?: { parent: { hash: string; path: string } | null; recipe: Recipe };
   experimentId: string;
   backend: string | null;
   created: string;
@@ -100,6 +110,29 @@ export function modelFromPackage(pkg: ModelPackage): LoadedModel {
   };
 }
 
+/** Steps that change which rows there are (dedupe, drop, oversample) only make sense for training data. */
+const TRAINING_ONLY_OPS: ReadonlySet<RecipeStep['op']> = new Set(['dropDuplicateRows', 'dropRowsMissing', 'oversample', 'smote']);
+
+/**
+ * The Recipe as prediction replays it: one output row per input row, and nothing that needs the target
+ * (a file to predict has no target; if it has one, the model ignores it).
+ */
+export function stepsForPrediction(steps: readonly RecipeStep[], target: string): RecipeStep[] {
+  const kept: RecipeStep[] = [];
+  for (const step of steps) {
+    if (TRAINING_ONLY_OPS.has(step.op)) continue;
+    if ('column' in step && step.column === target) continue;
+    if ('columns' in step) {
+      const columns = step.columns.filter((c) => c !== target);
+      if (columns.length === 0) continue;
+      kept.push({ ...step, columns });
+      continue;
+    }
+    kept.push(step);
+  }
+  return kept;
+}
+
 export interface Predictions {
   /** `prediction`, then `proba_<class>` per class for classification. */
   header: string[];
@@ -113,7 +146,22 @@ export interface Predictions {
 export async function predictFile(modelPath: string, csvPath: string, options: { signal?: AbortSignal } = {}): Promise<Predictions> {
   const model = await loadModelPackage(modelPath);
   const pkg = model.package;
-  const loaded = await loadFeatures(csvPath, pkg.features, options.signal ? { signal: options.signal } : {});
+  const readOptions = options.signal ? { signal: options.signal } : {};
+  let loaded: Awaited<ReturnType<typeof loadFeatures>>;
+  if (pkg.lineage) {
+    // Raw rows in: the Recipe's row-by-row steps turn them into what the model trained on, through a
+    // private temporary file (streamed, so a large input does not have to fit in memory).
+    const dir = await mkdtemp(join(tmpdir(), 'mllab-predict-'));
+    try {
+      const cleaned = join(dir, 'input.csv');
+      await applyRecipeToFile(csvPath, { ...pkg.lineage.recipe, steps: stepsForPrediction(pkg.lineage.recipe.steps, pkg.target.name) }, cleaned, { force: true, ...readOptions });
+      loaded = await loadFeatures(cleaned, pkg.features, readOptions);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  } else {
+    loaded = await loadFeatures(csvPath, pkg.features, readOptions);
+  }
   const values = loaded.rows === 0 ? new Float64Array(0) : model.predict(loaded.features);
   const classes = pkg.target.classes;
   if (pkg.target.task === 'regression' || !classes) {

@@ -1,6 +1,8 @@
 // The shipped parts of a sweep: the data layer's table loader, the model registry, and the end of a sweep —
 // the model package (models/best.json) and the report (report.json: out-of-fold evaluation artifacts,
 // permutation importance on held-out folds, every trial's metrics).
+import { dirname } from 'node:path';
+import { DatasetVersions } from '../store/datasetVersions.js';
 import { evaluatePredictions } from '../ml/evaluation.js';
 import { MODEL_PACKAGE_FORMAT, MODEL_PACKAGE_VERSION } from '../ml/modelPackage.js';
 import type { ModelPackage } from '../ml/modelPackage.js';
@@ -15,6 +17,8 @@ export const REPORT_SCHEMA_VERSION = 1;
 async function finish(ctx: FinishContext): Promise<{ modelPath: string; reportPath: string }> {
   const { record, table, writer } = ctx;
   const target = table.target;
+  // A cleaned version ML Lab recorded carries its Recipe into the model (writer.dir is .mllab/experiments/<id>).
+  const version = await new DatasetVersions(dirname(dirname(writer.dir))).get(record.dataset.sha256);
   const pkg: ModelPackage = {
     format: MODEL_PACKAGE_FORMAT,
     schemaVersion: MODEL_PACKAGE_VERSION,
@@ -25,6 +29,7 @@ async function finish(ctx: FinishContext): Promise<{ modelPath: string; reportPa
     metric: record.metric,
     score: record.bestScore ?? NaN,
     dataset: { path: record.dataset.path, sha256: record.dataset.sha256, rows: table.rows },
+    ...(version?.recipe ? { lineage: { parent: version.parent, recipe: version.recipe } } : {}),
     experimentId: record.id,
     backend: record.backend,
     created: new Date().toISOString(),

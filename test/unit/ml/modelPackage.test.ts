@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MODEL_PACKAGE_FORMAT, MODEL_PACKAGE_VERSION, loadModelPackage, predictFile } from '../../../src/core/ml/modelPackage.js';
+import { MODEL_PACKAGE_FORMAT, MODEL_PACKAGE_VERSION, loadModelPackage, predictFile, stepsForPrediction } from '../../../src/core/ml/modelPackage.js';
 import type { ModelPackage } from '../../../src/core/ml/modelPackage.js';
 import { naiveBayes } from '../../../src/core/ml/models/naiveBayes.js';
 import { knn } from '../../../src/core/ml/models/knn.js';
@@ -87,4 +87,23 @@ test('a file that is not a model package is refused with a one-line reason', asy
   writeFileSync(notModel, JSON.stringify({ format: MODEL_PACKAGE_FORMAT, schemaVersion: 99 }));
   await assert.rejects(loadModelPackage(notModel), /version 99/);
   await assert.rejects(loadModelPackage(join(dir, 'missing.json')), /does not exist/);
+});
+
+test('prediction replays only row-by-row steps that do not need the target', () => {
+  const steps = stepsForPrediction(
+    [
+      { op: 'dropDuplicateRows' },
+      { op: 'dropRowsMissing', columns: ['price'] },
+      { op: 'impute', column: 'price', strategy: 'median', value: 3, indicator: false, onUnknown: 'missing' },
+      { op: 'impute', column: 'age', strategy: 'median', value: 40, indicator: true, onUnknown: 'missing' },
+      { op: 'trimWhitespace', columns: ['price', 'city'] },
+      { op: 'dropColumns', columns: ['price'], reason: 'target copy' },
+      { op: 'oversample', column: 'price', copies: { a: 2 }, seed: 1 },
+    ],
+    'price',
+  );
+  assert.deepEqual(steps, [
+    { op: 'impute', column: 'age', strategy: 'median', value: 40, indicator: true, onUnknown: 'missing' },
+    { op: 'trimWhitespace', columns: ['city'] },
+  ]);
 });
