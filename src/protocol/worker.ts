@@ -6,6 +6,9 @@ import type { DatasetProfile, Dialect, ProfileOptions, ProfileProgress } from '.
 import type { UserErrorCode } from '../core/errors.js';
 import type { DatasetVersion } from './datasetVersion.js';
 import type { Recipe, RecipePreview, StepChoice, Suggestion } from './recipe.js';
+import type { SweepProgress, TrialRecord } from './experiment.js';
+import type { MetricName, ModelKind } from '../core/ml/types.js';
+import type { SweepConfig } from '../core/search/sweep.js';
 
 export interface ProfileParams {
   /** Chosen by the host; echoed in the preview and progress notifications of this request. */
@@ -163,3 +166,55 @@ export const CleanApplyRequest = new RequestType<CleanApplyParams, CleanApplyRes
 export const CleanProgressNotification = new NotificationType<CleanProgressParams>('clean/progress');
 export const VersionLookupRequest = new RequestType<VersionLookupParams, VersionLookupResult, WorkerErrorData>('clean/versionLookup');
 export const ExportCodeRequest = new RequestType<ExportCodeParams, ExportCodeResult, WorkerErrorData>('clean/exportCode');
+
+// ---- Sweeps (issue 5). One SweepStart request lives as long as its sweep; the notifications carry its
+// requestId (the experiment id is only known once the store has created the experiment). Pause, resume and
+// stop are separate short requests naming the same requestId, so the host can steer a sweep it started.
+
+export interface SweepStartParams {
+  requestId: string;
+  /** The runner's config; `workspace` (the folder holding `.mllab`) is required here, `resume` continues an experiment. */
+  config: SweepConfig & { workspace: string };
+}
+
+/** How a sweep ended: 'done' with its winner, or 'interrupted' by a stop (resumable). Failures are errors. */
+export type SweepStartResult =
+  | { status: 'done'; experimentId: string; metric: MetricName; bestScore: number; bestTrial: number; bestKind: 'trial' | 'ensemble'; modelPath: string; reportPath: string; trials: number }
+  | { status: 'interrupted'; experimentId: string | null; trials: number };
+
+export interface SweepControlParams {
+  requestId: string;
+}
+
+export interface SweepControlResult {
+  /** False when no sweep with that requestId runs in this worker (already finished, or never started). */
+  found: boolean;
+}
+
+export interface SweepProgressParams {
+  requestId: string;
+  progress: SweepProgress;
+}
+
+export interface SweepTrialStartedParams {
+  requestId: string;
+  experimentId: string;
+  index: number;
+  model: ModelKind;
+  /** Epoch ms. */
+  startedAt: number;
+}
+
+export interface SweepTrialParams {
+  requestId: string;
+  experimentId: string;
+  trial: TrialRecord;
+}
+
+export const SweepStartRequest = new RequestType<SweepStartParams, SweepStartResult, WorkerErrorData>('sweep/start');
+export const SweepPauseRequest = new RequestType<SweepControlParams, SweepControlResult, WorkerErrorData>('sweep/pause');
+export const SweepResumeRequest = new RequestType<SweepControlParams, SweepControlResult, WorkerErrorData>('sweep/resume');
+export const SweepStopRequest = new RequestType<SweepControlParams, SweepControlResult, WorkerErrorData>('sweep/stop');
+export const SweepProgressNotification = new NotificationType<SweepProgressParams>('sweep/progress');
+export const SweepTrialStartedNotification = new NotificationType<SweepTrialStartedParams>('sweep/trialStarted');
+export const SweepTrialNotification = new NotificationType<SweepTrialParams>('sweep/trial');

@@ -56,6 +56,8 @@ export interface SweepConfig {
   resume?: string;
   /** Propose this earlier experiment's best configurations first. */
   warmStart?: string;
+  /** The experiment this sweep re-runs (Re-run in the Experiments tree); stored as the record's `parent`. */
+  parent?: string;
 }
 
 export interface SweepHooks {
@@ -63,6 +65,14 @@ export interface SweepHooks {
   onProgress?(progress: SweepProgress): void;
   /** Abort = stop cleanly: running trials cancelled, the experiment marked interrupted (resumable). */
   signal?: AbortSignal;
+  /** A trial was proposed and handed to a thread (the Sweep panel lists it as running). */
+  onTrialStart?(index: number, config: TrialConfig): void;
+  /**
+   * Pause: awaited before each proposal; resolves when the sweep may go on. While it is pending nothing new
+   * starts, running trials finish and are journaled, and the paused time counts against neither the budget
+   * nor the experiment's search seconds. An abort ends the wait.
+   */
+  untilResumed?(): Promise<void>;
 }
 
 export interface SweepResult {
@@ -489,6 +499,7 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
       error: null,
       tags: [],
       note: '',
+      ...(config.parent ? { parent: config.parent } : {}),
     }));
     record = (await store.read(writer.id))!;
   }
@@ -501,7 +512,8 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
   const oof = new Map<number, Float64Array>();
   const started = Date.now();
   const searchBefore = record.times.searchSeconds;
-  const elapsed = (): number => searchBefore + (Date.now() - started) / 1000;
+  let pausedMs = 0;
+  const elapsed = (): number => searchBefore + (Date.now() - started - pausedMs) / 1000;
   const P = settings.parallel;
   const progress = (phase: SweepProgress['phase'], running: number): void =>
     hooks.onProgress?.({
@@ -575,10 +587,11 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
       }
       return pruner;
     };
-    const budgetLeft = (index: number): boolean => !signal?.aborted && Date.now() < deadline && (settings.maxTrials === null || index < settings.maxTrials);
+    const budgetLeft = (index: number): boolean => !signal?.aborted && Date.now() < deadline + pausedMs && (settings.maxTrials === null || index < settings.maxTrials);
 
     const launch = (index: number, trialConfig: TrialConfig): void => {
       const t0 = Date.now();
+      hooks.onTrialStart?.(index, trialConfig);
       const pruner = prunerFor(index);
       const reports: { step: number; objective: number }[] = [];
       const job: TrialJob = { index, config: trialConfig, seed: settings.seed, metric: settings.metric };
@@ -627,6 +640,11 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     for (let index = 0; ; index++) {
       // Trial `index` may start once trials 0..index-P-1 are finished and a slot is free.
       while (running.size > 0 && (running.size >= P || !prefixFinished(index - P - 1))) await Promise.race(running.values());
+      if (hooks.untilResumed && !signal?.aborted) {
+        const pausedAt = Date.now();
+        await untilResumedOrAborted(hooks.untilResumed(), signal);
+        pausedMs += Date.now() - pausedAt;
+      }
       if (!budgetLeft(index)) break;
       const proposal = sampler.propose(historyUpTo(index - P - 1), seededRandom(mixSeed(settings.seed, index)));
       if (!proposal) break; // the grid is exhausted
@@ -744,6 +762,25 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     await executor.close();
     await writer.release();
   }
+}
+
+/** The pause gate, cut short by an abort (a stop while paused must not wait for a resume). */
+function untilResumedOrAborted(gate: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return gate;
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+    gate.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
 }
 
 async function shippedParts(): Promise<SweepParts> {
