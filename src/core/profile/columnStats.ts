@@ -180,6 +180,9 @@ export class ColumnStats {
     private readonly missingTokens: Uint8Array[],
     /** missingFirst[b] = 1 when some token starts with byte b. */
     private readonly missingFirst: Uint8Array,
+    /** Where the column tells the scanner it has turned mixed (CellScanner hashes such columns' cells). */
+    private readonly mixedFlags: Uint8Array | null = null,
+    private readonly index = 0,
   ) {
     this.exact = new ExactValues(caps.exactValues);
     this.exactDates = new ExactValues(caps.exactValues);
@@ -234,22 +237,7 @@ export class ColumnStats {
       cellKey[1] = hi;
       if (!this.mixed) this.becomeMixed();
       this.queueKey(buf, s, e, lo, hi);
-      if (b0 >= 48 && b0 <= 57) {
-        const d = parseIsoDate(buf, ts, te);
-        if (d === d) {
-          this.datetime++;
-          this.addDate(d);
-        } else if (isOtherDate(buf, ts, te)) this.otherDates++;
-        else if (isNumericLikeText(buf, ts, te)) this.numericLike++;
-      } else if (te - ts <= 5 && ((b0 | 0x20) >= 97 && (b0 | 0x20) <= 122)) {
-        const bit = booleanBit(buf, ts, te);
-        if (bit !== 0) {
-          this.boolean++;
-          this.booleanMask |= bit;
-        }
-      } else if (b0 === 36 || b0 === 0xe2 || b0 === 0xc2 || b0 === 0xa3 || b0 === 0xa5 || b0 === 45 || b0 === 43 || buf[te - 1] === 37) {
-        if (isNumericLikeText(buf, ts, te)) this.numericLike++;
-      }
+      this.classifyText(buf, ts, te, b0);
     }
     if (chars < this.lenMin) this.lenMin = chars;
     if (chars > this.lenMax) this.lenMax = chars;
@@ -298,7 +286,94 @@ export class ColumnStats {
   private becomeMixed(): void {
     this.flushKeys();
     this.mixed = true;
+    if (this.mixedFlags !== null) this.mixedFlags[this.index] = 1;
     if (this.numeric > 0) this.values.rekeyNumbers(this.latin1);
+  }
+
+  /** A clean number cell the scanner parsed (CellScanner, CELL_NUMBER): addCell's number path. */
+  addNumberCell(buf: Uint8Array, s: number, e: number, v: number, integer: number): void {
+    this.count++;
+    this.numeric++;
+    if (integer !== 0) this.integer++;
+    this.addNumber(v);
+    f64[0] = v === 0 ? 0 : v;
+    const lo = u32[0]!;
+    const hi = u32[1]!;
+    cellKey[0] = lo;
+    cellKey[1] = hi;
+    if (this.mixed) {
+      textKey(buf, s, e);
+      this.queueKey(buf, s, e, textKeyOut[0]!, textKeyOut[1]!);
+    } else this.queueKey(buf, s, e, lo, hi);
+    const chars = e - s;
+    if (chars < this.lenMin) this.lenMin = chars;
+    if (chars > this.lenMax) this.lenMax = chars;
+    this.lenSum += chars;
+  }
+
+  /**
+   * An unquoted cell the scanner hashed (CellScanner, CELL_TEXT): addCell with the key given, so the bytes
+   * are not hashed twice. Returns its number, or NaN.
+   */
+  addTextCell(buf: Uint8Array, s: number, e: number, lo: number, hi: number, utf8Chars: number): number {
+    let ts = s;
+    let te = e;
+    while (ts < te && (buf[ts] === 32 || buf[ts] === 9)) ts++;
+    while (te > ts && (buf[te - 1] === 32 || buf[te - 1] === 9)) te--;
+    const b0 = buf[ts]!;
+    if (ts === te || (this.missingFirst[b0] === 1 && this.isMissingToken(buf, ts, te))) {
+      this.missing++;
+      cellKey[0] = MISSING_KEY_LO;
+      cellKey[1] = MISSING_KEY_HI;
+      return NaN;
+    }
+    this.count++;
+    if (ts !== s || te !== e) this.padded++;
+    let v = NaN;
+    if ((b0 >= 48 && b0 <= 57) || b0 === 45 || b0 === 43 || b0 === 46) v = parseNumber(buf, ts, te);
+    let chars: number;
+    if (v === v) {
+      this.numeric++;
+      if (parsedInteger) this.integer++;
+      this.addNumber(v);
+      chars = e - s;
+      f64[0] = v === 0 ? 0 : v;
+      cellKey[0] = u32[0]!;
+      cellKey[1] = u32[1]!;
+      if (this.mixed) this.queueKey(buf, s, e, lo, hi);
+      else this.queueKey(buf, s, e, u32[0]!, u32[1]!);
+    } else {
+      chars = this.latin1 ? e - s : utf8Chars;
+      cellKey[0] = lo;
+      cellKey[1] = hi;
+      if (!this.mixed) this.becomeMixed();
+      this.queueKey(buf, s, e, lo, hi);
+      this.classifyText(buf, ts, te, b0);
+    }
+    if (chars < this.lenMin) this.lenMin = chars;
+    if (chars > this.lenMax) this.lenMax = chars;
+    this.lenSum += chars;
+    return v;
+  }
+
+  /** Type evidence of a text cell buf[ts..te) (trimmed, first byte b0): dates, booleans, number-like text. */
+  private classifyText(buf: Uint8Array, ts: number, te: number, b0: number): void {
+    if (b0 >= 48 && b0 <= 57) {
+      const d = parseIsoDate(buf, ts, te);
+      if (d === d) {
+        this.datetime++;
+        this.addDate(d);
+      } else if (isOtherDate(buf, ts, te)) this.otherDates++;
+      else if (isNumericLikeText(buf, ts, te)) this.numericLike++;
+    } else if (te - ts <= 5 && (b0 | 0x20) >= 97 && (b0 | 0x20) <= 122) {
+      const bit = booleanBit(buf, ts, te);
+      if (bit !== 0) {
+        this.boolean++;
+        this.booleanMask |= bit;
+      }
+    } else if (b0 === 36 || b0 === 0xe2 || b0 === 0xc2 || b0 === 0xa3 || b0 === 0xa5 || b0 === 45 || b0 === 43 || buf[te - 1] === 37) {
+      if (isNumericLikeText(buf, ts, te)) this.numericLike++;
+    }
   }
 
   private addNumber(v: number): void {

@@ -5,6 +5,7 @@
 import { readSync } from 'node:fs';
 import { FIELD_ESCAPED, QUOTE, RecordScanner, unescapeField } from '../csv/scanner.js';
 import { RecordReader, RecordTooLongError } from '../csv/recordReader.js';
+import { CELL_NUMBER, CELL_TEXT, CellScanner } from './cellScanner.js';
 import { CorrelationAccumulator, type CorrelationState } from './sketch/correlation.js';
 import { HyperLogLog, type HyperLogLogState } from './sketch/hyperLogLog.js';
 import { fmix32 } from './cellValues.js';
@@ -76,6 +77,10 @@ export class PassAccumulator {
   correlation: CorrelationAccumulator | null;
   cooccurrence: Float64Array;
   unclosedQuoteLine: number | null = null;
+  /** mixed[i] = 1 once column i has seen text: how the scanner reads its cells (see CellScanner). */
+  readonly mixed: Uint8Array;
+  /** missingFirst[b] = 1 when a missing token starts with byte b. */
+  readonly missingFirst: Uint8Array;
   private readonly corrIndex: Int32Array;
   private readonly coIndex: Int32Array;
   private readonly corrValues: Float64Array;
@@ -100,7 +105,9 @@ export class PassAccumulator {
     const first = new Uint8Array(256);
     for (const t of tokens) first[t[0]!] = 1;
     this.columns = [];
-    for (let i = 0; i < n; i++) this.columns.push(new ColumnStats(this.caps, setup.latin1, tokens, first));
+    this.missingFirst = first;
+    this.mixed = new Uint8Array(n);
+    for (let i = 0; i < n; i++) this.columns.push(new ColumnStats(this.caps, setup.latin1, tokens, first, this.mixed, i));
     this.rowHll = new HyperLogLog(14);
     this.corrIndex = new Int32Array(n).fill(-1);
     setup.correlationColumns.forEach((c, k) => (this.corrIndex[c] = k));
@@ -116,7 +123,7 @@ export class PassAccumulator {
   }
 
   /** Adds the record the scanner holds; `line` is its 1-based physical line within the range. */
-  addRecord(buf: Uint8Array, scanner: RecordScanner, line: number): void {
+  addRecord(buf: Uint8Array, scanner: CellScanner, line: number): void {
     const n = this.setup.columnCount;
     const fields = scanner.fieldCount;
     if (fields !== n) {
@@ -139,7 +146,12 @@ export class PassAccumulator {
       if (i < upto) {
         const s = scanner.starts[i]!;
         const e = scanner.ends[i]!;
-        if (scanner.flags[i]! & FIELD_ESCAPED) {
+        const kind = scanner.kind[i]!;
+        if (kind === CELL_NUMBER) {
+          v = scanner.num[i]!;
+          col.addNumberCell(buf, s, e, v, scanner.integer[i]!);
+        } else if (kind === CELL_TEXT) v = col.addTextCell(buf, s, e, scanner.keyLo[i]!, scanner.keyHi[i]!, scanner.chars[i]!);
+        else if (scanner.flags[i]! & FIELD_ESCAPED) {
           if (this.scratch.length < e - s) this.scratch = new Uint8Array(Math.max(e - s, this.scratch.length * 2));
           const len = unescapeField(buf, s, e, QUOTE, this.scratch);
           v = col.addCell(this.scratch, 0, len);
@@ -375,7 +387,7 @@ function naiveRecordStart(fd: number, from: number, fileSize: number): number {
  */
 export class RangeProfiler {
   readonly acc: PassAccumulator;
-  private readonly scanner: RecordScanner;
+  private readonly scanner: CellScanner;
   private readonly reader: RecordReader;
   private line = 1;
   private finished = false;
@@ -388,7 +400,7 @@ export class RangeProfiler {
     private readonly maxRows = Infinity,
   ) {
     this.acc = new PassAccumulator(setup);
-    this.scanner = new RecordScanner(setup.delimiter);
+    this.scanner = new CellScanner(setup.delimiter, this.acc.mixed, this.acc.missingFirst);
     this.reader = new RecordReader(fd, this.scanner, begin, setup.maxRecordBytes);
     // Queued number keys point into the reader's buffer (ColumnStats.queueKey).
     const columns = this.acc.columns;
