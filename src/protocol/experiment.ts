@@ -76,6 +76,10 @@ export interface ExperimentRecord {
   error: string | null;
   tags: string[];
   note: string;
+  /** The user's name for the experiment (Rename); absent = shown by its id. Optional: added after schema 1. */
+  name?: string;
+  /** The experiment this one re-ran (Re-run); absent or null for a fresh sweep. Optional: added after schema 1. */
+  parent?: string | null;
 }
 
 export type TrialStatus = 'done' | 'failed' | 'pruned';
