@@ -12,6 +12,7 @@ import { cancelled, UserError } from '../core/errors.js';
 import type { RequestType } from 'vscode-jsonrpc/node.js';
 import type { DatasetVersion } from '../protocol/datasetVersion.js';
 import type { DatasetProfile, ProfileProgress } from '../protocol/profile.js';
+import type { SweepProgress } from '../protocol/experiment.js';
 import type { Suggestion } from '../protocol/recipe.js';
 import {
   CacheLookupRequest,
@@ -24,6 +25,13 @@ import {
   ProfileRequest,
   ProgressNotification,
   REQUEST_CANCELLED,
+  SweepPauseRequest,
+  SweepProgressNotification,
+  SweepResumeRequest,
+  SweepStartRequest,
+  SweepStopRequest,
+  SweepTrialNotification,
+  SweepTrialStartedNotification,
   VersionLookupRequest,
 } from '../protocol/worker.js';
 import type {
@@ -36,6 +44,10 @@ import type {
   ExportCodeParams,
   ProfileParams,
   ProfileResult,
+  SweepStartParams,
+  SweepStartResult,
+  SweepTrialParams,
+  SweepTrialStartedParams,
   VersionLookupParams,
   WorkerErrorData,
 } from '../protocol/worker.js';
@@ -69,11 +81,26 @@ export interface CleanApplyHooks {
   signal?: AbortSignal;
 }
 
+/** A sweep's notifications. Stop, pause and resume go through `controlSweep` (not a signal: a stop may take a moment to write the record). */
+export interface SweepHostHooks {
+  onProgress?(progress: SweepProgress): void;
+  onTrialStarted?(started: SweepTrialStartedParams): void;
+  onTrial?(finished: SweepTrialParams): void;
+}
+
+/** A sweep sent to the worker: its request id names it in `controlSweep`. */
+export interface StartedSweep {
+  requestId: string;
+  /** Done or interrupted; rejects with UserError (bad input), WorkerStoppedError (the worker died) or Error. */
+  result: Promise<SweepStartResult>;
+}
+
 /** What a long request listens to; each request kind fills the ones it has. */
 interface PendingHooks {
   onPreview?(profile: DatasetProfile): void;
   onProgress?(progress: ProfileProgress): void;
   onCleanProgress?(progress: CleanProgress): void;
+  sweep?: SweepHostHooks;
   signal?: AbortSignal;
 }
 
@@ -148,6 +175,26 @@ export class WorkerClient {
     return this.longRequest(CleanApplyRequest, params, { signal: hooks.signal, onCleanProgress: hooks.onProgress }, basename(params.path), 'cleaning');
   }
 
+  /** Queues a sweep in the worker (it runs when a slot is free, see `concurrency`). */
+  startSweep(params: Omit<SweepStartParams, 'requestId'>, hooks: SweepHostHooks = {}): StartedSweep {
+    const requestId = String(this.nextRequestId++);
+    const result = this.longRequest(SweepStartRequest, params, { sweep: hooks }, basename(params.config.resume ?? params.config.dataset), 'running a sweep on', requestId);
+    return { requestId, result };
+  }
+
+  /** Pauses, resumes or stops a sweep this client started; false when the worker does not know it (finished, or the worker is gone). */
+  async controlSweep(action: 'pause' | 'resume' | 'stop', requestId: string): Promise<boolean> {
+    const worker = this.worker;
+    if (!worker || !worker.pending.has(requestId)) return false;
+    const type = action === 'pause' ? SweepPauseRequest : action === 'resume' ? SweepResumeRequest : SweepStopRequest;
+    try {
+      return (await worker.connection.sendRequest(type, { requestId })).found;
+    } catch (e) {
+      this.options.log.warn(`Sweep ${action} failed: ${e instanceof Error ? e.message : String(e)}`);
+      return false;
+    }
+  }
+
   async suggestCleaning(profile: DatasetProfile): Promise<Suggestion[]> {
     return (await this.shortRequest(CleanSuggestRequest, { profile }, basename(profile.file.path))).suggestions;
   }
@@ -185,6 +232,7 @@ export class WorkerClient {
     hooks: PendingHooks,
     file: string,
     doing: string,
+    id?: string,
   ): Promise<R> {
     if (hooks.signal?.aborted) return Promise.reject(cancelled());
     let worker: RunningWorker;
@@ -193,7 +241,7 @@ export class WorkerClient {
     } catch (e) {
       return Promise.reject(e);
     }
-    const requestId = String(this.nextRequestId++);
+    const requestId = id ?? String(this.nextRequestId++);
     const source = new CancellationTokenSource();
     let graceTimer: NodeJS.Timeout | undefined;
 
@@ -331,6 +379,9 @@ export class WorkerClient {
     connection.onNotification(PreviewNotification, (p) => worker.pending.get(p.requestId)?.hooks.onPreview?.(p.profile));
     connection.onNotification(ProgressNotification, (p) => worker.pending.get(p.requestId)?.hooks.onProgress?.(p.progress));
     connection.onNotification(CleanProgressNotification, (p) => worker.pending.get(p.requestId)?.hooks.onCleanProgress?.(p.progress));
+    connection.onNotification(SweepProgressNotification, (p) => worker.pending.get(p.requestId)?.hooks.sweep?.onProgress?.(p.progress));
+    connection.onNotification(SweepTrialStartedNotification, (p) => worker.pending.get(p.requestId)?.hooks.sweep?.onTrialStarted?.(p));
+    connection.onNotification(SweepTrialNotification, (p) => worker.pending.get(p.requestId)?.hooks.sweep?.onTrial?.(p));
     connection.onError(([e]) => log.warn(`Worker connection: ${e.message}`));
     connection.listen();
     return worker;

@@ -175,6 +175,8 @@ export interface SweepStartParams {
   requestId: string;
   /** The runner's config; `workspace` (the folder holding `.mllab`) is required here, `resume` continues an experiment. */
   config: SweepConfig & { workspace: string };
+  /** Sweeps this worker runs at once (the `mllab.sweep.concurrency` setting); later ones wait their turn. Default 1. */
+  concurrency?: number;
 }
 
 /** How a sweep ended: 'done' with its winner, or 'interrupted' by a stop (resumable). Failures are errors. */

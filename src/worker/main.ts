@@ -4,6 +4,8 @@ import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vsc
 import { profileFile } from '../core/profile/profileFile.js';
 import { registerCleanJobs } from './cleanJobs.js';
 import { registerProfileJobs } from './profileJobs.js';
+import { runSweep } from '../core/search/sweep.js';
+import { registerSweepJobs } from './sweepJobs.js';
 
 if (!process.send) {
   process.stderr.write('mllab worker: start me with child_process.fork (I need an IPC channel).\n');
@@ -16,7 +18,8 @@ const EXIT_GRACE_MS = 1500;
 const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
 const profileJobs = registerProfileJobs(connection, profileFile);
 const cleanJobs = registerCleanJobs(connection, profileFile);
-const jobs = { idle: () => Promise.all([profileJobs.idle(), cleanJobs.idle()]) };
+const sweepJobs = registerSweepJobs(connection, (config, hooks) => runSweep(config, hooks));
+const jobs = { idle: () => Promise.all([profileJobs.idle(), cleanJobs.idle(), sweepJobs.idle()]) };
 
 // No orphans: when the host goes away (closed, crashed, killed) the IPC channel closes and so do we,
 // once the cache writes in flight are done (they are atomic, so cutting one short only loses it).
@@ -26,6 +29,8 @@ function exitSoon(): void {
   exiting = true;
   // An apply cut short by the exit would leave its staging file: cancelled, it removes it within the grace.
   cleanJobs.cancelAll();
+  // A stopped sweep writes its record as interrupted (resumable) within the grace; a killed one reads so anyway.
+  sweepJobs.stopAll();
   const grace = new Promise<void>((r) => setTimeout(r, EXIT_GRACE_MS).unref());
   void Promise.race([jobs.idle(), grace]).then(() => process.exit(0));
 }
