@@ -1,0 +1,2 @@
+export { renderExperimentHtml } from './html.js';
+export { renderExperimentMarkdown } from './markdown.js';
