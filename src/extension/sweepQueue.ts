@@ -1,0 +1,258 @@
+// The host's side of sweeps: sends them to the worker (which runs them one at a time, or as many as the
+// `mllab.sweep.concurrency` setting allows), steers them by experiment id (pause, resume, stop), and turns
+// the worker's notifications into SweepActivity for the hub the Sweep panel, status bar and tree listen to.
+// A worker that dies under a sweep leaves the experiment interrupted (the store reads it so: its owner
+// process is gone); sweeps still waiting in that worker's queue are sent again to the next worker.
+// No `vscode` import: tested in plain Node with a fake worker.
+import { isUserError } from '../core/errors.js';
+import type { SweepConfig } from '../core/search/sweep.js';
+import type { MetricName } from '../core/ml/types.js';
+import type { SweepProgress } from '../protocol/experiment.js';
+import type { SweepStartParams, SweepStartResult } from '../protocol/worker.js';
+import type { SweepActivity, SweepState } from './sweepActivity.js';
+import type { StartedSweep, SweepHostHooks } from './workerClient.js';
+import { WorkerStoppedError } from './workerClient.js';
+
+/** The part of WorkerClient the queue uses. */
+export interface SweepWorker {
+  startSweep(params: Omit<SweepStartParams, 'requestId'>, hooks: SweepHostHooks): StartedSweep;
+  controlSweep(action: 'pause' | 'resume' | 'stop', requestId: string): Promise<boolean>;
+}
+
+/** Where activity goes: the SweepActivityHub. */
+export interface ActivitySink {
+  publish(activity: SweepActivity): void;
+}
+
+export interface SweepFinished {
+  /** Null only when a sweep was stopped before it created its experiment. */
+  experimentId: string | null;
+  workspace: string;
+  dataset: string;
+  status: 'done' | 'interrupted' | 'failed';
+  metric: MetricName | null;
+  bestScore: number | null;
+  /** For 'failed' and for an interrupted sweep whose worker died: one line for the user. */
+  error: string | null;
+}
+
+/** One sweep this window sent, from queued to finished. */
+export interface QueuedSweep {
+  /** The worker request currently carrying it (a resend gets a new one). */
+  requestId: string;
+  /** Known once the worker has created (or, for a resume, opened) the experiment. */
+  experimentId: string | null;
+  workspace: string;
+  /** Dataset file name, for labels while no experiment exists yet. */
+  dataset: string;
+  state: SweepState;
+  progress: SweepProgress | null;
+  running: SweepActivity['running'];
+  /** A paused sweep asked to stop goes through 'stopping'; this remembers a pause asked for while queued. */
+  pauseRequested: boolean;
+}
+
+export interface SweepQueueOptions {
+  worker: SweepWorker;
+  hub: ActivitySink;
+  /** The `mllab.sweep.concurrency` setting, read at each start. */
+  concurrency(): number;
+  log?: { warn(message: string): void };
+}
+
+type Listener<T> = (value: T) => void;
+
+export class SweepQueue {
+  private readonly sweeps = new Set<QueuedSweep>();
+  private readonly finishedListeners = new Set<Listener<SweepFinished>>();
+  private readonly changeListeners = new Set<Listener<void>>();
+
+  constructor(private readonly options: SweepQueueOptions) {}
+
+  /** Sweeps of this window not yet finished, oldest first. */
+  active(): QueuedSweep[] {
+    return [...this.sweeps];
+  }
+
+  find(experimentId: string): QueuedSweep | undefined {
+    return [...this.sweeps].find((s) => s.experimentId === experimentId);
+  }
+
+  /** Called after each sweep ends (done, interrupted or failed). */
+  onDidFinish(listener: Listener<SweepFinished>): { dispose(): void } {
+    this.finishedListeners.add(listener);
+    return { dispose: () => this.finishedListeners.delete(listener) };
+  }
+
+  /** Called whenever any sweep's state or progress changes (the status bar). */
+  onDidChange(listener: Listener<void>): { dispose(): void } {
+    this.changeListeners.add(listener);
+    return { dispose: () => this.changeListeners.delete(listener) };
+  }
+
+  /** Queues a new sweep (or, with `config.resume`, the continuation of an interrupted one). */
+  start(config: SweepConfig & { workspace: string }): QueuedSweep {
+    if (config.resume && this.find(config.resume)) throw new Error(`Experiment ${config.resume} is already running or queued in this window.`);
+    const sweep: QueuedSweep = {
+      requestId: '',
+      experimentId: config.resume ?? null,
+      workspace: config.workspace,
+      dataset: baseName(config.dataset),
+      state: 'queued',
+      progress: null,
+      running: [],
+      pauseRequested: false,
+    };
+    this.sweeps.add(sweep);
+    this.send(sweep, config, true);
+    // A resume is known by its id from the start: the views show it queued.
+    this.publish(sweep, []);
+    return sweep;
+  }
+
+  pause(experimentId: string): Promise<boolean> {
+    return this.control(experimentId, 'pause');
+  }
+
+  resume(experimentId: string): Promise<boolean> {
+    return this.control(experimentId, 'resume');
+  }
+
+  stop(experimentId: string): Promise<boolean> {
+    return this.control(experimentId, 'stop');
+  }
+
+  private async control(experimentId: string, action: 'pause' | 'resume' | 'stop'): Promise<boolean> {
+    const sweep = this.find(experimentId);
+    if (!sweep || sweep.state === 'stopping') return false;
+    const before = sweep.state;
+    if (action === 'stop') this.update(sweep, 'stopping');
+    const found = await this.options.worker.controlSweep(action, sweep.requestId);
+    if (!found) {
+      // A notification may have moved the state on meanwhile (a wider type than the narrowed one above).
+      if (action === 'stop' && (sweep.state as SweepState) === 'stopping') this.update(sweep, before);
+      return false;
+    }
+    if (action === 'pause') {
+      sweep.pauseRequested = true;
+      if ((sweep.state as SweepState) !== 'stopping') this.update(sweep, 'paused');
+    } else if (action === 'resume') {
+      sweep.pauseRequested = false;
+      if (sweep.state === 'paused') this.update(sweep, sweep.progress ? 'running' : 'queued');
+    }
+    return true;
+  }
+
+  private send(sweep: QueuedSweep, config: SweepConfig & { workspace: string }, mayResend: boolean): void {
+    let heard = false;
+    const started = this.options.worker.startSweep(
+      { config, concurrency: this.concurrency() },
+      {
+        onProgress: (progress) => {
+          heard = true;
+          sweep.experimentId = progress.experimentId;
+          sweep.progress = progress;
+          if (progress.phase !== 'searching') sweep.running = [];
+          const state = sweep.state === 'queued' ? (sweep.pauseRequested ? 'paused' : 'running') : sweep.state;
+          this.update(sweep, state);
+        },
+        onTrialStarted: (t) => {
+          sweep.running = [...sweep.running.filter((r) => r.index !== t.index), { index: t.index, model: t.model, startedAt: t.startedAt }];
+          this.publish(sweep, []);
+        },
+        onTrial: (t) => {
+          sweep.running = sweep.running.filter((r) => r.index !== t.trial.index);
+          this.publish(sweep, [t.trial]);
+        },
+      },
+    );
+    sweep.requestId = started.requestId;
+    this.changed();
+    started.result.then(
+      (result) => this.ended(sweep, result),
+      (e: unknown) => {
+        // The worker died while this sweep was still waiting its turn: nothing of it exists yet, send it again.
+        if (e instanceof WorkerStoppedError && !heard && mayResend && sweep.state !== 'stopping') {
+          this.send(sweep, config, false);
+          return;
+        }
+        this.failed(sweep, e);
+      },
+    );
+  }
+
+  private ended(sweep: QueuedSweep, result: SweepStartResult): void {
+    this.sweeps.delete(sweep);
+    sweep.running = [];
+    if (result.status === 'done') {
+      sweep.experimentId = result.experimentId;
+      sweep.state = 'done';
+      this.publish(sweep, []);
+      this.finish({ experimentId: result.experimentId, workspace: sweep.workspace, dataset: sweep.dataset, status: 'done', metric: result.metric, bestScore: result.bestScore, error: null });
+    } else {
+      sweep.experimentId = result.experimentId ?? sweep.experimentId;
+      sweep.state = 'interrupted';
+      this.publish(sweep, []);
+      this.finish({ experimentId: sweep.experimentId, workspace: sweep.workspace, dataset: sweep.dataset, status: 'interrupted', metric: sweep.progress?.metric ?? null, bestScore: sweep.progress?.bestScore ?? null, error: null });
+    }
+  }
+
+  private failed(sweep: QueuedSweep, e: unknown): void {
+    this.sweeps.delete(sweep);
+    sweep.running = [];
+    const message = e instanceof Error ? e.message : String(e);
+    // A dead worker leaves a resumable experiment; a stop that raced the death is an interruption too.
+    const interrupted = e instanceof WorkerStoppedError || (isUserError(e) && e.code === 'CANCELLED');
+    sweep.state = interrupted ? 'interrupted' : 'failed';
+    if (!isUserError(e) && !(e instanceof WorkerStoppedError)) this.options.log?.warn(`Sweep failed: ${e instanceof Error ? (e.stack ?? message) : message}`);
+    this.publish(sweep, [], interrupted && isUserError(e) ? null : message);
+    this.finish({
+      experimentId: sweep.experimentId,
+      workspace: sweep.workspace,
+      dataset: sweep.dataset,
+      status: sweep.state,
+      metric: sweep.progress?.metric ?? null,
+      bestScore: sweep.progress?.bestScore ?? null,
+      error: interrupted && isUserError(e) ? null : message,
+    });
+  }
+
+  private update(sweep: QueuedSweep, state: SweepState): void {
+    sweep.state = state;
+    this.publish(sweep, []);
+  }
+
+  private publish(sweep: QueuedSweep, finished: SweepActivity['finished'], error: string | null = null): void {
+    // The hub is keyed by experiment: a new sweep is published once the worker has created it.
+    if (sweep.experimentId) {
+      this.options.hub.publish({
+        experimentId: sweep.experimentId,
+        workspace: sweep.workspace,
+        state: sweep.state,
+        progress: sweep.progress,
+        running: [...sweep.running],
+        finished,
+        error,
+      });
+    }
+    this.changed();
+  }
+
+  private finish(event: SweepFinished): void {
+    for (const l of [...this.finishedListeners]) l(event);
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const l of [...this.changeListeners]) l();
+  }
+
+  private concurrency(): number {
+    const n = this.options.concurrency();
+    return Number.isInteger(n) && n >= 1 ? Math.min(n, 16) : 1;
+  }
+}
+
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
