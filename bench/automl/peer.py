@@ -259,13 +259,17 @@ def main():
     out.to_csv(args.out, index=False)
 
     by_model = {}
+    seconds_by_model = {}
     for t in done:
-        by_model[t.params['model']] = by_model.get(t.params['model'], 0) + 1
+        m = t.params['model']
+        by_model[m] = by_model.get(m, 0) + 1
+        seconds_by_model[m] = seconds_by_model.get(m, 0.0) + t.duration.total_seconds()
+    mean_seconds = {m: round(seconds_by_model[m] / by_model[m], 3) for m in by_model}
     cv = best.value if args.metric != 'rmse' else -best.value
     summary = {
         'tool': 'sklearn+optuna', 'sklearn': __import__('sklearn').__version__, 'optuna': optuna.__version__,
         'threads': args.threads, 'trials': len(done), 'failedTrials': sum(t.state == optuna.trial.TrialState.FAIL for t in study.trials),
-        'trialsByModel': by_model, 'bestModel': best.params['model'], 'bestParams': best.params,
+        'trialsByModel': by_model, 'meanTrialSecondsByModel': mean_seconds, 'bestModel': best.params['model'], 'bestParams': best.params,
         'bestCvScore': cv, 'setupSeconds': round(search_started - started, 3), 'searchSeconds': round(search_seconds, 3), 'refitSeconds': round(refit_seconds, 3),
         'wallSeconds': round(time.perf_counter() - started, 3), 'predictions': args.out,
     }

@@ -153,15 +153,20 @@ async function runMllab(d, work) {
   const bestModel = summary.bestKind === 'ensemble' ? `ensemble${best ? ` (best single: ${best.config.model})` : ''}` : (best?.config.model ?? null);
   const trialsByModel = {};
   const trialsByStatus = {};
+  const secondsByModel = {};
   for (const t of journal) {
     trialsByStatus[t.status] = (trialsByStatus[t.status] ?? 0) + 1;
-    if (t.status === 'done') trialsByModel[t.config.model] = (trialsByModel[t.config.model] ?? 0) + 1;
+    if (t.status === 'done') {
+      trialsByModel[t.config.model] = (trialsByModel[t.config.model] ?? 0) + 1;
+      secondsByModel[t.config.model] = (secondsByModel[t.config.model] ?? 0) + t.seconds;
+    }
   }
+  const meanTrialSecondsByModel = Object.fromEntries(Object.entries(trialsByModel).map(([m, n]) => [m, Math.round((secondsByModel[m] / n) * 1000) / 1000]));
   return {
     predictions: out,
     sweepSeconds: sweep.seconds,
     predictSeconds: predict.seconds,
-    summary: { ...summary, trialsByModel, trialsByStatus, bestConfig: best?.config ?? null },
+    summary: { ...summary, trialsByModel, trialsByStatus, meanTrialSecondsByModel, bestConfig: best?.config ?? null },
     bestModel,
     trials: trialsByStatus.done ?? summary.trials ?? null,
     cvScore: summary.bestScore ?? null,
