@@ -1,4 +1,21 @@
 // Every command id in one place; package.json "contributes.commands" lists the same ids.
 export const CommandIds = {
   profileDataset: 'mllab.profileDataset',
+  openSweepPanel: 'mllab.openSweepPanel',
+  pauseSweep: 'mllab.pauseSweep',
+  resumeSweep: 'mllab.resumeSweep',
+  stopSweep: 'mllab.stopSweep',
+  openExperimentReport: 'mllab.openExperimentReport',
+  startSweep: 'mllab.startSweep',
+  compareExperiments: 'mllab.compareExperiments',
+  resumeExperiment: 'mllab.resumeExperiment',
+  renameExperiment: 'mllab.renameExperiment',
+  tagExperiment: 'mllab.tagExperiment',
+  noteExperiment: 'mllab.noteExperiment',
+  deleteExperiment: 'mllab.deleteExperiment',
+  exportModel: 'mllab.exportModel',
+  rerunExperiment: 'mllab.rerunExperiment',
+  refreshExperiments: 'mllab.refreshExperiments',
+  /** The tree's Compare: turns (clicked node, selected nodes) into ids for compareExperiments. */
+  compareSelectedExperiments: 'mllab.compareSelectedExperiments',
 } as const;

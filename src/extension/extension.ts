@@ -5,7 +5,11 @@ import * as vscode from 'vscode';
 import { CommandIds } from './commandIds.js';
 import { CleanDatasetController } from './commands/cleanDataset.js';
 import { ProfileDatasetCommand } from './commands/profileDataset.js';
+import { ExperimentCommands } from './commands/experimentCommands.js';
+import { SweepActivityHub } from './sweepActivity.js';
 import { DataQualityPanel } from './views/dataQualityPanel.js';
+import { DatasetsTreeProvider } from './views/datasetsTree.js';
+import { ExperimentTreeProvider } from './views/experimentTree.js';
 import { WorkerClient } from './workerClient.js';
 
 let worker: WorkerClient | undefined;
@@ -35,6 +39,20 @@ export function activate(context: vscode.ExtensionContext): void {
         return Promise.resolve();
       },
     }),
+  );
+
+  // The live state of sweeps in this window: the sweep queue publishes, the panels and the trees listen.
+  const sweepActivity = new SweepActivityHub();
+  // The ML Lab view container's trees read nothing until shown (providers are lazy).
+  const experimentTree = new ExperimentTreeProvider(sweepActivity);
+  const datasetsTree = new DatasetsTreeProvider();
+  context.subscriptions.push(
+    sweepActivity,
+    experimentTree,
+    datasetsTree,
+    vscode.window.createTreeView('mllab.experiments', { treeDataProvider: experimentTree, canSelectMany: true, showCollapseAll: true }),
+    vscode.window.createTreeView('mllab.datasets', { treeDataProvider: datasetsTree, showCollapseAll: true }),
+    ...new ExperimentCommands(experimentTree, datasetsTree, log).register(),
   );
 
   log.info(`Activated in ${(performance.now() - moduleEvaluationStart).toFixed(1)} ms (extension ${String(context.extension.packageJSON.version)}).`);

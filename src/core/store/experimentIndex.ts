@@ -10,6 +10,7 @@ import { UserError } from '../errors.js';
 import { METRICS } from '../ml/metrics.js';
 import type { DatasetVersion } from '../../protocol/datasetVersion.js';
 import type { ExperimentRecord, TrialRecord } from '../../protocol/experiment.js';
+import type { SweepConfig } from '../search/sweep.js';
 import { DatasetVersions } from './datasetVersions.js';
 import { ExperimentStore } from './experiments.js';
 
@@ -432,8 +433,9 @@ export function buildDatasetsTree(profiled: readonly ProfiledFile[], versions: r
 
   // Roots: every source path, profiled or named as the parent of a version whose parent has no record.
   const roots = new Map<string, { hashes: Set<string>; profiled: ProfiledFile | null }>();
+  const versionPaths = new Set(versions.map((v) => v.path));
   for (const p of profiled) {
-    if (byHash.has(p.sha256)) continue; // a cleaned file: shown under its source
+    if (byHash.has(p.sha256) || versionPaths.has(p.path)) continue; // a cleaned file: shown under its source
     roots.set(p.path, { hashes: new Set([p.sha256]), profiled: p });
   }
   for (const v of versions) {
@@ -503,4 +505,30 @@ export function experimentIdFromArg(arg: unknown): string | undefined {
     return typeof id === 'string' && isExperimentId(id) ? id : undefined;
   }
   return undefined;
+}
+
+/** Re-run: the sweep settings of `record` as a SweepConfig for Start AutoML Sweep to prefill, the record as its parent. */
+export function rerunConfig(record: ExperimentRecord, workspace: string): SweepConfig {
+  const c = record.config;
+  const config: SweepConfig = {
+    dataset: c.dataset,
+    target: c.target,
+    task: c.task,
+    metric: c.metric,
+    search: c.search,
+    seed: c.seed,
+    models: [...c.models],
+    parallel: c.parallel,
+    pruner: c.pruner,
+    trialTimeoutSeconds: c.trialTimeoutSeconds,
+    ensemble: c.ensemble,
+    workspace,
+    parent: record.id,
+  };
+  if (c.budgetSeconds !== null) config.budgetSeconds = c.budgetSeconds;
+  if (c.maxTrials !== null) config.maxTrials = c.maxTrials;
+  if (c.validation.kind === 'kfold') config.folds = c.validation.folds;
+  else config.holdout = c.validation.fraction;
+  if (c.warmStart) config.warmStart = c.warmStart;
+  return config;
 }
