@@ -128,7 +128,18 @@ export function sweepConfig(dataset: string, workspace: string, choices: SweepCh
   };
 }
 
-const MODEL_KINDS: readonly ModelKind[] = ['gbdt', 'randomForest', 'extraTrees', 'knn', 'naiveBayes', 'linear', 'mlp'];
+/** The shipped model families (src/core/ml/models: not imported here, it would pull the models into the extension bundle). */
+export const MODELS: readonly { kind: ModelKind; label: string; tasks: readonly Task[] }[] = [
+  { kind: 'gbdt', label: 'Gradient boosted trees', tasks: ['binary', 'multiclass', 'regression'] },
+  { kind: 'randomForest', label: 'Random forest', tasks: ['binary', 'multiclass', 'regression'] },
+  { kind: 'extraTrees', label: 'Extra trees', tasks: ['binary', 'multiclass', 'regression'] },
+  { kind: 'linear', label: 'Linear / logistic', tasks: ['binary', 'multiclass', 'regression'] },
+  { kind: 'mlp', label: 'Neural network (MLP)', tasks: ['binary', 'multiclass', 'regression'] },
+  { kind: 'knn', label: 'k nearest neighbours', tasks: ['binary', 'multiclass', 'regression'] },
+  { kind: 'naiveBayes', label: 'Naive Bayes', tasks: ['binary', 'multiclass'] },
+];
+
+const MODEL_KINDS: readonly ModelKind[] = MODELS.map((m) => m.kind);
 
 /** Remembered choices as read back from workspaceState (or a Re-run's config): null unless every field is sound. */
 export function parseChoices(value: unknown): SweepChoices | null {
