@@ -38,6 +38,17 @@ const configs = [
     entryPoints: { dataQuality: 'webview/dataQuality/main.ts' },
     outdir: 'dist/webview',
   },
+  {
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+    sourcemap: production ? false : 'linked',
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: { experimentReport: 'webview/experimentReport/main.ts', compare: 'webview/compare/main.ts' },
+    outdir: 'dist/webview',
+  },
 ].filter((c) => Object.values(c.entryPoints).every((p) => existsSync(p)));
 
 if (watch) {

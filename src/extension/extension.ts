@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { CommandIds } from './commandIds.js';
 import { CleanDatasetController } from './commands/cleanDataset.js';
 import { ProfileDatasetCommand } from './commands/profileDataset.js';
+import { registerReportCommands } from './commands/experimentReport.js';
 import { ExperimentCommands } from './commands/experimentCommands.js';
 import { SweepActivityHub } from './sweepActivity.js';
 import { DataQualityPanel } from './views/dataQualityPanel.js';
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
     cleaning,
     profileDataset,
     vscode.commands.registerCommand(CommandIds.profileDataset, (arg?: unknown) => profileDataset.run(arg)),
+    ...registerReportCommands(context.extensionUri),
     // Panels survive a window reload: VS Code hands them back with the state the webview saved.
     vscode.window.registerWebviewPanelSerializer(DataQualityPanel.viewType, {
       deserializeWebviewPanel: (webviewPanel: vscode.WebviewPanel, state: unknown) => {

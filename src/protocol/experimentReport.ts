@@ -2,11 +2,14 @@
 // as a typed shape, plus the host↔webview messages of the Experiment Report and Compare panels.
 // Free of vscode and the DOM: the host, the webviews and the HTML/Markdown export all read it.
 import type { Evaluation } from '../core/ml/evaluation.js';
-import type { MetricName, ModelKind, Params, Task } from '../core/ml/types.js';
+import type { MetricName, ModelKind, ParamValue, Params, Task } from '../core/ml/types.js';
 import type { DatasetVersion } from './datasetVersion.js';
 import type { ExperimentRecord, TrialRecord, TrialStatus, Validation } from './experiment.js';
 
 export const REPORT_PROTOCOL_VERSION = 1;
+
+/** Re-exported for the webviews, which import only src/protocol. */
+export type { Evaluation, ParamValue, Params };
 
 export interface ReportTrial {
   index: number;

@@ -2,12 +2,12 @@
 // its metrics in display order, the trial history with its best-so-far line, parameter text, and the
 // lineage steps in words. Pure (no DOM, no vscode): the webviews and the HTML/Markdown export share it,
 // so the panel and an exported file show the same numbers.
-import type { DatasetVersion } from '../../../protocol/datasetVersion.js';
-import type { ExperimentRecord, TrialRecord } from '../../../protocol/experiment.js';
-import type { ExperimentReport, ReportTrial } from '../../../protocol/experimentReport.js';
-import type { RecipeStep } from '../../../protocol/recipe.js';
-import { METRICS } from '../metrics.js';
-import type { MetricName, ModelKind, ParamValue, Params, Task } from '../types.js';
+import type { DatasetVersion } from './datasetVersion.js';
+import type { ExperimentRecord, TrialRecord } from './experiment.js';
+import type { ExperimentReport, ReportTrial } from './experimentReport.js';
+import type { RecipeStep } from './recipe.js';
+import { METRICS } from '../core/ml/metrics.js';
+import type { MetricName, ModelKind, ParamValue, Params, Task } from '../core/ml/types.js';
 
 export const MODEL_LABELS: Readonly<Record<ModelKind, string>> = {
   gbdt: 'Gradient boosting',

@@ -22,7 +22,7 @@ import {
   trialHistory,
   trialsFromJournal,
   validationText,
-} from './summary.js';
+} from '../../../protocol/experimentReportFormat.js';
 
 const e = escapeHtml;
 

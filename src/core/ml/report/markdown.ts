@@ -16,7 +16,7 @@ import {
   recipeSteps,
   trialsFromJournal,
   validationText,
-} from './summary.js';
+} from '../../../protocol/experimentReportFormat.js';
 
 const m = escapeMarkdown;
 

@@ -2,7 +2,7 @@
 // horizontal bars. Script-free; colours come from CSS classes (s0…s7) the report's stylesheet defines for
 // light and dark. Every data string goes through escapeHtml (series names can be class names from a CSV).
 import { escapeHtml } from '../../profile/report/escape.js';
-import { formatScore } from './summary.js';
+import { formatScore } from '../../../protocol/experimentReportFormat.js';
 
 export interface Series {
   name: string;
