@@ -78,7 +78,23 @@ export function syntheticTrial(index: number, score: number | null, status: Tria
     foldScores: score === null ? [] : [score - 0.01, score, score + 0.01, score - 0.005, score + 0.005],
     foldStd: score === null ? null : 0.0079,
     reports: score === null ? [] : [0, 1, 2, 3, 4].map((step) => ({ step, objective: score })),
-    metrics: score === null ? {} : { roc_auc: score, accuracy: score - 0.05, log_loss: 1 - score, f1_macro: score - 0.07 },
+    // Every binary metric, as a real journal line has them (~800 bytes a line, like `mllab sweep` writes).
+    metrics:
+      score === null
+        ? {}
+        : {
+            roc_auc: score,
+            pr_auc: score - 0.02,
+            accuracy: score - 0.05,
+            balanced_accuracy: score - 0.051,
+            log_loss: 1 - score,
+            f1_macro: score - 0.07,
+            f1_weighted: score - 0.061,
+            precision_macro: score - 0.062,
+            precision_weighted: score - 0.063,
+            recall_macro: score - 0.064,
+            recall_weighted: score - 0.065,
+          },
     seconds: 1.5 + (index % 13) * 0.25,
     error: status === 'failed' ? 'Trial timed out after 20 s' : null,
     finishedAt: new Date(Date.UTC(2026, 10, 1) + index * 1000).toISOString(),

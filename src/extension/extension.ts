@@ -5,12 +5,13 @@ import * as vscode from 'vscode';
 import { CommandIds } from './commandIds.js';
 import { CleanDatasetController } from './commands/cleanDataset.js';
 import { ProfileDatasetCommand } from './commands/profileDataset.js';
-import { registerReportCommands } from './commands/experimentReport.js';
 import { ExperimentCommands } from './commands/experimentCommands.js';
 import { SweepActivityHub } from './sweepActivity.js';
 import { DataQualityPanel } from './views/dataQualityPanel.js';
 import { DatasetsTreeProvider } from './views/datasetsTree.js';
 import { ExperimentTreeProvider } from './views/experimentTree.js';
+import { SweepPanel } from './views/sweepPanel.js';
+import type { SweepPanelDeps } from './views/sweepPanel.js';
 import { WorkerClient } from './workerClient.js';
 
 let worker: WorkerClient | undefined;
@@ -30,7 +31,6 @@ export function activate(context: vscode.ExtensionContext): void {
     cleaning,
     profileDataset,
     vscode.commands.registerCommand(CommandIds.profileDataset, (arg?: unknown) => profileDataset.run(arg)),
-    ...registerReportCommands(context.extensionUri),
     // Panels survive a window reload: VS Code hands them back with the state the webview saved.
     vscode.window.registerWebviewPanelSerializer(DataQualityPanel.viewType, {
       deserializeWebviewPanel: (webviewPanel: vscode.WebviewPanel, state: unknown) => {
@@ -55,6 +55,18 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.createTreeView('mllab.experiments', { treeDataProvider: experimentTree, canSelectMany: true, showCollapseAll: true }),
     vscode.window.createTreeView('mllab.datasets', { treeDataProvider: datasetsTree, showCollapseAll: true }),
     ...new ExperimentCommands(experimentTree, datasetsTree, log).register(),
+  );
+
+  // The Sweep panel: a snapshot from the store, then live changes from the hub; it survives a reload.
+  const sweepPanels: SweepPanelDeps = { hub: sweepActivity, workspaces: () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath) };
+  context.subscriptions.push(
+    vscode.commands.registerCommand(CommandIds.openSweepPanel, async (arg?: unknown) => void (await SweepPanel.openFromCommand(context.extensionUri, sweepPanels, arg))),
+    vscode.window.registerWebviewPanelSerializer(SweepPanel.viewType, {
+      deserializeWebviewPanel: (webviewPanel: vscode.WebviewPanel, state: unknown) => {
+        if (!SweepPanel.revive(webviewPanel, context.extensionUri, sweepPanels, state)) webviewPanel.dispose();
+        return Promise.resolve();
+      },
+    }),
   );
 
   log.info(`Activated in ${(performance.now() - moduleEvaluationStart).toFixed(1)} ms (extension ${String(context.extension.packageJSON.version)}).`);

@@ -1,0 +1,94 @@
+// What the Sweep panel controller computes without VS Code: which workspace holds an experiment, the
+// snapshot (stored record and trials plus this window's live state), and which experiment "Open Sweep
+// Panel" means when it is given none. Unit-tested in plain Node (test/unit/extension/sweepPanel*.test.ts).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExperimentRecord, ExperimentSummary, TrialRecord } from '../../protocol/experiment.js';
+import { mergeTrials } from '../../protocol/sweepPanel.js';
+import type { LiveSweep, SweepSnapshot } from '../../protocol/sweepPanel.js';
+import type { SweepActivity } from '../sweepActivity.js';
+
+/** The store reads the panel needs (ExperimentStore has them). */
+export interface ExperimentReader {
+  read(id: string): Promise<ExperimentRecord | null>;
+  readTrials(id: string): Promise<TrialRecord[]>;
+}
+
+const ACTIVE: readonly string[] = ['queued', 'running', 'paused', 'stopping'];
+
+export function isActive(activity: SweepActivity): boolean {
+  return ACTIVE.includes(activity.state);
+}
+
+/** The workspace folder whose `.mllab/experiments/<id>` exists: the live sweep's own first, else the first that has it. */
+export function locateExperiment(id: string, workspaces: readonly string[], activity: SweepActivity | undefined): string | null {
+  const candidates = activity ? [activity.workspace, ...workspaces.filter((w) => w !== activity.workspace)] : workspaces;
+  for (const w of candidates) if (existsSync(join(w, '.mllab', 'experiments', id, 'experiment.json'))) return w;
+  // A sweep that was just queued has no folder yet; its workspace is still the right one to watch.
+  return activity?.workspace ?? null;
+}
+
+export function liveFrom(activity: SweepActivity, receivedAt: number): LiveSweep {
+  return {
+    state: activity.state,
+    progress: activity.progress,
+    running: activity.running.map((r) => ({ index: r.index, model: r.model, startedAt: r.startedAt })),
+    error: activity.error,
+    receivedAt,
+  };
+}
+
+export async function buildSweepSnapshot(id: string, store: ExperimentReader | null, activity: SweepActivity | undefined, now: number): Promise<SweepSnapshot> {
+  let record: ExperimentRecord | null = null;
+  let trials: TrialRecord[] = [];
+  let notice: string | null = null;
+  if (store) {
+    try {
+      [record, trials] = await Promise.all([store.read(id), store.readTrials(id)]);
+    } catch (e) {
+      notice = `The experiment's files could not be read: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+  // The hub's latest event may hold trials the journal read above missed (written between the two).
+  if (activity) trials = mergeTrials(trials, activity.finished);
+  if (!record && !notice) {
+    notice = activity && isActive(activity) ? 'The sweep is starting…' : `No experiment ${id} in this workspace (it may have been deleted).`;
+  }
+  const live = activity ? liveFrom(activity, now) : null;
+  if (live) {
+    const done = new Set(trials.map((t) => t.index));
+    live.running = live.running.filter((r) => !done.has(r.index));
+  }
+  return { experimentId: id, record, trials, live, notice };
+}
+
+/**
+ * The experiment "Open Sweep Panel" opens: the argument's id (a string, or an object with `experimentId`
+ * or `id`, as tree items and notifications pass), else a sweep running in this window (the newest), else
+ * the most recent stored experiment. Null when there is none.
+ */
+export function chooseExperiment(arg: unknown, activities: readonly SweepActivity[], recent: readonly ExperimentSummary[]): string | null {
+  const given = experimentIdArg(arg);
+  if (given) return given;
+  const active = activities.filter(isActive);
+  const newestActive = active.at(-1);
+  if (newestActive) return newestActive.experimentId;
+  // Experiment ids start with a sortable UTC stamp.
+  const newest = [...recent].sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : b.id.localeCompare(a.id)))[0];
+  return newest?.id ?? activities.at(-1)?.experimentId ?? null;
+}
+
+export function experimentIdArg(arg: unknown): string | null {
+  if (typeof arg === 'string' && arg !== '') return arg;
+  if (typeof arg === 'object' && arg !== null) {
+    const o = arg as Record<string, unknown>;
+    if (typeof o.experimentId === 'string' && o.experimentId !== '') return o.experimentId;
+    if (typeof o.id === 'string' && o.id !== '') return o.id;
+  }
+  return null;
+}
+
+/** A cheap fingerprint of what a re-read would change on screen, to skip posting identical snapshots. */
+export function snapshotKey(s: SweepSnapshot): string {
+  return `${s.record?.status}|${s.record?.times.updated}|${s.record?.bestTrial}|${s.trials.length}|${s.trials.at(-1)?.index}|${s.notice}`;
+}

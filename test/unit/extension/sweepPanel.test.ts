@@ -1,0 +1,221 @@
+// The Sweep panel controller with `vscode` replaced by a recording stand-in (test/unit/webview/panelHost):
+// the snapshot read from a real store folder, a panel opened mid-sweep, live deltas from the hub coalesced,
+// controls turned into commands, revive after reload, and which experiment the command opens.
+import { test, beforeEach, afterEach, mock } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type * as vscode from 'vscode';
+import type { SweepPanel as PanelClass, SweepPanelDeps } from '../../../src/extension/views/sweepPanel.js';
+import type { SweepActivity, SweepActivityHub as HubClass } from '../../../src/extension/sweepActivity.js';
+import type { ExperimentSummary } from '../../../src/protocol/experiment.js';
+import type { SweepHostMessage } from '../../../src/protocol/sweepPanel.js';
+import { SWEEP_PROTOCOL_VERSION } from '../../../src/protocol/sweepPanel.js';
+import { chooseExperiment } from '../../../src/extension/views/sweepSnapshot.js';
+import { EXPERIMENT_ID, makeRecord, makeTrial, writeExperiment } from '../../fixtures/sweep/experiment.js';
+import { commands, editor, Uri } from '../webview/panelHost/vscode.js';
+import type { FakePanel } from '../webview/panelHost/vscode.js';
+
+const resolver = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string };
+const resolveFilename = resolver._resolveFilename;
+resolver._resolveFilename = function (request: string, ...rest: unknown[]): string {
+  if (request === 'vscode') return join(__dirname, '..', 'webview', 'panelHost', 'vscode.ts');
+  return resolveFilename.call(this, request, ...rest);
+};
+const load = createRequire(__filename);
+const { SweepPanel } = load('../../../src/extension/views/sweepPanel.js') as { SweepPanel: typeof PanelClass };
+const { SweepActivityHub } = load('../../../src/extension/sweepActivity.js') as { SweepActivityHub: typeof HubClass };
+
+const extensionUri = Uri.file('/ext') as unknown as vscode.Uri;
+const owner = { pid: process.pid, hostname: hostname(), processStartedAt: new Date().toISOString(), processStartTicks: null };
+let workspace: string;
+let hub: HubClass;
+let deps: SweepPanelDeps;
+const opened: PanelClass[] = [];
+
+function posted(panel: FakePanel): SweepHostMessage[] {
+  return panel.webview.posted as SweepHostMessage[];
+}
+
+async function open(id = EXPERIMENT_ID): Promise<{ controller: PanelClass; panel: FakePanel }> {
+  const controller = SweepPanel.show(extensionUri, deps, id);
+  opened.push(controller);
+  await controller.whenLoaded();
+  const panel = editor.panels.at(-1);
+  assert.ok(panel);
+  return { controller, panel };
+}
+
+function activity(change: Partial<SweepActivity>): SweepActivity {
+  return { experimentId: EXPERIMENT_ID, workspace, state: 'running', progress: null, running: [], finished: [], error: null, ...change };
+}
+
+beforeEach(() => {
+  editor.reset();
+  workspace = mkdtempSync(join(tmpdir(), 'mllab-sweep-panel-'));
+  hub = new SweepActivityHub();
+  deps = { hub, workspaces: () => [workspace] };
+});
+
+afterEach(() => {
+  for (const c of opened.splice(0)) c.dispose();
+  hub.dispose();
+  rmSync(workspace, { recursive: true, force: true });
+  mock.timers.reset();
+  mock.restoreAll();
+});
+
+test('the panel has a strict CSP with a nonce and reads only dist/ and media/', async () => {
+  writeExperiment(workspace, makeRecord(), []);
+  const { panel } = await open();
+  assert.equal(panel.viewType, 'mllab.sweep');
+  const html = panel.webview.html;
+  const nonce = /script-src 'nonce-([^']+)'/.exec(html)?.[1];
+  assert.ok(nonce && nonce.length >= 16);
+  assert.match(html, /default-src 'none'/);
+  assert.ok(!/unsafe-inline|unsafe-eval/.test(html));
+  assert.match(html, new RegExp(`<script type="module" nonce="${nonce.replace(/[+/=]/g, '\\$&')}" src="https://[^"]*/ext/dist/webview/sweep\\.js">`));
+  assert.match(html, /href="https:\/\/[^"]*\/ext\/media\/sweep\.css"/);
+  const roots = (panel.webview.options as { localResourceRoots: { path: string }[] }).localResourceRoots.map((u) => u.path);
+  assert.deepEqual(roots, ['/ext/dist', '/ext/media']);
+});
+
+test('nothing is posted before ready; ready gets the stored record and every trial', async () => {
+  writeExperiment(workspace, makeRecord({ bestTrial: 1, bestScore: 0.95 }), [makeTrial(0, 'gbdt', 0.9), makeTrial(1, 'linear', 0.95), makeTrial(2, 'gbdt', null)]);
+  const { panel } = await open();
+  assert.equal(panel.webview.posted.length, 0);
+  panel.webview.send({ type: 'ready', protocolVersion: SWEEP_PROTOCOL_VERSION });
+  const [m] = posted(panel);
+  assert.equal(m?.type, 'snapshot');
+  if (m?.type !== 'snapshot') return;
+  assert.equal(m.snapshot.record?.bestTrial, 1);
+  assert.deepEqual(m.snapshot.trials.map((t) => t.index), [0, 1, 2]);
+  assert.equal(m.snapshot.live, null);
+  assert.equal(m.snapshot.notice, null);
+  assert.equal(panel.title, 'Sweep: penguins.csv → species');
+});
+
+test('opened mid-sweep: stored trials, the hub\'s newer ones, and the running trials', async () => {
+  writeExperiment(workspace, makeRecord({ status: 'running', owner }), [makeTrial(0, 'gbdt', 0.9), makeTrial(1, 'linear', 0.95)]);
+  hub.publish(activity({ running: [{ index: 3, model: 'linear', startedAt: 1000 }, { index: 2, model: 'gbdt', startedAt: 900 }], finished: [makeTrial(2, 'gbdt', 0.97)] }));
+  const { panel } = await open();
+  panel.webview.send({ type: 'ready', protocolVersion: SWEEP_PROTOCOL_VERSION });
+  const m = posted(panel)[0];
+  assert.equal(m?.type, 'snapshot');
+  if (m?.type !== 'snapshot') return;
+  assert.equal(m.snapshot.record?.status, 'running');
+  assert.deepEqual(m.snapshot.trials.map((t) => t.index), [0, 1, 2]);
+  // Trial 2 is in the journal by now, so it is not running any more.
+  assert.deepEqual(m.snapshot.live?.running.map((r) => r.index), [3]);
+  assert.equal(m.snapshot.live?.state, 'running');
+});
+
+test('live changes are coalesced: three events in one interval become one delta holding every finished trial', async () => {
+  mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+  writeExperiment(workspace, makeRecord({ status: 'running', owner }), [makeTrial(0, 'gbdt', 0.9)]);
+  const { panel } = await open();
+  panel.webview.send({ type: 'ready', protocolVersion: SWEEP_PROTOCOL_VERSION });
+  hub.publish(activity({ finished: [makeTrial(1, 'linear', 0.91)], running: [{ index: 2, model: 'gbdt', startedAt: 1 }] }));
+  hub.publish(activity({ finished: [makeTrial(2, 'gbdt', 0.92)], running: [] }));
+  hub.publish(activity({ experimentId: '20261128-071502-other-abc', finished: [makeTrial(9, 'gbdt', 0.1)] }));
+  hub.publish(activity({ state: 'paused', finished: [] }));
+  // Let the record re-reads (real fs) settle, then run the coalescing timer.
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setImmediate(r));
+  mock.timers.tick(250);
+  await new Promise((r) => setImmediate(r));
+  mock.timers.tick(250);
+  const deltas = posted(panel).filter((m) => m.type === 'activity');
+  assert.ok(deltas.length >= 1 && deltas.length <= 2, `${deltas.length} deltas`);
+  const first = deltas[0];
+  assert.equal(first?.type, 'activity');
+  if (first?.type !== 'activity') return;
+  assert.deepEqual(first.finished.map((t) => t.index), [1, 2]);
+  assert.equal(first.live.state, 'paused');
+  assert.deepEqual(first.live.running, []);
+  // A page that reloads now gets everything in its snapshot.
+  panel.webview.send({ type: 'ready', protocolVersion: SWEEP_PROTOCOL_VERSION });
+  const again = posted(panel).at(-1);
+  assert.equal(again?.type, 'snapshot');
+  if (again?.type === 'snapshot') assert.deepEqual(again.snapshot.trials.map((t) => t.index), [0, 1, 2]);
+});
+
+test('Pause, Resume, Stop and Open Report run their commands with the id; anything else is ignored', async () => {
+  writeExperiment(workspace, makeRecord(), []);
+  const calls: unknown[][] = [];
+  mock.method(commands, 'executeCommand', async (...args: unknown[]) => {
+    calls.push(args);
+    return undefined;
+  });
+  const { panel } = await open();
+  for (const action of ['pause', 'resume', 'stop', 'explode']) panel.webview.send({ type: 'control', action });
+  panel.webview.send({ type: 'openReport' });
+  panel.webview.send({ type: 'executeCommand', command: 'workbench.action.terminal.new' });
+  assert.deepEqual(calls, [
+    ['mllab.pauseSweep', EXPERIMENT_ID],
+    ['mllab.resumeSweep', EXPERIMENT_ID],
+    ['mllab.stopSweep', EXPERIMENT_ID],
+    ['mllab.openExperimentReport', EXPERIMENT_ID],
+  ]);
+});
+
+test('a page from an older build is reloaded once instead of being sent a snapshot it cannot read', async () => {
+  writeExperiment(workspace, makeRecord(), []);
+  const { panel } = await open();
+  const html = panel.webview.html;
+  panel.webview.send({ type: 'ready', protocolVersion: SWEEP_PROTOCOL_VERSION - 1 });
+  assert.equal(panel.webview.posted.length, 0);
+  assert.notEqual(panel.webview.html, html);
+});
+
+test('one panel per experiment; a missing experiment says so', async () => {
+  const { controller, panel } = await open();
+  assert.equal(SweepPanel.show(extensionUri, deps, EXPERIMENT_ID), controller);
+  assert.equal(panel.reveals, 1);
+  panel.webview.send({ type: 'ready', protocolVersion: SWEEP_PROTOCOL_VERSION });
+  const m = posted(panel)[0];
+  assert.ok(m?.type === 'snapshot' && m.snapshot.record === null && /No experiment/.test(m.snapshot.notice ?? ''));
+});
+
+test('revive after a reload uses the saved experiment id; unusable state revives nothing', async () => {
+  writeExperiment(workspace, makeRecord(), [makeTrial(0, 'gbdt', 0.9)]);
+  const panel = editor.panels.length;
+  assert.equal(SweepPanel.revive({} as vscode.WebviewPanel, extensionUri, deps, { sortKey: 'score' }), undefined);
+  const { window } = load('../webview/panelHost/vscode.ts') as { window: { createWebviewPanel(...a: unknown[]): FakePanel } };
+  const fake = window.createWebviewPanel('mllab.sweep', 'Sweep', {}, {});
+  const revived = SweepPanel.revive(fake as unknown as vscode.WebviewPanel, extensionUri, deps, { experimentId: EXPERIMENT_ID, sortKey: 'score', sortDescending: true, selectedTrial: null });
+  assert.ok(revived);
+  opened.push(revived);
+  await revived.whenLoaded();
+  assert.equal(editor.panels.length, panel + 1);
+  fake.webview.send({ type: 'ready', protocolVersion: SWEEP_PROTOCOL_VERSION });
+  const m = posted(fake)[0];
+  assert.ok(m?.type === 'snapshot' && m.snapshot.trials.length === 1);
+});
+
+test('which experiment the command opens: the argument, else a running one, else the newest stored', () => {
+  const summary = (id: string, created: string): ExperimentSummary => ({ id, status: 'done', trials: 1, metric: 'accuracy', bestScore: null, bestTrial: null, task: 'binary', dataset: '/d.csv', target: 't', created, finished: null, backend: null });
+  const stored = [summary('20261127-100000-a-111', '2026-11-27T10:00:00Z'), summary('20261128-090000-b-222', '2026-11-28T09:00:00Z')];
+  const running = { experimentId: '20261128-050000-c-333', workspace: '/w', state: 'running', progress: null, running: [], finished: [], error: null } as SweepActivity;
+  const finished = { ...running, experimentId: '20261128-040000-d-444', state: 'done' } as SweepActivity;
+  assert.equal(chooseExperiment('20261101-000000-x-abc', [running], stored), '20261101-000000-x-abc');
+  assert.equal(chooseExperiment({ experimentId: '20261101-000000-y-abc', label: 'tree item' }, [running], stored), '20261101-000000-y-abc');
+  assert.equal(chooseExperiment(undefined, [finished, running], stored), '20261128-050000-c-333');
+  assert.equal(chooseExperiment(undefined, [finished], stored), '20261128-090000-b-222');
+  assert.equal(chooseExperiment(undefined, [finished], []), '20261128-040000-d-444');
+  assert.equal(chooseExperiment(undefined, [], []), null);
+});
+
+test('the command with no argument opens the newest stored experiment; with none it says so', async () => {
+  writeExperiment(workspace, makeRecord(), []);
+  writeExperiment(workspace, makeRecord({ id: '20261128-081500-penguins-b4e', times: { ...makeRecord().times, created: '2026-11-28T08:15:00.000Z' } }), []);
+  const controller = await SweepPanel.openFromCommand(extensionUri, deps, undefined);
+  assert.ok(controller);
+  opened.push(controller);
+  assert.equal(controller.experimentId, '20261128-081500-penguins-b4e');
+  rmSync(join(workspace, '.mllab'), { recursive: true });
+  assert.equal(await SweepPanel.openFromCommand(extensionUri, deps, undefined), undefined);
+  assert.ok(editor.messages.some((m) => /no AutoML sweep/.test(m)));
+});

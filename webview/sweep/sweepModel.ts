@@ -1,0 +1,253 @@
+// What the Sweep panel shows, computed from a snapshot without the DOM: table rows and their order, the
+// best-so-far line, time left, headline numbers. Unit-tested in plain Node (test/unit/webview/sweep*.test.ts).
+import type { ExperimentRecord, TrialRecord } from '../../src/protocol/experiment.js';
+import type { LiveSweep, SweepSnapshot, TrialSortKey } from '../../src/protocol/sweepPanel.js';
+
+export type RowStatus = 'running' | 'done' | 'failed' | 'pruned';
+
+export interface TrialRow {
+  index: number;
+  model: string;
+  /** "learningRate=0.1, maxDepth=6"; empty while running (the host does not know the params yet). */
+  params: string;
+  score: number | null;
+  /** Standard deviation of the fold scores. */
+  spread: number | null;
+  /** Seconds taken, or seconds so far for a running trial. */
+  seconds: number;
+  status: RowStatus;
+  /** Why it failed, or how far a pruned trial got. */
+  detail: string;
+  best: boolean;
+}
+
+/** Metric names as people read them; mirrors src/core/ml/metrics.ts, which a webview may not import. */
+export const METRIC_LABELS: Readonly<Record<string, string>> = {
+  accuracy: 'Accuracy',
+  balanced_accuracy: 'Balanced accuracy',
+  precision_macro: 'Precision (macro)',
+  recall_macro: 'Recall (macro)',
+  f1_macro: 'F1 (macro)',
+  precision_weighted: 'Precision (weighted)',
+  recall_weighted: 'Recall (weighted)',
+  f1_weighted: 'F1 (weighted)',
+  roc_auc: 'ROC AUC',
+  pr_auc: 'PR AUC',
+  log_loss: 'Log loss',
+  rmse: 'RMSE',
+  mae: 'MAE',
+  r2: 'R²',
+  mape: 'MAPE',
+};
+
+export const MODEL_LABELS: Readonly<Record<string, string>> = {
+  gbdt: 'Gradient boosting',
+  randomForest: 'Random forest',
+  extraTrees: 'Extra trees',
+  knn: 'k-NN',
+  naiveBayes: 'Naive Bayes',
+  linear: 'Linear',
+  mlp: 'Neural net (MLP)',
+};
+
+export function metricLabel(name: string): string {
+  return METRIC_LABELS[name] ?? name;
+}
+
+export function modelLabel(kind: string): string {
+  return MODEL_LABELS[kind] ?? kind;
+}
+
+/** Metrics of a best model worth a glance, per task, in this order. */
+const KEY_METRICS: Readonly<Record<string, readonly string[]>> = {
+  binary: ['roc_auc', 'accuracy', 'f1_macro', 'pr_auc', 'log_loss'],
+  multiclass: ['accuracy', 'balanced_accuracy', 'f1_macro', 'log_loss'],
+  regression: ['rmse', 'mae', 'r2', 'mape'],
+};
+
+/** 4 significant decimals for scores, fewer for big values (an RMSE of 12345.6). */
+export function formatScore(x: number | null): string {
+  if (x === null || !Number.isFinite(x)) return '—';
+  const abs = Math.abs(x);
+  if (abs >= 1000) return x.toFixed(0);
+  if (abs >= 100) return x.toFixed(1);
+  if (abs >= 10) return x.toFixed(2);
+  return x.toFixed(4);
+}
+
+function formatParam(v: number | string | boolean): string {
+  if (typeof v !== 'number') return String(v);
+  if (Number.isInteger(v)) return String(v);
+  const abs = Math.abs(v);
+  if (abs !== 0 && (abs < 0.001 || abs >= 1e6)) return v.toExponential(2);
+  return String(Number(v.toPrecision(3)));
+}
+
+export function formatParams(params: Readonly<Record<string, number | string | boolean>>): string {
+  return Object.keys(params)
+    .sort()
+    .map((k) => `${k}=${formatParam(params[k] as number | string | boolean)}`)
+    .join(', ');
+}
+
+/** "0.4 s", "12 s", "3 min 05 s", "1 h 02 min". */
+export function formatSeconds(s: number): string {
+  if (!Number.isFinite(s) || s < 0) return '—';
+  if (s < 10) return `${s.toFixed(1)} s`;
+  if (s < 60) return `${Math.round(s)} s`;
+  const total = Math.round(s);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = total % 60;
+  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
+  return `${m} min ${String(sec).padStart(2, '0')} s`;
+}
+
+/** The best trial: the record's when it names one, else the best done trial by the metric's direction. */
+export function bestTrialIndex(snapshot: SweepSnapshot): number | null {
+  const liveBest = snapshot.live?.progress?.bestTrial;
+  if (liveBest !== undefined && liveBest !== null && snapshot.live?.state !== 'done') return liveBest;
+  if (snapshot.record?.bestTrial !== null && snapshot.record?.bestTrial !== undefined) return snapshot.record.bestTrial;
+  const greater = snapshot.record?.greaterIsBetter ?? true;
+  let best: TrialRecord | null = null;
+  for (const t of snapshot.trials) {
+    if (t.status !== 'done' || t.score === null) continue;
+    if (!best || (greater ? t.score > (best.score as number) : t.score < (best.score as number))) best = t;
+  }
+  return best ? best.index : null;
+}
+
+export function trialRows(snapshot: SweepSnapshot, now: number): TrialRow[] {
+  const best = bestTrialIndex(snapshot);
+  const rows: TrialRow[] = snapshot.trials.map((t) => ({
+    index: t.index,
+    model: t.config.model,
+    params: formatParams(t.config.params),
+    score: t.status === 'done' ? t.score : null,
+    spread: t.status === 'done' ? t.foldStd : null,
+    seconds: t.seconds,
+    status: t.status,
+    detail: t.status === 'failed' ? (t.error ?? 'failed') : t.status === 'pruned' ? `stopped after ${t.reports.length} of the validation steps` : '',
+    best: t.index === best,
+  }));
+  const finished = new Set(rows.map((r) => r.index));
+  for (const r of snapshot.live?.running ?? []) {
+    if (finished.has(r.index)) continue;
+    rows.push({ index: r.index, model: r.model, params: '', score: null, spread: null, seconds: Math.max(0, (now - r.startedAt) / 1000), status: 'running', detail: '', best: false });
+  }
+  return rows;
+}
+
+const STATUS_ORDER: Readonly<Record<RowStatus, number>> = { running: 0, done: 1, pruned: 2, failed: 3 };
+
+/**
+ * Rows in table order. Score sorts by quality whatever the metric's direction: descending = best first.
+ * Rows without a score always come last; ties keep trial order.
+ */
+export function sortRows(rows: readonly TrialRow[], key: TrialSortKey, descending: boolean, greaterIsBetter: boolean): TrialRow[] {
+  const sign = descending ? -1 : 1;
+  const compare = (a: TrialRow, b: TrialRow): number => {
+    switch (key) {
+      case 'index':
+        return sign * (a.index - b.index);
+      case 'model':
+        return sign * modelLabel(a.model).localeCompare(modelLabel(b.model));
+      case 'seconds':
+        return sign * (a.seconds - b.seconds);
+      case 'status':
+        return sign * (STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
+      case 'score': {
+        if (a.score === null || b.score === null) return (a.score === null ? 1 : 0) - (b.score === null ? 1 : 0);
+        const quality = greaterIsBetter ? a.score - b.score : b.score - a.score;
+        return sign * quality;
+      }
+    }
+  };
+  return [...rows].sort((a, b) => compare(a, b) || a.index - b.index);
+}
+
+/** Clicking the sorted column flips it; another column starts in its natural direction. */
+export function nextSort(current: { key: TrialSortKey; descending: boolean }, clicked: TrialSortKey): { key: TrialSortKey; descending: boolean } {
+  if (current.key === clicked) return { key: clicked, descending: !current.descending };
+  return { key: clicked, descending: clicked === 'score' || clicked === 'index' || clicked === 'seconds' };
+}
+
+/** Best score after each done trial, in trial order: the stepped line under the scatter. */
+export function bestSoFar(trials: readonly TrialRecord[], greaterIsBetter: boolean): { x: number; y: number }[] {
+  const out: { x: number; y: number }[] = [];
+  let best: number | null = null;
+  for (const t of [...trials].sort((a, b) => a.index - b.index)) {
+    if (t.status !== 'done' || t.score === null || !Number.isFinite(t.score)) continue;
+    if (best === null || (greaterIsBetter ? t.score > best : t.score < best)) best = t.score;
+    out.push({ x: t.index, y: best });
+  }
+  return out;
+}
+
+/** Seconds of search budget left, extrapolated from the last progress; null without a time budget. */
+export function timeLeft(live: LiveSweep | null, now: number): number | null {
+  const p = live?.progress;
+  if (!live || !p || p.budgetSeconds === null) return null;
+  const ticking = live.state === 'running' && p.phase === 'searching';
+  const elapsed = p.elapsedSeconds + (ticking ? Math.max(0, (now - live.receivedAt) / 1000) : 0);
+  return Math.max(0, p.budgetSeconds - elapsed);
+}
+
+export type PanelState = LiveSweep['state'] | 'unknown';
+
+/** The live state when this window runs the sweep, else what the store says. */
+export function panelState(snapshot: SweepSnapshot): PanelState {
+  if (snapshot.live) return snapshot.live.state;
+  return snapshot.record?.status ?? 'unknown';
+}
+
+export const STATE_LABELS: Readonly<Record<PanelState, string>> = {
+  queued: 'Queued',
+  running: 'Running',
+  paused: 'Paused',
+  stopping: 'Stopping…',
+  done: 'Done',
+  failed: 'Failed',
+  interrupted: 'Interrupted',
+  unknown: 'Not found',
+};
+
+/** Which controls make sense now. A sweep that runs elsewhere (CLI) cannot be controlled from here. */
+export function controls(snapshot: SweepSnapshot): { pause: boolean; resume: boolean; stop: boolean } {
+  const state = snapshot.live?.state;
+  return {
+    pause: state === 'running',
+    resume: state === 'paused' || (!snapshot.live && snapshot.record?.status === 'interrupted'),
+    stop: state === 'running' || state === 'paused' || state === 'queued',
+  };
+}
+
+export interface MetricEntry {
+  name: string;
+  label: string;
+  value: string;
+  optimised: boolean;
+}
+
+/** The best trial's metrics: the optimised one first, then the task's usual ones that it has. */
+export function keyMetrics(record: ExperimentRecord | null, best: TrialRecord | undefined): MetricEntry[] {
+  if (!record || !best) return [];
+  const preferred = KEY_METRICS[record.task] ?? [];
+  const names = Object.keys(best.metrics).filter((n) => Number.isFinite(best.metrics[n as keyof typeof best.metrics]));
+  // A glance, not the report: the optimised metric and the task's usual ones (the report has every metric).
+  const ordered = [record.metric, ...preferred.filter((n) => n !== record.metric)];
+  return ordered
+    .filter((n) => names.includes(n))
+    .map((n) => ({ name: n, label: metricLabel(n), value: formatScore(best.metrics[n as keyof typeof best.metrics] ?? null), optimised: n === record.metric }));
+}
+
+/** "12 done · 2 running · 3 pruned · 1 failed". */
+export function countsText(rows: readonly TrialRow[]): string {
+  const n = { done: 0, running: 0, pruned: 0, failed: 0 };
+  for (const r of rows) n[r.status]++;
+  const parts = [`${n.done} done`];
+  if (n.running) parts.push(`${n.running} running`);
+  if (n.pruned) parts.push(`${n.pruned} pruned`);
+  if (n.failed) parts.push(`${n.failed} failed`);
+  return parts.join(' · ');
+}
