@@ -1,0 +1,221 @@
+// The Experiments and Datasets tree providers and the context-menu commands, with `vscode` replaced by a
+// stand-in (treeHost/vscode.ts), on stores generated in a temp folder.
+import { test, beforeEach, afterEach, mock } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type * as vscode from 'vscode';
+import type { ExperimentNode, ExperimentTreeProvider as TreeClass, experimentIdOf as IdOf } from '../../../src/extension/views/experimentTree.js';
+import type { DatasetsTreeProvider as DatasetsClass } from '../../../src/extension/views/datasetsTree.js';
+import type { ExperimentCommands as CommandsClass } from '../../../src/extension/commands/experimentCommands.js';
+import type { SweepActivityHub as HubClass } from '../../../src/extension/sweepActivity.js';
+import { writeSyntheticStore } from '../../../bench/store/syntheticStore.js';
+import { stableStringify } from '../../../src/core/store/atomicFile.js';
+import type { ExperimentRecord } from '../../../src/protocol/experiment.js';
+import { Uri, answers, commands, executed, shown, watchers, workspace } from './treeHost/vscode.js';
+import type { TreeItem, ThemeIcon } from './treeHost/vscode.js';
+
+const resolver = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string };
+const resolveFilename = resolver._resolveFilename;
+resolver._resolveFilename = function (request: string, ...rest: unknown[]): string {
+  if (request === 'vscode') return join(__dirname, 'treeHost', 'vscode.ts');
+  return resolveFilename.call(this, request, ...rest);
+};
+const load = createRequire(__filename);
+const { ExperimentTreeProvider, experimentIdOf } = load('../../../src/extension/views/experimentTree.js') as { ExperimentTreeProvider: typeof TreeClass; experimentIdOf: typeof IdOf };
+const { DatasetsTreeProvider } = load('../../../src/extension/views/datasetsTree.js') as { DatasetsTreeProvider: typeof DatasetsClass };
+const { ExperimentCommands } = load('../../../src/extension/commands/experimentCommands.js') as { ExperimentCommands: typeof CommandsClass };
+const { SweepActivityHub } = load('../../../src/extension/sweepActivity.js') as { SweepActivityHub: typeof HubClass };
+
+const log = { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as vscode.LogOutputChannel;
+let ws: string;
+let ids: string[];
+let hub: HubClass;
+let tree: TreeClass;
+const disposables: { dispose(): unknown }[] = [];
+
+beforeEach(() => {
+  ws = mkdtempSync(join(tmpdir(), 'mllab-treeview-'));
+  ids = writeSyntheticStore(ws, { experiments: 3, trials: 30, datasets: 1, seed: 3 });
+  workspace.workspaceFolders = [{ uri: Uri.file(ws), name: 'ws', index: 0 }];
+  workspace.isTrusted = true;
+  watchers.length = 0;
+  executed.length = 0;
+  shown.length = 0;
+  hub = new SweepActivityHub();
+  tree = new ExperimentTreeProvider(hub);
+  disposables.push(hub, tree, ...new ExperimentCommands(tree, null, log).register());
+});
+afterEach(() => {
+  for (const d of disposables.splice(0)) d.dispose();
+  rmSync(ws, { recursive: true, force: true });
+});
+
+const item = (node: ExperimentNode): TreeItem => tree.getTreeItem(node) as unknown as TreeItem;
+const icon = (node: ExperimentNode): string => (item(node).iconPath as ThemeIcon).id;
+
+async function experimentNodes(): Promise<ExperimentNode[]> {
+  const [dataset] = await tree.getChildren();
+  const [version] = await tree.getChildren(dataset);
+  return tree.getChildren(version);
+}
+
+test('root → dataset → version → experiments, newest first, with status icon, score and context value', async () => {
+  const roots = await tree.getChildren();
+  assert.deepEqual(
+    roots.map((n) => item(n).label),
+    ['d0.csv'],
+  );
+  const experiments = await experimentNodes();
+  assert.deepEqual(
+    experiments.map((n) => item(n).label),
+    [...ids].reverse(),
+  );
+  const first = item(experiments[0]!);
+  assert.equal(icon(experiments[0]!), 'pass');
+  assert.equal(first.contextValue, 'experiment.done');
+  assert.match(first.description!, /^ROC AUC 0\.\d+ · 30 trials$/);
+  assert.deepEqual(first.command, { command: 'mllab.openExperimentReport', title: 'Open Report', arguments: [ids[2]] });
+  assert.equal(experimentIdOf(experiments[0]), ids[2]);
+});
+
+test('an experiment expands to its model, the top 10 trials and "20 more trials", which expands to the rest', async () => {
+  const [newest] = await experimentNodes();
+  const children = await tree.getChildren(newest);
+  assert.deepEqual(
+    children.map((n) => n.kind),
+    ['model', ...Array<string>(10).fill('trial'), 'moreTrials'],
+  );
+  assert.equal(icon(children[1]!), 'star-full');
+  assert.equal(item(children[11]!).label, '20 more trials');
+  const rest = await tree.getChildren(children[11]);
+  assert.equal(rest.length, 20);
+  const shownIndexes = new Set([...children, ...rest].filter((n) => n.kind === 'trial').map((n) => (n.kind === 'trial' ? n.row.trial.index : -1)));
+  assert.equal(shownIndexes.size, 30);
+  assert.equal(experimentIdOf(children[1]), ids[2]);
+});
+
+test('watcher bursts refresh once (debounced); a live sweep in the hub spins and opens the Sweep panel', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    let fired = 0;
+    disposables.push(tree.onDidChangeTreeData(() => fired++));
+    const w = watchers.find((x) => x.pattern === '**/.mllab/experiments/**')!;
+    for (let i = 0; i < 5; i++) w.change.fire(Uri.file(join(ws, '.mllab', 'experiments', ids[0]!, 'trials.jsonl')));
+    assert.equal(fired, 0);
+    mock.timers.tick(300);
+    assert.equal(fired, 1);
+
+    hub.publish({
+      experimentId: ids[0]!,
+      workspace: ws,
+      state: 'running',
+      progress: { experimentId: ids[0]!, phase: 'searching', metric: 'roc_auc', task: 'binary', finishedTrials: 31, runningTrials: 2, elapsedSeconds: 5, budgetSeconds: 60, maxTrials: null, bestScore: 0.99, bestTrial: 30 },
+      running: [],
+      finished: [],
+      error: null,
+    });
+    mock.timers.tick(300);
+    assert.equal(fired, 2);
+  } finally {
+    mock.timers.reset();
+  }
+  const oldest = (await experimentNodes()).find((n) => experimentIdOf(n) === ids[0])!;
+  assert.equal(icon(oldest), 'sync~spin');
+  assert.equal(item(oldest).contextValue, 'experiment.running');
+  assert.match(item(oldest).description!, /^ROC AUC 0\.99 · 31 trials · running$/);
+  assert.equal(item(oldest).command?.command, 'mllab.openSweepPanel');
+});
+
+test('Rename, Tag and Note from the menu rewrite experiment.json; the tree shows the new name', async () => {
+  const [node] = await experimentNodes();
+  answers.input.push('Best so far', 'churn, v2', 'good enough');
+  await commands.executeCommand('mllab.renameExperiment', node);
+  await commands.executeCommand('mllab.tagExperiment', node);
+  await commands.executeCommand('mllab.noteExperiment', node);
+  const record = JSON.parse(readFileSync(join(ws, '.mllab', 'experiments', ids[2]!, 'experiment.json'), 'utf8')) as ExperimentRecord;
+  assert.deepEqual([record.name, record.tags, record.note], ['Best so far', ['churn', 'v2'], 'good enough']);
+  assert.equal(item((await experimentNodes())[0]!).label, 'Best so far');
+  // An empty name goes back to the id.
+  answers.input.push('  ');
+  await commands.executeCommand('mllab.renameExperiment', ids[2]);
+  assert.equal(item((await experimentNodes())[0]!).label, ids[2]);
+  assert.deepEqual(shown, []);
+});
+
+test('Delete asks first; "Cancel" keeps the folder, "Delete" removes it; a running one is refused', async () => {
+  const dir = join(ws, '.mllab', 'experiments', ids[1]!);
+  answers.warning.push(undefined);
+  await commands.executeCommand('mllab.deleteExperiment', ids[1]);
+  assert.ok(existsSync(dir));
+  answers.warning.push('Delete');
+  await commands.executeCommand('mllab.deleteExperiment', ids[1]);
+  assert.equal(existsSync(dir), false);
+  assert.deepEqual(
+    (await experimentNodes()).map((n) => experimentIdOf(n)),
+    [ids[2], ids[0]],
+  );
+
+  const runningPath = join(ws, '.mllab', 'experiments', ids[0]!, 'experiment.json');
+  const record = JSON.parse(readFileSync(runningPath, 'utf8')) as ExperimentRecord;
+  writeFileSync(runningPath, stableStringify({ ...record, status: 'running', owner: { pid: process.pid, hostname: (await import('node:os')).hostname(), processStartedAt: '', processStartTicks: null } }));
+  shown.length = 0;
+  await commands.executeCommand('mllab.deleteExperiment', ids[0]);
+  assert.ok(existsSync(join(ws, '.mllab', 'experiments', ids[0]!)));
+  assert.match(shown[0]!.message, /is running/);
+});
+
+test('Compare passes the selected experiments\' ids; Re-run starts a sweep prefilled with the old settings and the parent', async () => {
+  const experiments = await experimentNodes();
+  const trialNode = (await tree.getChildren(experiments[2]))[1];
+  await commands.executeCommand('mllab.compareSelectedExperiments', experiments[0], [experiments[0], experiments[1], trialNode]);
+  assert.deepEqual(executed.at(-1), { command: 'mllab.compareExperiments', args: [[ids[2], ids[1], ids[0]]] });
+
+  await commands.executeCommand('mllab.rerunExperiment', experiments[1]);
+  const call = executed.at(-1)!;
+  assert.equal(call.command, 'mllab.startSweep');
+  const config = call.args[0] as { dataset: string; target: string; parent: string; workspace: string; folds: number; budgetSeconds: number };
+  assert.deepEqual([config.dataset, config.target, config.parent, config.workspace, config.folds, config.budgetSeconds], [join(ws, 'data', 'd0.csv'), 'label', ids[1], ws, 5, 60]);
+
+  workspace.isTrusted = false;
+  executed.length = 0;
+  await commands.executeCommand('mllab.rerunExperiment', experiments[1]);
+  assert.deepEqual(executed, []);
+  assert.match(shown.at(-1)!.message, /trusted workspace/);
+});
+
+test('Export Model copies the model and report into the chosen folder', async () => {
+  writeFileSync(join(ws, '.mllab', 'experiments', ids[0]!, 'report.json'), '{}\n');
+  answers.openDialog.push([Uri.file(join(ws, 'out'))]);
+  await commands.executeCommand('mllab.exportModel', ids[0]);
+  assert.ok(existsSync(join(ws, 'out', `${ids[0]!}.model.json`)));
+  assert.ok(existsSync(join(ws, 'out', `${ids[0]!}.report.json`)));
+});
+
+test('the Datasets tree lists profiled sources with cleaned versions as children, as Uris', async () => {
+  const H = (c: string): string => c.repeat(64);
+  mkdirSync(join(ws, '.mllab', 'profiles'), { recursive: true });
+  mkdirSync(join(ws, '.mllab', 'datasets'), { recursive: true });
+  writeFileSync(join(ws, '.mllab', 'profiles', 'index.json'), JSON.stringify({ schemaVersion: 1, entries: { 'data/d0.csv': { size: 1, mtimeMs: 1, sha256: H('0') } } }));
+  writeFileSync(
+    join(ws, '.mllab', 'datasets', `${H('1')}.json`),
+    stableStringify({ schemaVersion: 1, hash: H('1'), path: 'data/d0.clean.csv', name: 'd0 cleaned', parent: { hash: H('0'), path: 'data/d0.csv' }, recipe: null, report: null, rows: 5, createdAt: '2026-01-01T00:00:00Z' }),
+  );
+  const datasets = new DatasetsTreeProvider();
+  disposables.push(datasets);
+  const roots = await datasets.getChildren();
+  assert.deepEqual(
+    roots.map((u) => u.fsPath),
+    [join(ws, 'data', 'd0.csv')],
+  );
+  const kids = await datasets.getChildren(roots[0]);
+  assert.equal(kids.length, 1);
+  assert.equal(kids[0]!.fsPath, join(ws, 'data', 'd0.clean.csv'));
+  const kidItem = datasets.getTreeItem(kids[0]!) as unknown as TreeItem;
+  assert.equal(kidItem.label, 'd0 cleaned');
+  assert.equal(kidItem.contextValue, 'datasetFile.cleaned');
+  // Opening the row opens the file itself (no fragment).
+  assert.equal(String(kidItem.command?.arguments?.[0]), `file://${join(ws, 'data', 'd0.clean.csv')}`);
+});
