@@ -212,12 +212,15 @@ export const STATE_LABELS: Readonly<Record<PanelState, string>> = {
   unknown: 'Not found',
 };
 
-/** Which controls make sense now. A sweep that runs elsewhere (CLI) cannot be controlled from here. */
+/**
+ * Which controls make sense now. A sweep that runs elsewhere (CLI) cannot be controlled from here; an
+ * interrupted one can be resumed (the host runs Resume Experiment for it).
+ */
 export function controls(snapshot: SweepSnapshot): { pause: boolean; resume: boolean; stop: boolean } {
   const state = snapshot.live?.state;
   return {
     pause: state === 'running',
-    resume: state === 'paused' || (!snapshot.live && snapshot.record?.status === 'interrupted'),
+    resume: state === 'paused' || state === 'interrupted' || (!snapshot.live && snapshot.record?.status === 'interrupted'),
     stop: state === 'running' || state === 'paused' || state === 'queued',
   };
 }

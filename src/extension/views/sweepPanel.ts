@@ -89,6 +89,8 @@ export class SweepPanel implements vscode.Disposable {
   private pendingFinished: TrialRecord[] = [];
   private pendingActivity: SweepActivity | null = null;
   private pendingRecord: ExperimentRecord | null = null;
+  /** When the newest activity arrived: the webview extrapolates elapsed time from it. */
+  private pendingAt = 0;
   private deltaTimer: ReturnType<typeof setTimeout> | undefined;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private loading: Promise<void> | null = null;
@@ -169,6 +171,7 @@ export class SweepPanel implements vscode.Disposable {
   private onActivity(a: SweepActivity): void {
     if (this.disposed) return;
     this.pendingActivity = a;
+    this.pendingAt = Date.now();
     this.pendingFinished.push(...a.finished);
     const state = a.state;
     // The record changes when trials finish (counts, best) and when the sweep ends: re-read it then.
@@ -206,7 +209,7 @@ export class SweepPanel implements vscode.Disposable {
     const record = this.pendingRecord;
     this.pendingFinished = [];
     this.pendingRecord = null;
-    const live = liveFrom(a, Date.now());
+    const live = liveFrom(a, this.pendingAt);
     this.snapshot = applyActivity(this.snapshot, live, finished, record);
     this.updateTitle();
     // The page rebuilds from the next snapshot when it says `ready`; nothing is lost while it is down.
@@ -239,9 +242,13 @@ export class SweepPanel implements vscode.Disposable {
         // The snapshot already holds every delta applied so far.
         this.post({ type: 'snapshot', snapshot: this.snapshot });
         return;
-      case 'control':
-        void vscode.commands.executeCommand(CONTROL_COMMANDS[m.action], this.experimentId);
+      case 'control': {
+        // Resume means "unpause" for a sweep running here, "continue from the journal" for an interrupted one.
+        const state = this.snapshot.live?.state ?? this.snapshot.record?.status;
+        const command = m.action === 'resume' && state === 'interrupted' ? CommandIds.resumeExperiment : CONTROL_COMMANDS[m.action];
+        void vscode.commands.executeCommand(command, this.experimentId);
         return;
+      }
       case 'openReport':
         void vscode.commands.executeCommand(CommandIds.openExperimentReport, this.experimentId);
         return;

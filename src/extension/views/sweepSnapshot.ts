@@ -3,6 +3,7 @@
 // Panel" means when it is given none. Unit-tested in plain Node (test/unit/extension/sweepPanel*.test.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { experimentIdFromArg } from '../../core/store/experimentIndex.js';
 import type { ExperimentRecord, ExperimentSummary, TrialRecord } from '../../protocol/experiment.js';
 import { mergeTrials } from '../../protocol/sweepPanel.js';
 import type { LiveSweep, SweepSnapshot } from '../../protocol/sweepPanel.js';
@@ -63,12 +64,12 @@ export async function buildSweepSnapshot(id: string, store: ExperimentReader | n
 }
 
 /**
- * The experiment "Open Sweep Panel" opens: the argument's id (a string, or an object with `experimentId`
- * or `id`, as tree items and notifications pass), else a sweep running in this window (the newest), else
+ * The experiment "Open Sweep Panel" opens: the argument's id (an id string, or an Experiments tree item),
+ * else a sweep running in this window (the newest), else
  * the most recent stored experiment. Null when there is none.
  */
 export function chooseExperiment(arg: unknown, activities: readonly SweepActivity[], recent: readonly ExperimentSummary[]): string | null {
-  const given = experimentIdArg(arg);
+  const given = experimentIdFromArg(arg);
   if (given) return given;
   const active = activities.filter(isActive);
   const newestActive = active.at(-1);
@@ -76,16 +77,6 @@ export function chooseExperiment(arg: unknown, activities: readonly SweepActivit
   // Experiment ids start with a sortable UTC stamp.
   const newest = [...recent].sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : b.id.localeCompare(a.id)))[0];
   return newest?.id ?? activities.at(-1)?.experimentId ?? null;
-}
-
-export function experimentIdArg(arg: unknown): string | null {
-  if (typeof arg === 'string' && arg !== '') return arg;
-  if (typeof arg === 'object' && arg !== null) {
-    const o = arg as Record<string, unknown>;
-    if (typeof o.experimentId === 'string' && o.experimentId !== '') return o.experimentId;
-    if (typeof o.id === 'string' && o.id !== '') return o.id;
-  }
-  return null;
 }
 
 /** A cheap fingerprint of what a re-read would change on screen, to skip posting identical snapshots. */

@@ -161,6 +161,18 @@ test('Pause, Resume, Stop and Open Report run their commands with the id; anythi
   ]);
 });
 
+test('Resume on an interrupted experiment continues it from its journal (Resume Experiment)', async () => {
+  writeExperiment(workspace, makeRecord({ status: 'interrupted' }), [makeTrial(0, 'gbdt', 0.9)]);
+  const calls: unknown[][] = [];
+  mock.method(commands, 'executeCommand', async (...args: unknown[]) => {
+    calls.push(args);
+    return undefined;
+  });
+  const { panel } = await open();
+  panel.webview.send({ type: 'control', action: 'resume' });
+  assert.deepEqual(calls, [['mllab.resumeExperiment', EXPERIMENT_ID]]);
+});
+
 test('a page from an older build is reloaded once instead of being sent a snapshot it cannot read', async () => {
   writeExperiment(workspace, makeRecord(), []);
   const { panel } = await open();
@@ -202,6 +214,8 @@ test('which experiment the command opens: the argument, else a running one, else
   const finished = { ...running, experimentId: '20261128-040000-d-444', state: 'done' } as SweepActivity;
   assert.equal(chooseExperiment('20261101-000000-x-abc', [running], stored), '20261101-000000-x-abc');
   assert.equal(chooseExperiment({ experimentId: '20261101-000000-y-abc', label: 'tree item' }, [running], stored), '20261101-000000-y-abc');
+  // Not an experiment id: as if none was given.
+  assert.equal(chooseExperiment('../../etc', [running], stored), '20261128-050000-c-333');
   assert.equal(chooseExperiment(undefined, [finished, running], stored), '20261128-050000-c-333');
   assert.equal(chooseExperiment(undefined, [finished], stored), '20261128-090000-b-222');
   assert.equal(chooseExperiment(undefined, [finished], []), '20261128-040000-d-444');
