@@ -7,6 +7,8 @@ import { CleanDatasetController } from './commands/cleanDataset.js';
 import { ProfileDatasetCommand } from './commands/profileDataset.js';
 import { ExperimentCommands } from './commands/experimentCommands.js';
 import { SweepActivityHub } from './sweepActivity.js';
+import { readSweepConcurrency, SweepCommands } from './commands/startSweep.js';
+import { SweepQueue } from './sweepQueue.js';
 import { DataQualityPanel } from './views/dataQualityPanel.js';
 import { DatasetsTreeProvider } from './views/datasetsTree.js';
 import { ExperimentTreeProvider } from './views/experimentTree.js';
@@ -45,6 +47,9 @@ export function activate(context: vscode.ExtensionContext): void {
 
   // The live state of sweeps in this window: the sweep queue publishes, the panels and the trees listen.
   const sweepActivity = new SweepActivityHub();
+  // Sweeps run in the worker (queued, mllab.sweep.concurrency at a time); the queue is the hub's one writer.
+  const sweepQueue = new SweepQueue({ worker: workerClient, hub: sweepActivity, concurrency: readSweepConcurrency, log });
+  context.subscriptions.push(new SweepCommands(context, workerClient, sweepQueue, log));
   // The ML Lab view container's trees read nothing until shown (providers are lazy).
   const experimentTree = new ExperimentTreeProvider(sweepActivity);
   const datasetsTree = new DatasetsTreeProvider();
