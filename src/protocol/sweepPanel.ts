@@ -61,6 +61,8 @@ export interface SweepWebviewState {
   sortDescending: boolean;
   /** Trial highlighted in the table and the chart. */
   selectedTrial: number | null;
+  /** Only done and running trials in the table (pruned ones can be most of a sweep). */
+  hideUnscored: boolean;
 }
 
 const LIVE_STATES: readonly string[] = ['queued', 'running', 'paused', 'stopping', 'done', 'failed', 'interrupted'];
@@ -188,7 +190,7 @@ export function isSweepWebviewMessage(x: unknown): x is SweepWebviewMessage {
 }
 
 export function defaultSweepState(experimentId: string): SweepWebviewState {
-  return { experimentId, sortKey: 'index', sortDescending: true, selectedTrial: null };
+  return { experimentId, sortKey: 'index', sortDescending: true, selectedTrial: null, hideUnscored: false };
 }
 
 /** Saved state from an older build or a broken page: the id is required, the rest falls back to defaults. */
@@ -198,6 +200,7 @@ export function parseSweepState(x: unknown): SweepWebviewState | undefined {
   if (typeof x.sortKey === 'string' && SORT_KEYS.includes(x.sortKey)) state.sortKey = x.sortKey as TrialSortKey;
   if (typeof x.sortDescending === 'boolean') state.sortDescending = x.sortDescending;
   if (Number.isInteger(x.selectedTrial) && (x.selectedTrial as number) >= 0) state.selectedTrial = x.selectedTrial as number;
+  if (typeof x.hideUnscored === 'boolean') state.hideUnscored = x.hideUnscored;
   return state;
 }
 

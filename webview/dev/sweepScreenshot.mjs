@@ -215,6 +215,11 @@ await tab.keyboard.press('ArrowDown');
 await tab.keyboard.press('Enter');
 const selected = await tab.evaluate(() => document.querySelector('tbody tr[aria-selected="true"]')?.dataset.index ?? null);
 if (selected === null) problems.push('keyboard: ArrowDown + Enter selected no row');
+// The pruned/failed filter, from the keyboard: Space on the checkbox leaves only done and running rows.
+await tab.locator('#hide-unscored').focus();
+await tab.keyboard.press('Space');
+const statuses = await tab.evaluate(() => [...document.querySelectorAll('tbody tr')].map((tr) => tr.className));
+if (statuses.length === 0 || statuses.some((c) => /pruned|failed/.test(c))) problems.push(`filter: rows left ${statuses.length}, ${statuses.filter((c) => /pruned|failed/.test(c)).length} pruned/failed`);
 // A row the reloaded page's snapshot has (the deltas above are not in it): selected by click.
 await tab.locator('tbody tr[data-index="3"]').click();
 await tab.getByRole('button', { name: 'Pause sweep' }).click();
@@ -228,8 +233,9 @@ await load('mid', THEMES.dark, saved);
 const restored = await tab.evaluate(() => ({
   sort: document.querySelector('th[aria-sort="descending"], th[aria-sort="ascending"]')?.textContent ?? null,
   selected: document.querySelector('tbody tr[aria-selected="true"]')?.dataset.index ?? null,
+  hide: document.querySelector('#hide-unscored')?.checked ?? null,
 }));
-if (!restored.sort?.startsWith('Score') || restored.selected !== '3') problems.push(`restore: ${JSON.stringify(restored)} (selected before: 3)`);
+if (!restored.sort?.startsWith('Score') || restored.selected !== '3' || restored.hide !== true) problems.push(`restore: ${JSON.stringify(restored)} (selected before: 3)`);
 
 await load('done', THEMES.light);
 await shot('sweep-done-light');

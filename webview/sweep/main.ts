@@ -12,6 +12,7 @@ import { onThemeChange, readTheme } from '../shared/theme.js';
 import { ScoreChart } from './scoreChart.js';
 import {
   STATE_LABELS,
+  bestHeadline,
   bestTrialIndex,
   controls,
   countsText,
@@ -26,6 +27,7 @@ import {
   sortRows,
   timeLeft,
   trialRows,
+  visibleRows,
 } from './sweepModel.js';
 import { TrialTable } from './trialTable.js';
 
@@ -86,6 +88,8 @@ class SweepApp {
   private readonly bestStat = stat('Best score');
   private readonly metricsList = el('dl', { class: 'metrics' });
   private readonly bestParams = el('p', { class: 'best-params mono small' });
+  private readonly hideUnscored = el('input', { attrs: { type: 'checkbox', id: 'hide-unscored' }, on: { change: () => this.setHideUnscored(this.hideUnscored.checked) } });
+  private readonly hideUnscoredLabel = el('span', null, 'Hide pruned and failed');
   private readonly chart: ScoreChart;
   private readonly table: TrialTable;
 
@@ -115,7 +119,12 @@ class SweepApp {
           el('section', { class: 'card chart-card', attrs: { 'aria-label': 'Score per trial' } }, el('h2', null, 'Score per trial'), this.chart.element),
           el('section', { class: 'card best-card', attrs: { 'aria-label': 'Best model' } }, el('h2', null, 'Best model'), this.metricsList, this.bestParams),
         ),
-        el('section', { class: 'card table-card', attrs: { 'aria-label': 'Trials' } }, el('h2', null, 'Trials'), this.table.element),
+        el(
+          'section',
+          { class: 'card table-card', attrs: { 'aria-label': 'Trials' } },
+          el('div', { class: 'card-header' }, el('h2', null, 'Trials'), el('label', { class: 'toggle', attrs: { for: 'hide-unscored' } }, this.hideUnscored, this.hideUnscoredLabel)),
+          this.table.element,
+        ),
       ),
     );
     if (this.ui) this.table.setSort(this.ui.sortKey, this.ui.sortDescending);
@@ -170,6 +179,7 @@ class SweepApp {
       this.save();
       this.table.setSort(this.ui.sortKey, this.ui.sortDescending);
       this.table.setSelected(this.ui.selectedTrial);
+      this.hideUnscored.checked = this.ui.hideUnscored;
       this.chart.setSelected(this.ui.selectedTrial);
     } else {
       if (!this.snapshot) return;
@@ -194,6 +204,13 @@ class SweepApp {
     this.ui.sortDescending = next.descending;
     this.save();
     this.table.setSort(next.key, next.descending);
+    this.renderTable();
+  }
+
+  private setHideUnscored(hide: boolean): void {
+    if (!this.ui) return;
+    this.ui.hideUnscored = hide;
+    this.save();
     this.renderTable();
   }
 
@@ -257,7 +274,7 @@ class SweepApp {
       return;
     }
     this.metricsList.append(el('dt', null, 'Model'), el('dd', null, `${modelLabel(best.config.model)} (trial #${best.index})`));
-    if (r.bestKind === 'ensemble' && r.status === 'done') this.metricsList.append(el('dt', null, 'Saved'), el('dd', null, `an ensemble, ${r.metric} ${formatScore(r.bestScore)}`));
+    if (r.bestKind === 'ensemble' && r.status === 'done') this.metricsList.append(el('dt', null, 'Saved'), el('dd', null, `an ensemble: ${metricLabel(r.metric)} ${formatScore(r.bestScore)}`));
     for (const m of keyMetrics(r, best)) {
       this.metricsList.append(el('dt', { class: m.optimised ? 'optimised' : '' }, m.label), el('dd', { class: m.optimised ? 'optimised' : '' }, m.value));
     }
@@ -268,7 +285,10 @@ class SweepApp {
     const s = this.snapshot;
     if (!s || !this.ui) return;
     const rows = sortRows(trialRows(s, this.now()), this.ui.sortKey, this.ui.sortDescending, s.record?.greaterIsBetter ?? true);
-    this.table.update(rows);
+    const shown = visibleRows(rows, this.ui.hideUnscored);
+    this.table.update(shown);
+    const hidden = rows.filter((r) => r.status === 'pruned' || r.status === 'failed').length;
+    setText(this.hideUnscoredLabel, `Hide pruned and failed (${hidden})`);
     this.table.ensureTabStop();
     setText(this.trialsStat.value, String(rows.filter((x) => x.status !== 'running').length));
     setText(this.trialsStat.sub, countsText(rows));
@@ -300,10 +320,9 @@ class SweepApp {
       setText(this.leftStat.value, '—');
       setText(this.leftStat.sub, budget !== null ? `budget ${formatSeconds(budget)}` : maxTrials !== null ? `${maxTrials} trials` : '');
     }
-    const bestScore = live?.progress?.bestScore ?? r?.bestScore ?? null;
-    const bestIndex = bestTrialIndex(s);
-    setText(this.bestStat.value, formatScore(bestScore ?? s.trials.find((t) => t.index === bestIndex)?.score ?? null));
-    setText(this.bestStat.sub, bestIndex !== null ? `trial #${bestIndex}${r ? ` · ${metricLabel(r.metric)}` : ''}` : '');
+    const best = bestHeadline(s);
+    setText(this.bestStat.value, formatScore(best.score));
+    setText(this.bestStat.sub, [best.source, r ? metricLabel(r.metric) : ''].filter((x) => x).join(' · '));
 
     // Progress: budget used, else trials done.
     // Hidden once the sweep is over: the state badge says how it ended.

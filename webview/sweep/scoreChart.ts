@@ -68,7 +68,7 @@ export class ScoreChart {
     if (lastBest && lastIndex > lastBest.x) line.push({ x: lastIndex, y: lastBest.y });
     if (!this.chart) {
       this.chart = new Chart(this.canvas, this.config(points, line, metricLabel));
-      this.applyColors(this.chart);
+      this.applyColors(this.chart, bestIndex);
       this.chart.update('none');
       return;
     }

@@ -138,6 +138,23 @@ export function trialRows(snapshot: SweepSnapshot, now: number): TrialRow[] {
   return rows;
 }
 
+/** The table's "hide pruned and failed" filter: done and running trials stay. */
+export function visibleRows(rows: readonly TrialRow[], hideUnscored: boolean): TrialRow[] {
+  return hideUnscored ? rows.filter((r) => r.status === 'done' || r.status === 'running') : [...rows];
+}
+
+/** The headline best: the saved ensemble's score when it beat every trial, else the best trial's. */
+export function bestHeadline(snapshot: SweepSnapshot): { score: number | null; source: string } {
+  const r = snapshot.record;
+  const live = snapshot.live;
+  const running = live !== null && live.state !== 'done' && live.state !== 'failed' && live.state !== 'interrupted';
+  if (!running && r?.bestKind === 'ensemble' && r.bestScore !== null) return { score: r.bestScore, source: 'ensemble of trials' };
+  const index = bestTrialIndex(snapshot);
+  const trial = snapshot.trials.find((t) => t.index === index);
+  const score = (running ? live?.progress?.bestScore : null) ?? trial?.score ?? null;
+  return { score, source: index === null ? '' : `trial #${index}` };
+}
+
 const STATUS_ORDER: Readonly<Record<RowStatus, number>> = { running: 0, done: 1, pruned: 2, failed: 3 };
 
 /**

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LiveSweep, SweepSnapshot } from '../../../src/protocol/sweepPanel.js';
 import {
+  bestHeadline,
   bestSoFar,
   bestTrialIndex,
   controls,
@@ -16,6 +17,7 @@ import {
   sortRows,
   timeLeft,
   trialRows,
+  visibleRows,
 } from '../../../webview/sweep/sweepModel.js';
 import { EXPERIMENT_ID, makeRecord, makeTrial } from '../../fixtures/sweep/experiment.js';
 
@@ -138,4 +140,17 @@ test('formatting: scores, parameters, durations, counts', () => {
   assert.equal(formatSeconds(185), '3 min 05 s');
   assert.equal(formatSeconds(3720), '1 h 02 min');
   assert.equal(countsText(trialRows(snapshot(), 13_500)), '3 done · 1 running · 1 pruned · 1 failed');
+});
+
+test('hiding pruned and failed trials keeps done and running ones', () => {
+  assert.deepEqual(visibleRows(trialRows(snapshot(), 13_500), true).map((r) => r.index), [0, 1, 3, 5]);
+  assert.equal(visibleRows(trialRows(snapshot(), 13_500), false).length, 6);
+});
+
+test('the headline best: the live best while running, the saved ensemble once it beat every trial', () => {
+  assert.deepEqual(bestHeadline(snapshot()), { score: 0.95, source: 'trial #1' });
+  const ensemble = makeRecord({ bestKind: 'ensemble', bestScore: 0.96, bestTrial: 1 });
+  assert.deepEqual(bestHeadline(snapshot({ live: null, record: ensemble })), { score: 0.96, source: 'ensemble of trials' });
+  assert.deepEqual(bestHeadline(snapshot({ live: null, record: makeRecord({ bestKind: 'trial', bestScore: 0.95, bestTrial: 1 }) })), { score: 0.95, source: 'trial #1' });
+  assert.deepEqual(bestHeadline(snapshot({ live: null, record: makeRecord(), trials: [] })), { score: null, source: '' });
 });

@@ -33,8 +33,8 @@ test('the host accepts ready, the three controls and openReport, and nothing els
 test('saved state: the id is required, bad fields fall back to defaults', () => {
   assert.equal(parseSweepState(null), undefined);
   assert.equal(parseSweepState({ sortKey: 'score' }), undefined);
-  assert.deepEqual(parseSweepState({ experimentId: EXPERIMENT_ID, sortKey: 'score', sortDescending: false, selectedTrial: 4 }), { experimentId: EXPERIMENT_ID, sortKey: 'score', sortDescending: false, selectedTrial: 4 });
-  assert.deepEqual(parseSweepState({ experimentId: EXPERIMENT_ID, sortKey: 'bogus', sortDescending: 'yes', selectedTrial: -1 }), { experimentId: EXPERIMENT_ID, sortKey: 'index', sortDescending: true, selectedTrial: null });
+  assert.deepEqual(parseSweepState({ experimentId: EXPERIMENT_ID, sortKey: 'score', sortDescending: false, selectedTrial: 4, hideUnscored: true }), { experimentId: EXPERIMENT_ID, sortKey: 'score', sortDescending: false, selectedTrial: 4, hideUnscored: true });
+  assert.deepEqual(parseSweepState({ experimentId: EXPERIMENT_ID, sortKey: 'bogus', sortDescending: 'yes', selectedTrial: -1, hideUnscored: 1 }), { experimentId: EXPERIMENT_ID, sortKey: 'index', sortDescending: true, selectedTrial: null, hideUnscored: false });
 });
 
 test('merging trials: by index, ascending, a replayed index replaced; nothing new returns the same array', () => {
