@@ -134,7 +134,13 @@ const cursor = new Int32Array(1);
  * HH:MM[:SS[.fff]], and Z or ±hh[:mm]. Returns epoch milliseconds (no zone = UTC), NaN when not a date.
  */
 export function parseIsoDate(buf: Uint8Array, s: number, e: number): number {
-  if (e - s < 8) return NaN;
+  const n = e - s;
+  if (n === 10 || n === 19) {
+    // The layouts nearly every date column uses; anything else (or invalid) takes the general reader.
+    const ms = fixedIsoDate(buf, s, n);
+    if (ms === ms) return ms;
+  }
+  if (n < 8) return NaN;
   const y = digits(buf, s, 4);
   if (y < 0) return NaN;
   const sep = buf[s + 4];
@@ -190,6 +196,41 @@ export function parseIsoDate(buf: Uint8Array, s: number, e: number): number {
   }
   const offset = (oh * 60 + om) * 60000;
   return z === 43 ? ms - offset : ms + offset;
+}
+
+/** Two ASCII digits at p as a number, or a negative number when either is not a digit. */
+function twoDigits(buf: Uint8Array, p: number): number {
+  const a = buf[p]! - 48;
+  const b = buf[p + 1]! - 48;
+  return a >>> 0 > 9 || b >>> 0 > 9 ? -1 : a * 10 + b;
+}
+
+/**
+ * YYYY-MM-DD (n = 10) or YYYY-MM-DD[T ]HH:MM:SS (n = 19) at fixed offsets: the value parseIsoDate's general
+ * reader gives, or NaN to let that reader decide.
+ */
+function fixedIsoDate(buf: Uint8Array, s: number, n: number): number {
+  const c = twoDigits(buf, s);
+  const y2 = twoDigits(buf, s + 2);
+  if (c < 0 || y2 < 0 || buf[s + 4] !== 45 || buf[s + 7] !== 45) return NaN;
+  const y = c * 100 + y2;
+  const mo = twoDigits(buf, s + 5);
+  const d = twoDigits(buf, s + 8);
+  if (y < 1 || mo < 0 || d < 0 || !validDate(y, mo, d)) return NaN;
+  // daysFromCivil with integer division, exact here since the year is positive.
+  const yy = mo <= 2 ? y - 1 : y;
+  const era = (yy / 400) | 0;
+  const yoe = yy - era * 400;
+  const doy = (((153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5) | 0) + d - 1;
+  const ms = (era * 146097 + yoe * 365 + ((yoe / 4) | 0) - ((yoe / 100) | 0) + doy - 719468) * 86400000;
+  if (n === 10) return ms;
+  const t = buf[s + 10];
+  if ((t !== 84 && t !== 32 && t !== 116) || buf[s + 13] !== 58 || buf[s + 16] !== 58) return NaN;
+  const hh = twoDigits(buf, s + 11);
+  const mi = twoDigits(buf, s + 14);
+  const sec = twoDigits(buf, s + 17);
+  if (hh < 0 || hh > 24 || mi < 0 || mi > 59 || sec < 0 || sec > 60) return NaN;
+  return ms + (hh * 3600000 + mi * 60000 + sec * 1000);
 }
 
 /** Dates in other common layouts: MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY, DD-MM-YYYY (optionally a time after). */
