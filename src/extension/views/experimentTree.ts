@@ -234,7 +234,8 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
 
   private async datasetNodes(f: FolderState): Promise<ExperimentNode[]> {
     const groups = await this.load(f);
-    if (groups.length === 0) return [{ kind: 'message', text: 'No experiments yet: run "ML Lab: Start AutoML Sweep".' }];
+    // None: the view's welcome content (package.json viewsWelcome) offers Start AutoML Sweep.
+    if (groups.length === 0) return [];
     return groups.map((group) => ({ kind: 'dataset', workspace: f.workspace, group }));
   }
 
