@@ -242,9 +242,13 @@ class SweepApp {
     setText(this.title, r ? `${baseName(r.dataset.path)} → ${r.config.target}` : s.experimentId);
     this.title.title = r ? r.dataset.path : '';
     setText(this.meta, r ? [metricLabel(r.metric), r.task, `${r.config.search} search`, s.experimentId].join(' · ') : '');
-    clear(this.stateBadge);
-    this.stateBadge.append(icon(STATE_ICONS[state] ?? 'question'), ` ${STATE_LABELS[state]}`);
-    this.stateBadge.className = `state-badge state-${state}`;
+    // A live region: rewritten only when the state changes, so screen readers hear changes, not ticks.
+    if (this.stateBadge.dataset.state !== state) {
+      this.stateBadge.dataset.state = state;
+      clear(this.stateBadge);
+      this.stateBadge.append(icon(STATE_ICONS[state] ?? 'question'), ` ${STATE_LABELS[state]}`);
+      this.stateBadge.className = `state-badge state-${state}`;
+    }
     const allowed = controls(s);
     setAttrs(this.pauseButton, { disabled: !allowed.pause, hidden: state === 'paused' });
     setAttrs(this.resumeButton, { disabled: !allowed.resume, hidden: !allowed.resume });
