@@ -116,6 +116,8 @@ export interface FinishContext {
   oof: Float64Array;
   /** Permutation importance of the winner's (leading member's) configuration on held-out folds; null if it failed. */
   importance: HeldOutImportance | null;
+  /** Why importance is missing or measured on fewer folds (skipped at the end of the budget, failed); null = complete. */
+  importanceNote: string | null;
 }
 
 /** Default time box of one trial: a third of the budget, between 10 s and 5 min. */
@@ -129,6 +131,20 @@ const DEFAULT_BUDGET_SECONDS = 60;
 const ENSEMBLE_POOL = 12;
 /** Best configurations an earlier experiment contributes to a warm start. */
 const WARM_START_CONFIGS = 5;
+
+// ---- the end of a budgeted sweep ----
+// `--budget S` bounds the whole sweep: loading, trials, ensemble, refit, importance and the saved files. The
+// end's time is reserved from the budget, estimated from the measured cost of the trials.
+/** Ensemble selection, thread start-up for the refits, writing the package and report (ms). */
+const END_FIXED_MS = 1200;
+/** Leading trials whose refits the reserve counts on (a kept ensemble holds a few of them). */
+const LIKELY_MEMBERS = 3;
+/** The reserve never takes more than this share of the budget. */
+const END_RESERVE_SHARE = 0.25;
+/** Writing the package and report after importance (ms). */
+const FINISH_MS = 300;
+/** One importance fold = a fold's fit plus the shuffled predictions, as a multiple of the trial's fold time. */
+const IMPORTANCE_FOLD_COST = 1.5;
 
 // ---- settings ---------------------------------------------------------------------------------------
 
@@ -203,7 +219,12 @@ interface RunRequest {
   rungs: number[] | null;
   report(step: number, objective: number): boolean;
   timeoutMs: number;
+  /** Aborted at the end of the budget: the trial ends at once, failed with BUDGET_STOP_ERROR (journaled). */
+  stop?: AbortSignal;
 }
+
+/** The error of a trial cut at the end of the budget: a failed trial, not re-run on resume. */
+export const BUDGET_STOP_ERROR = 'stopped at the end of the budget';
 
 type RunResult = TrialOutcome | { status: 'cancelled' };
 
@@ -247,17 +268,25 @@ class InProcessExecutor implements TrialExecutor {
     const controller = new AbortController();
     this.controllers.add(controller);
     let timer: NodeJS.Timeout | undefined;
+    let onStop: (() => void) | undefined;
     const timeout = new Promise<TrialOutcome>((resolve) => {
       timer = setTimeout(() => {
         controller.abort();
         resolve(failed(`exceeded its time box of ${request.timeoutMs / 1000} s`));
       }, request.timeoutMs);
+      onStop = (): void => {
+        controller.abort();
+        resolve(failed(BUDGET_STOP_ERROR));
+      };
+      if (request.stop?.aborted) onStop();
+      else request.stop?.addEventListener('abort', onStop, { once: true });
     });
     try {
       const outcome = await Promise.race([runTrial(request.job, this.table, this.folds, this.kit, request.report, controller.signal, request.rungs), timeout]);
       return this.cancelled ? { status: 'cancelled' } : outcome;
     } finally {
       clearTimeout(timer);
+      if (onStop) request.stop?.removeEventListener('abort', onStop);
       this.controllers.delete(controller);
     }
   }
@@ -266,8 +295,22 @@ class InProcessExecutor implements TrialExecutor {
     return refit(config, trial, seed, this.folds.length, this.table, this.kit);
   }
 
-  importance(job: ImportanceJob): Promise<HeldOutImportance> {
-    return heldOutImportance(job.config, job.trial, job.seed, job.metric, this.table, this.folds, this.kit, job.maxFolds, job.repeats);
+  async importance(job: ImportanceJob, timeoutMs: number): Promise<HeldOutImportance> {
+    const controller = new AbortController();
+    this.controllers.add(controller);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new Error(`permutation importance exceeded its time box of ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([heldOutImportance(job.config, job.trial, job.seed, job.metric, this.table, this.folds, this.kit, job.maxFolds, job.repeats, controller.signal), timeout]);
+    } finally {
+      clearTimeout(timer);
+      this.controllers.delete(controller);
+    }
   }
 
   cancelAll(): void {
@@ -316,7 +359,7 @@ class ThreadExecutor implements TrialExecutor {
   }
 
   /** Runs one exchange on a thread; `onMessage` returns a value to finish, undefined to keep listening. */
-  private exchange<T>(first: ToTrialThread, onMessage: (m: FromTrialThread, w: Worker) => T | undefined, onLost: (why: string) => T, timeoutMs: number | null): Promise<T> {
+  private exchange<T>(first: ToTrialThread, onMessage: (m: FromTrialThread, w: Worker) => T | undefined, onLost: (why: string) => T, timeoutMs: number | null, stop?: AbortSignal): Promise<T> {
     const worker = this.take();
     return new Promise<T>((resolve) => {
       let settled = false;
@@ -324,6 +367,7 @@ class ThreadExecutor implements TrialExecutor {
         if (settled) return;
         settled = true;
         if (timer) clearTimeout(timer);
+        stop?.removeEventListener('abort', stopped);
         worker.off('message', message);
         worker.off('error', error);
         worker.off('exit', exit);
@@ -339,10 +383,17 @@ class ThreadExecutor implements TrialExecutor {
       const error = (e: Error): void => finish(onLost(`the trial thread crashed: ${e.message.split('\n')[0] ?? ''}`), false);
       const exit = (code: number): void => finish(onLost(`the trial thread exited (code ${code})`), false);
       const timer = timeoutMs === null ? null : setTimeout(() => finish(onLost(`exceeded its time box of ${timeoutMs / 1000} s`), false), timeoutMs);
+      // The end of the budget: the thread is terminated like a timed-out one.
+      const stopped = (): void => finish(onLost(BUDGET_STOP_ERROR), false);
       worker.on('message', message);
       worker.on('error', error);
       worker.on('exit', exit);
       this.busy.set(worker, () => finish(onLost('cancelled'), false));
+      if (stop?.aborted) {
+        finish(onLost(BUDGET_STOP_ERROR), true); // the thread never got the job: it stays in the pool
+        return;
+      }
+      stop?.addEventListener('abort', stopped, { once: true });
       worker.postMessage(first);
     });
   }
@@ -363,6 +414,7 @@ class ThreadExecutor implements TrialExecutor {
         return failed(why);
       },
       request.timeoutMs,
+      request.stop,
     );
     return cancelledRun ? { status: 'cancelled' } : result;
   }
@@ -420,6 +472,10 @@ function featureSchemaOf(table: TrainingTable): FeatureSchema[] {
   return table.features.map((f) => (f.kind === 'numeric' ? { name: f.name, kind: 'numeric' } : { name: f.name, kind: 'categorical', categories: f.categories }));
 }
 
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(1);
+}
+
 function std(values: readonly number[]): number | null {
   if (values.length < 2) return null;
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
@@ -432,6 +488,8 @@ function ranked(trials: Iterable<TrialRecord>): TrialRecord[] {
 }
 
 export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, parts?: Partial<SweepParts>): Promise<SweepResult> {
+  // The budget counts from here: loading the table is part of the sweep the user waits for.
+  const started = Date.now();
   const p = { ...(await shippedParts()), ...parts };
   const signal = hooks.signal;
   if (signal?.aborted) throw cancelled();
@@ -510,7 +568,6 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
   const finished = new Map<number, TrialRecord>();
   for (const t of await store.readTrials(writer.id)) finished.set(t.index, t);
   const oof = new Map<number, Float64Array>();
-  const started = Date.now();
   const searchBefore = record.times.searchSeconds;
   let pausedMs = 0;
   const elapsed = (): number => searchBefore + (Date.now() - started - pausedMs) / 1000;
@@ -561,12 +618,47 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     return oofUpdates;
   };
 
+  // One fold's fit and prediction as a trial measured it (its seconds over the folds it ran); a refit
+  // trains on every row, a fold on (k-1)/k of them.
+  const foldMs = (t: TrialRecord): number => (t.seconds * 1000) / Math.max(1, t.foldScores.length);
+  const v = settings.validation;
+  const allRowsScale = v.kind === 'kfold' ? v.folds / (v.folds - 1) : 1 / (1 - v.fraction);
+  let watcher: NodeJS.Timeout | null = null;
+
   try {
     updateBest();
     progress('searching', 0);
     const sampler = createSampler(settings.search, space, { initial: warm });
     const rungs = settings.pruner === 'asha' ? rungBudgets() : null;
-    const deadline = settings.budgetSeconds === null ? Infinity : started + (settings.budgetSeconds - searchBefore) * 1000;
+    const budgetMs = settings.budgetSeconds === null ? Infinity : settings.budgetSeconds * 1000;
+    const deadline = started + budgetMs - searchBefore * 1000;
+    // Paused time is off the budget, also while the pause lasts (running trials are not cut then).
+    let pausedSince: number | null = null;
+    const msLeft = (): number => deadline + pausedMs + (pausedSince === null ? 0 : Date.now() - pausedSince) - Date.now();
+    const endReserveMs = (): number => {
+      if (!Number.isFinite(budgetMs)) return 0;
+      const likely = ranked(finished.values()).slice(0, settings.ensemble ? LIKELY_MEMBERS : 1);
+      const refits = likely.map((t) => foldMs(t) * allRowsScale);
+      // Refits run side by side on the threads; the importance fold after or beside them.
+      const refitWall = refits.length === 0 ? 0 : Math.max(Math.max(...refits), refits.reduce((a, b) => a + b, 0) / P);
+      const importance = likely[0] ? foldMs(likely[0]) * IMPORTANCE_FOLD_COST : 0;
+      return Math.min(END_FIXED_MS + refitWall + importance, budgetMs * END_RESERVE_SHARE);
+    };
+    /** Typical seconds of a trial of this model in this sweep (median of the finished, not failed), or null. */
+    const expectedMs = (kind: ModelKind): number | null => {
+      const times = [...finished.values()].filter((t) => t.config.model === kind && t.status !== 'failed').map((t) => t.seconds * 1000).sort((a, b) => a - b);
+      return times.length === 0 ? null : times[Math.floor(times.length / 2)]!;
+    };
+    // At the end of the budget (less the reserve) trials still running are cut, unless none is done yet:
+    // then they run on (to their time box) so the sweep still ends with a model.
+    const budgetStop = new AbortController();
+    watcher = Number.isFinite(budgetMs)
+      ? setInterval(() => {
+          if (budgetStop.signal.aborted || ranked(finished.values()).length === 0) return;
+          if (msLeft() <= endReserveMs()) budgetStop.abort();
+        }, 100)
+      : null;
+    watcher?.unref();
     const running = new Map<number, Promise<void>>();
     const historyUpTo = (last: number): FinishedTrial[] => {
       const out: FinishedTrial[] = [];
@@ -587,7 +679,7 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
       }
       return pruner;
     };
-    const budgetLeft = (index: number): boolean => !signal?.aborted && Date.now() < deadline + pausedMs && (settings.maxTrials === null || index < settings.maxTrials);
+    const budgetLeft = (index: number): boolean => !signal?.aborted && !budgetStop.signal.aborted && msLeft() > endReserveMs() && (settings.maxTrials === null || index < settings.maxTrials);
 
     const launch = (index: number, trialConfig: TrialConfig): void => {
       const t0 = Date.now();
@@ -600,6 +692,7 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
           job,
           rungs,
           timeoutMs: settings.trialTimeoutSeconds * 1000,
+          stop: budgetStop.signal,
           report: (step, objective) => {
             reports.push({ step, objective });
             return pruner.shouldStop({ trial: index, step, objective });
@@ -642,18 +735,28 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
       while (running.size > 0 && (running.size >= P || !prefixFinished(index - P - 1))) await Promise.race(running.values());
       if (hooks.untilResumed && !signal?.aborted) {
         const pausedAt = Date.now();
-        await untilResumedOrAborted(hooks.untilResumed(), signal);
-        pausedMs += Date.now() - pausedAt;
+        pausedSince = pausedAt;
+        try {
+          await untilResumedOrAborted(hooks.untilResumed(), signal);
+        } finally {
+          pausedMs += Date.now() - pausedAt;
+          pausedSince = null;
+        }
       }
       if (!budgetLeft(index)) break;
       const proposal = sampler.propose(historyUpTo(index - P - 1), seededRandom(mixSeed(settings.seed, index)));
       if (!proposal) break; // the grid is exhausted
       // A journaled trial was proposed the same way before (the sampler's state now matches): skip it.
       if (finished.has(index)) continue;
+      // A trial that would not end before the reserve would only be cut: the search ends here (a resume
+      // with more budget proposes this same trial).
+      const expected = expectedMs(proposal.model);
+      if (expected !== null && expected > msLeft() - endReserveMs()) break;
       launch(index, proposal);
     }
     if (signal?.aborted) executor.cancelAll();
     await Promise.all(running.values());
+    if (watcher) clearInterval(watcher);
     if (signal?.aborted) throw cancelled();
     await saveRecord();
 
@@ -676,7 +779,10 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     if (settings.ensemble && leaders.length > 1) {
       progress('ensembling', 0);
       const pool: { trial: TrialRecord; predictions: Float64Array }[] = [];
+      // A candidate whose refit alone would outlast the budget's remainder stays out (the best is refitted anyway).
+      const affordable = (t: TrialRecord): boolean => t === best || foldMs(t) * allRowsScale <= msLeft() - END_FIXED_MS;
       for (const t of leaders.slice(0, ENSEMBLE_POOL)) {
+        if (!affordable(t)) continue;
         const predictions = await oofOf(t.index);
         if (predictions && predictions.length === labels.y.length * predictionWidth(table)) pool.push({ trial: t, predictions });
       }
@@ -701,6 +807,29 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     }
     if (!winnerOof) throw new Error(`The out-of-fold predictions of trial ${best.index} are missing.`);
     progress('refitting', members.length);
+    // Permutation importance of the leading member gets what the budget has left: as many folds as fit
+    // (each a fit), none when not one does; beside the refits when a thread is free for it.
+    const measureImportance = async (of: TrialRecord): Promise<{ importance: HeldOutImportance | null; note: string | null }> => {
+      const maxFolds = Math.min(IMPORTANCE_FOLDS, folds.length);
+      const leftMs = msLeft() - FINISH_MS;
+      const perFoldMs = foldMs(of) * IMPORTANCE_FOLD_COST;
+      const usable = Number.isFinite(leftMs) ? Math.min(maxFolds, Math.floor(leftMs / perFoldMs)) : maxFolds;
+      if (usable < 1) return { importance: null, note: `skipped: ${seconds(Math.max(0, leftMs))} s of the budget were left and one fold takes about ${seconds(perFoldMs)} s` };
+      const boxMs = settings.trialTimeoutSeconds * 1000 * usable;
+      try {
+        const result = await executor.importance(
+          { config: of.config, trial: of.index, seed: settings.seed, metric: settings.metric, maxFolds: usable, repeats: IMPORTANCE_REPEATS },
+          Math.max(1, Math.round(Math.min(boxMs, leftMs))),
+        );
+        return { importance: result, note: usable < maxFolds ? `measured on ${usable} of ${maxFolds} folds to stay within the budget` : null };
+      } catch (e) {
+        // The report goes without importance rather than the sweep without its model.
+        const message = e instanceof Error ? e.message : String(e);
+        return { importance: null, note: leftMs < boxMs && /time box/.test(message) ? `skipped: ${BUDGET_STOP_ERROR}` : `failed: ${message}` };
+      }
+    };
+    const lead = [...members].sort((a, b) => b.weight - a.weight)[0]!.trial;
+    const besideRefits = members.length < P ? measureImportance(lead) : null;
     // A refit gets twice a trial's time box (it fits once on all rows; a trial fits once per fold).
     const refitMs = settings.trialTimeoutSeconds * 2000;
     const refitAll = (list: typeof members): Promise<FinishContext['members']> =>
@@ -720,19 +849,23 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     for (const f of fitted) if (f.fitted.backend) record.backend = f.fitted.backend;
     if (signal?.aborted) throw cancelled();
     progress('evaluating', 0);
-    const lead = [...members].sort((a, b) => b.weight - a.weight)[0]!.trial;
-    let importance: HeldOutImportance | null = null;
-    try {
-      importance = await executor.importance(
-        { config: lead.config, trial: lead.index, seed: settings.seed, metric: settings.metric, maxFolds: IMPORTANCE_FOLDS, repeats: IMPORTANCE_REPEATS },
-        settings.trialTimeoutSeconds * 1000 * Math.min(IMPORTANCE_FOLDS, folds.length),
-      );
-    } catch (e) {
-      // The report goes without importance rather than the sweep without its model.
-      if (signal?.aborted) throw e;
-    }
+    const finalLead = [...members].sort((a, b) => b.weight - a.weight)[0]!.trial;
+    // Measured beside the refits for a lead the fallback to the best single trial replaced: measured again.
+    const early = besideRefits ? await besideRefits : null;
+    const { importance, note: importanceNote } = early && finalLead === lead ? early : await measureImportance(finalLead);
     if (signal?.aborted) throw cancelled();
-    const saved = await p.finish({ writer, record, table, schema, folds, trials: [...finished.values()].sort((a, b) => a.index - b.index), members: fitted, oof: winnerOof, importance });
+    const saved = await p.finish({
+      writer,
+      record,
+      table,
+      schema,
+      folds,
+      trials: [...finished.values()].sort((a, b) => a.index - b.index),
+      members: fitted,
+      oof: winnerOof,
+      importance,
+      importanceNote,
+    });
     record.status = 'done';
     record.times.finished = now();
     await saveRecord();
@@ -758,6 +891,7 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     await saveRecord().catch(() => undefined);
     throw isCancel ? cancelled() : e;
   } finally {
+    if (watcher) clearInterval(watcher);
     signal?.removeEventListener('abort', onAbort);
     await executor.close();
     await writer.release();

@@ -52,6 +52,8 @@ async function finish(ctx: FinishContext): Promise<{ modelPath: string; reportPa
     /** Computed on the winner's out-of-fold predictions (every row validated once, by a model that never saw it). */
     evaluation: evaluatePredictions(labels, ctx.oof),
     importance: ctx.importance,
+    /** Why importance is missing or partial (e.g. skipped at the end of the budget); null when complete. */
+    importanceNote: ctx.importanceNote,
     trials: ctx.trials.map((t) => ({
       index: t.index,
       model: t.config.model,

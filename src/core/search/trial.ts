@@ -172,18 +172,30 @@ export interface HeldOutImportance {
  * fold's training rows, shuffle each table feature (all its encoded columns together) in the validation
  * rows, and average the objective drops over the folds.
  */
-export async function heldOutImportance(config: TrialConfig, trial: number, seed: number, metric: MetricName, table: TrainingTable, folds: readonly Fold[], kit: TrialKit, maxFolds: number, repeats: number): Promise<HeldOutImportance> {
+export async function heldOutImportance(
+  config: TrialConfig,
+  trial: number,
+  seed: number,
+  metric: MetricName,
+  table: TrainingTable,
+  folds: readonly Fold[],
+  kit: TrialKit,
+  maxFolds: number,
+  repeats: number,
+  signal?: AbortSignal,
+): Promise<HeldOutImportance> {
   const family = kit.family(config.model);
   const sums = new Map<string, { mean: number; std: number }>();
   const used = Math.min(folds.length, maxFolds);
   for (let f = 0; f < used; f++) {
+    if (signal?.aborted) throw new Error('permutation importance was stopped');
     const fold = folds[f]!;
     const prep = kit.preprocess(table, fold.train, family.input);
-    const model = await family.fit(prep.transform(table, fold.train), labelsOf(table, fold.train), config.params, { seed: modelSeed(seed, trial, f) });
+    const model = await family.fit(prep.transform(table, fold.train), labelsOf(table, fold.train), config.params, { seed: modelSeed(seed, trial, f), ...(signal ? { signal } : {}) });
     const input = prep.transform(table, fold.valid);
     const sources = prep.sources ?? input.names.map((_, j) => j);
     const groups = table.features.map((feature, j) => ({ name: feature.name, columns: sources.flatMap((s, c) => (s === j ? [c] : [])) })).filter((g) => g.columns.length > 0);
-    const importance = await permutationImportance((x) => model.predict(x), input, labelsOf(table, fold.valid), metric, { repeats, seed: mixSeed(seed, trial, f), groups });
+    const importance = await permutationImportance((x) => model.predict(x), input, labelsOf(table, fold.valid), metric, { repeats, seed: mixSeed(seed, trial, f), groups, ...(signal ? { signal } : {}) });
     for (const item of importance) {
       const s = sums.get(item.feature) ?? { mean: 0, std: 0 };
       sums.set(item.feature, { mean: s.mean + item.mean / used, std: s.std + item.std / used });
