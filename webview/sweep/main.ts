@@ -309,11 +309,14 @@ class SweepApp {
     const elapsed = live?.progress ? live.progress.elapsedSeconds + (ticking ? Math.max(0, (now - live.receivedAt) / 1000) : 0) : (r?.times.searchSeconds ?? 0);
     setText(this.elapsedStat.value, formatSeconds(elapsed));
     setText(this.elapsedStat.sub, live?.progress && live.progress.phase !== 'searching' ? live.progress.phase : '');
-    const left = timeLeft(live, now);
     const budget = live?.progress?.budgetSeconds ?? r?.config.budgetSeconds ?? null;
     const maxTrials = live?.progress?.maxTrials ?? r?.config.maxTrials ?? null;
     const finished = s.trials.length;
-    const active = live !== null && ['queued', 'running', 'paused', 'stopping'].includes(live.state);
+    // A sweep running in a terminal has no live state here: its record's search seconds stand in (re-read
+    // every couple of seconds by the host).
+    const followed = live === null && r?.status === 'running';
+    const left = live ? timeLeft(live, now) : followed && budget !== null && r ? Math.max(0, budget - r.times.searchSeconds) : null;
+    const active = followed || (live !== null && ['queued', 'running', 'paused', 'stopping'].includes(live.state));
     if (active && left !== null) {
       setText(this.leftStat.value, formatSeconds(left));
       setText(this.leftStat.sub, `of ${formatSeconds(budget ?? 0)}`);
