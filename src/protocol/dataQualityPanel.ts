@@ -66,6 +66,8 @@ export type HostMessage =
 export type WebviewMessage =
   | { type: 'ready'; protocolVersion: number }
   | { type: 'reprofile' }
+  /** Start AutoML Sweep on this panel's file (the host runs the command with the file). */
+  | { type: 'startSweep' }
   | { type: 'export'; format: ExportFormat }
   | { type: 'cleanPreview'; choices: StepChoice[] }
   | { type: 'cleanApply'; choices: StepChoice[] }
@@ -343,6 +345,7 @@ export function isWebviewMessage(x: unknown): x is WebviewMessage {
     case 'ready':
       return isFiniteNumber(x.protocolVersion);
     case 'reprofile':
+    case 'startSweep':
       return true;
     case 'export':
       return typeof x.format === 'string' && FORMATS.includes(x.format);

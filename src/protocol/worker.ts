@@ -6,9 +6,9 @@ import type { DatasetProfile, Dialect, ProfileOptions, ProfileProgress } from '.
 import type { UserErrorCode } from '../core/errors.js';
 import type { DatasetVersion } from './datasetVersion.js';
 import type { Recipe, RecipePreview, StepChoice, Suggestion } from './recipe.js';
-import type { SweepProgress, TrialRecord } from './experiment.js';
-import type { MetricName, ModelKind } from '../core/ml/types.js';
-import type { SweepConfig } from '../core/search/sweep.js';
+import type { PrunerName, SweepProgress, TrialRecord } from './experiment.js';
+import type { MetricName, ModelKind, Task } from '../core/ml/types.js';
+import type { SamplerName } from '../core/search/types.js';
 
 export interface ProfileParams {
   /** Chosen by the host; echoed in the preview and progress notifications of this request. */
@@ -171,10 +171,37 @@ export const ExportCodeRequest = new RequestType<ExportCodeParams, ExportCodeRes
 // requestId (the experiment id is only known once the store has created the experiment). Pause, resume and
 // stop are separate short requests naming the same requestId, so the host can steer a sweep it started.
 
+/**
+ * The runner's SweepConfig (src/core/search/sweep.ts) as it travels: the same fields, written out so the
+ * protocol (which the webviews type-check too) does not import the runner. `workspace` is required here.
+ */
+export interface SweepRequestConfig {
+  dataset: string;
+  target: string;
+  /** The folder holding `.mllab`. */
+  workspace: string;
+  task?: Task | 'auto';
+  metric?: string;
+  budgetSeconds?: number;
+  maxTrials?: number;
+  search?: SamplerName;
+  seed?: number;
+  models?: ModelKind[];
+  folds?: number;
+  holdout?: number;
+  parallel?: number;
+  pruner?: PrunerName;
+  trialTimeoutSeconds?: number;
+  ensemble?: boolean;
+  /** Continue this interrupted experiment. */
+  resume?: string;
+  warmStart?: string;
+  parent?: string;
+}
+
 export interface SweepStartParams {
   requestId: string;
-  /** The runner's config; `workspace` (the folder holding `.mllab`) is required here, `resume` continues an experiment. */
-  config: SweepConfig & { workspace: string };
+  config: SweepRequestConfig;
   /** Sweeps this worker runs at once (the `mllab.sweep.concurrency` setting); later ones wait their turn. Default 1. */
   concurrency?: number;
 }

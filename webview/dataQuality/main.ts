@@ -67,6 +67,7 @@ class DataQualityApp {
   private readonly meta = el('span', { class: 'meta' });
   private readonly status = el('span', { class: 'status', attrs: { role: 'status', 'aria-live': 'polite' } });
   private readonly reprofileButton = button('Re-profile', 'refresh', () => this.host.post({ type: 'reprofile' }));
+  private readonly sweepButton = button('Start AutoML Sweep', 'beaker', () => this.host.post({ type: 'startSweep' }));
   private readonly exportHtmlButton = button('Export HTML', 'file-code', () => this.export('html'));
   private readonly exportMdButton = button('Export Markdown', 'markdown', () => this.export('md'));
   private readonly progressTrack = el('div', { class: 'progress-track', attrs: { hidden: true } }, el('div', { class: 'progress-fill' }));
@@ -127,7 +128,7 @@ class DataQualityApp {
         'header',
         { class: 'toolbar' },
         el('div', { class: 'title' }, icon('graph'), this.title, this.meta),
-        el('div', { class: 'actions', attrs: { role: 'toolbar', 'aria-label': 'Data Quality actions' } }, this.status, this.reprofileButton, this.exportHtmlButton, this.exportMdButton),
+        el('div', { class: 'actions', attrs: { role: 'toolbar', 'aria-label': 'Data Quality actions' } }, this.status, this.reprofileButton, this.sweepButton, this.exportHtmlButton, this.exportMdButton),
       ),
       this.progressTrack,
       this.banner,
@@ -212,6 +213,8 @@ class DataQualityApp {
     const busy = s.phase === 'loading' || s.phase === 'preview';
     this.root.setAttribute('aria-busy', busy ? 'true' : 'false');
     setAttrs(this.reprofileButton, { disabled: s.phase === 'loading' });
+    // A sweep needs the columns: offered once a profile (even a preview) is on screen.
+    setAttrs(this.sweepButton, { disabled: !p });
     setAttrs(this.exportHtmlButton, { disabled: !p });
     setAttrs(this.exportMdButton, { disabled: !p });
     this.status.textContent = '';

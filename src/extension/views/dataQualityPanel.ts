@@ -8,6 +8,7 @@ import type { Recipe, RecipePreview, StepChoice, Suggestion } from '../../protoc
 import { PROTOCOL_VERSION, emptyCleanState, isWebviewMessage, parseWebviewState } from '../../protocol/dataQualityPanel.js';
 import type { CleanState, CodeLanguage, ExportFormat, HostMessage, PanelSnapshot, VersionAction, WebviewMessage } from '../../protocol/dataQualityPanel.js';
 import { renderProfileHtml, renderProfileMarkdown } from '../../core/profile/report/index.js';
+import { CommandIds } from '../commandIds.js';
 
 /** Progress arrives as fast as the worker reads; the panel needs no more than a few updates a second. */
 const PROGRESS_INTERVAL_MS = 150;
@@ -230,6 +231,10 @@ export class DataQualityPanel implements vscode.Disposable {
         return;
       case 'reprofile':
         this.reprofileEmitter.fire();
+        return;
+      case 'startSweep':
+        // The command checks workspace trust and asks for the target; the dataset is this file.
+        void vscode.commands.executeCommand(CommandIds.startSweep, this.file);
         return;
       case 'export':
         void this.exportReport(m.format);

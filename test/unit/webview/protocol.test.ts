@@ -25,6 +25,7 @@ const snapshot: PanelSnapshot = {
 test('webview messages: the three kinds pass, anything else is refused', () => {
   assert.ok(isWebviewMessage({ type: 'ready', protocolVersion: PROTOCOL_VERSION }));
   assert.ok(isWebviewMessage({ type: 'reprofile' }));
+  assert.ok(isWebviewMessage({ type: 'startSweep' }), 'the toolbar’s Start AutoML Sweep');
   assert.ok(isWebviewMessage({ type: 'export', format: 'md' }));
   assert.ok(!isWebviewMessage({ type: 'export', format: 'pdf' }));
   assert.ok(!isWebviewMessage({ type: 'ready' }));
