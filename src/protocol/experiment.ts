@@ -20,7 +20,10 @@ export interface SweepSettings {
   target: string;
   task: Task;
   metric: MetricName;
-  /** Wall-time budget for proposing trials; null = no time limit (then maxTrials is set). */
+  /**
+   * Wall-time budget of the whole sweep (loading, trials, ensemble, refit, importance, saved files: the end's
+   * time is reserved from it); null = no time limit (then maxTrials is set).
+   */
   budgetSeconds: number | null;
   maxTrials: number | null;
   search: SamplerName;
@@ -66,7 +69,7 @@ export interface ExperimentRecord {
     created: string;
     updated: string;
     finished: string | null;
-    /** Wall seconds spent proposing and running trials, over every run (a resume continues the budget). */
+    /** Wall seconds spent on the sweep (what the budget counts), over every run (a resume continues the budget). */
     searchSeconds: number;
   };
   owner: ExperimentOwner | null;
