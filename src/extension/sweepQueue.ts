@@ -122,9 +122,18 @@ export class SweepQueue {
     return this.control(experimentId, 'stop');
   }
 
-  private async control(experimentId: string, action: 'pause' | 'resume' | 'stop'): Promise<boolean> {
+  /** Stops a sweep of this window that may have no experiment yet (still queued): the Stop command's pick. */
+  cancel(sweep: QueuedSweep): Promise<boolean> {
+    return this.controlSweep(sweep, 'stop');
+  }
+
+  private control(experimentId: string, action: 'pause' | 'resume' | 'stop'): Promise<boolean> {
     const sweep = this.find(experimentId);
-    if (!sweep || sweep.state === 'stopping') return false;
+    return sweep ? this.controlSweep(sweep, action) : Promise.resolve(false);
+  }
+
+  private async controlSweep(sweep: QueuedSweep, action: 'pause' | 'resume' | 'stop'): Promise<boolean> {
+    if (!this.sweeps.has(sweep) || sweep.state === 'stopping') return false;
     const before = sweep.state;
     if (action === 'stop') this.update(sweep, 'stopping');
     const found = await this.options.worker.controlSweep(action, sweep.requestId);

@@ -237,20 +237,28 @@ export class SweepCommands implements vscode.Disposable {
   private async control(action: 'pause' | 'resume' | 'stop', arg: unknown): Promise<void> {
     let id = experimentIdArg(arg);
     if (!id) {
-      const candidates = this.queue.active().filter((s) => s.experimentId !== null && (action === 'resume' ? s.state === 'paused' : action === 'pause' ? s.state === 'running' : s.state !== 'stopping'));
+      // Stop also reaches sweeps still waiting their turn (they have no experiment yet).
+      const candidates = this.queue
+        .active()
+        .filter((s) => (action === 'resume' ? s.state === 'paused' && s.experimentId !== null : action === 'pause' ? s.state === 'running' && s.experimentId !== null : s.state !== 'stopping'));
       if (candidates.length === 0) {
         void vscode.window.showInformationMessage(`ML Lab: no sweep to ${action} in this window.`);
         return;
       }
-      if (candidates.length === 1) id = candidates[0]!.experimentId!;
-      else {
+      let chosen = candidates[0]!;
+      if (candidates.length > 1) {
         const picked = await vscode.window.showQuickPick(
-          candidates.map((s) => ({ label: s.dataset, description: `${s.experimentId} · ${s.state}`, id: s.experimentId! })),
+          candidates.map((s) => ({ label: s.dataset, description: `${s.experimentId ?? 'not started yet'} · ${s.state}`, sweep: s })),
           { title: `${action[0]!.toUpperCase()}${action.slice(1)} Sweep`, placeHolder: 'Which sweep?' },
         );
         if (!picked) return;
-        id = picked.id;
+        chosen = picked.sweep;
       }
+      if (!chosen.experimentId) {
+        await this.queue.cancel(chosen);
+        return;
+      }
+      id = chosen.experimentId;
     }
     const ok = await (action === 'pause' ? this.queue.pause(id) : action === 'resume' ? this.queue.resume(id) : this.queue.stop(id));
     if (!ok) {

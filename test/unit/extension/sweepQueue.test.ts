@@ -166,3 +166,16 @@ test('the concurrency setting is clamped to a whole number from 1 to 16', () => 
     assert.equal(worker.sent[0]!.params.concurrency, sent, `setting ${given}`);
   }
 });
+
+test('a sweep still queued (no experiment yet) can be cancelled; it ends interrupted without an experiment', async () => {
+  const { queue, worker, published, finished } = setup();
+  const sweep = queue.start(config);
+  assert.equal(await queue.cancel(sweep), true);
+  assert.deepEqual(worker.controls, [['stop', worker.sent[0]!.requestId]]);
+  assert.equal(sweep.state, 'stopping');
+  worker.sent[0]!.resolve({ status: 'interrupted', experimentId: null, trials: 0 });
+  await flush();
+  assert.equal(published.length, 0, 'nothing to key it by in the hub');
+  assert.deepEqual(finished.map((f) => [f.experimentId, f.status]), [[null, 'interrupted']]);
+  assert.equal(await queue.cancel(sweep), false, 'gone');
+});
