@@ -162,15 +162,44 @@ async function runMllab(d, work) {
     }
   }
   const meanTrialSecondsByModel = Object.fromEntries(Object.entries(trialsByModel).map(([m, n]) => [m, Math.round((secondsByModel[m] / n) * 1000) / 1000]));
+  // Where the budget went: trials cut at its end or failed on their time box, and the end of the sweep
+  // (ensemble, refit, importance, saved files) after the last trial.
+  const stoppedAtBudget = journal.filter((t) => t.error === 'stopped at the end of the budget').length;
+  const timeBoxed = journal.filter((t) => /time box/.test(t.error ?? '')).length;
+  const dir = join(ws, '.mllab', 'experiments', String(summary.experimentId));
+  const record = readJsonOr(join(dir, 'experiment.json'));
+  const report = readJsonOr(join(dir, 'report.json'));
+  const lastTrialAt = Math.max(...journal.map((t) => Date.parse(t.finishedAt)).filter(Number.isFinite));
+  const finishedAt = Date.parse(record?.times?.finished ?? '');
+  const endSeconds = Number.isFinite(lastTrialAt) && Number.isFinite(finishedAt) ? Math.round((finishedAt - lastTrialAt) / 10) / 100 : null;
   return {
     predictions: out,
     sweepSeconds: sweep.seconds,
     predictSeconds: predict.seconds,
-    summary: { ...summary, trialsByModel, trialsByStatus, meanTrialSecondsByModel, bestConfig: best?.config ?? null },
+    summary: {
+      ...summary,
+      trialsByModel,
+      trialsByStatus,
+      meanTrialSecondsByModel,
+      bestConfig: best?.config ?? null,
+      stoppedAtBudget,
+      timeBoxed,
+      endSeconds,
+      searchSeconds: record?.times?.searchSeconds ?? null,
+      importanceNote: report?.importanceNote ?? null,
+    },
     bestModel,
     trials: trialsByStatus.done ?? summary.trials ?? null,
     cvScore: summary.bestScore ?? null,
   };
+}
+
+function readJsonOr(path, fallback = null) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return fallback;
+  }
 }
 
 /** The sweep's trial journal (one JSON record per line), for the best trial's family and per-family counts. */
@@ -260,7 +289,7 @@ for (const d of datasets) {
 }
 
 // The table.
-const header = ['dataset', 'task', 'metric', 'ML Lab', 'peer', 'diff', 'verdict', 'ML Lab s', 'peer s', 'ML Lab best (trials)', 'peer best (trials)'];
+const header = ['dataset', 'task', 'metric', 'ML Lab', 'peer', 'diff', 'verdict', 'ML Lab s', 'peer s', 'ML Lab end s', 'cut / time-boxed', 'ML Lab best (trials)', 'peer best (trials)'];
 const table = rows.map((r) => [
   r.dataset,
   r.task,
@@ -271,6 +300,8 @@ const table = rows.map((r) => [
   r.verdict?.status ?? '—',
   r.mllab ? r.mllab.wallSeconds.toFixed(1) : '—',
   r.peer.wallSeconds.toFixed(1),
+  r.mllab?.summary?.endSeconds ?? '—',
+  r.mllab?.summary ? `${r.mllab.summary.stoppedAtBudget} / ${r.mllab.summary.timeBoxed}` : '—',
   r.mllab ? `${r.mllab.bestModel ?? '?'} (${r.mllab.trials ?? '?'})` : '—',
   `${r.peer.bestModel ?? '?'} (${r.peer.trials ?? '?'})`,
 ]);

@@ -135,8 +135,10 @@ const WARM_START_CONFIGS = 5;
 // ---- the end of a budgeted sweep ----
 // `--budget S` bounds the whole sweep: loading, trials, ensemble, refit, importance and the saved files. The
 // end's time is reserved from the budget, estimated from the measured cost of the trials.
-/** Ensemble selection, thread start-up for the refits, writing the package and report (ms). */
-const END_FIXED_MS = 1200;
+/** Thread start-up for the refits, writing the package and report (ms), plus per training row (ensemble
+ * selection and the report's curves; 7.5k rows: ~0.7 s of selection on a loaded machine). */
+const END_FIXED_MS = 500;
+const END_MS_PER_ROW = 0.1;
 /** Leading trials whose refits the reserve counts on (a kept ensemble holds a few of them). */
 const LIKELY_MEMBERS = 3;
 /** The reserve never takes more than this share of the budget. */
@@ -623,6 +625,7 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
   const foldMs = (t: TrialRecord): number => (t.seconds * 1000) / Math.max(1, t.foldScores.length);
   const v = settings.validation;
   const allRowsScale = v.kind === 'kfold' ? v.folds / (v.folds - 1) : 1 / (1 - v.fraction);
+  const endFixedMs = END_FIXED_MS + END_MS_PER_ROW * table.rows;
   let watcher: NodeJS.Timeout | null = null;
 
   try {
@@ -642,7 +645,7 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
       // Refits run side by side on the threads; the importance fold after or beside them.
       const refitWall = refits.length === 0 ? 0 : Math.max(Math.max(...refits), refits.reduce((a, b) => a + b, 0) / P);
       const importance = likely[0] ? foldMs(likely[0]) * IMPORTANCE_FOLD_COST : 0;
-      return Math.min(END_FIXED_MS + refitWall + importance, budgetMs * END_RESERVE_SHARE);
+      return Math.min(endFixedMs + refitWall + importance, budgetMs * END_RESERVE_SHARE);
     };
     /** Typical seconds of a trial of this model in this sweep (median of the finished, not failed), or null. */
     const expectedMs = (kind: ModelKind): number | null => {
@@ -780,7 +783,7 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
       progress('ensembling', 0);
       const pool: { trial: TrialRecord; predictions: Float64Array }[] = [];
       // A candidate whose refit alone would outlast the budget's remainder stays out (the best is refitted anyway).
-      const affordable = (t: TrialRecord): boolean => t === best || foldMs(t) * allRowsScale <= msLeft() - END_FIXED_MS;
+      const affordable = (t: TrialRecord): boolean => t === best || foldMs(t) * allRowsScale <= msLeft() - endFixedMs;
       for (const t of leaders.slice(0, ENSEMBLE_POOL)) {
         if (!affordable(t)) continue;
         const predictions = await oofOf(t.index);
