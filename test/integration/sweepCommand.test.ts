@@ -234,3 +234,14 @@ test('the worker killed under a sweep: activity and notification say interrupted
   assert.equal((await store.read(id))?.status, 'done');
   assert.equal(queue.active().length, 0);
 });
+
+test('the dataset step: the file open in the editor first, datasets used before marked; Escape starts nothing', async () => {
+  editor.activeDocument = { uri: Uri.file(join(ws, 'data', 'iris.clean.csv')), languageId: 'csv' };
+  sweepEditor.answers = ['escape'];
+  const before = queue.active().length;
+  await run('mllab.startSweep');
+  const items = step(0).items;
+  assert.equal(items[0]?.label, '$(sparkle) iris.clean.csv');
+  assert.equal(items.find((i) => i.label === '$(table) iris.csv')?.detail, 'used before: your last choices are remembered');
+  assert.equal(queue.active().length, before);
+});

@@ -440,8 +440,9 @@ export class SweepCommands implements vscode.Disposable {
       }
       const stored = this.context.workspaceState.get<unknown>(REMEMBERED_KEY);
       const order = isRecord(stored) ? Object.keys(stored) : [];
-      // Datasets used before come first, the most recent on top; then the rest by path.
-      const rank = (d: Dataset): number => order.indexOf(d.uri.fsPath);
+      // The file open in the editor first, then datasets used before (the most recent on top), then the rest by path.
+      const open = vscode.window.activeTextEditor?.document.uri.fsPath;
+      const rank = (d: Dataset): number => (d.uri.fsPath === open ? order.length : order.indexOf(d.uri.fsPath));
       all.sort((a, b) => rank(b) - rank(a) || a.uri.fsPath.localeCompare(b.uri.fsPath));
       const step = await pickOne<Dataset>({
         step: 1,
@@ -451,7 +452,7 @@ export class SweepCommands implements vscode.Disposable {
         items: all.map((d) => ({
           label: `${d.cleanedFrom ? '$(sparkle)' : '$(table)'} ${basename(d.uri.fsPath)}`,
           description: vscode.workspace.asRelativePath(dirname(d.uri.fsPath)),
-          ...(d.cleanedFrom || rank(d) >= 0 ? { detail: [d.cleanedFrom ? `cleaned from ${d.cleanedFrom}` : '', rank(d) >= 0 ? 'used before: your last choices are remembered' : ''].filter(Boolean).join(' · ') } : {}),
+          ...(d.cleanedFrom || order.includes(d.uri.fsPath) ? { detail: [d.cleanedFrom ? `cleaned from ${d.cleanedFrom}` : '', order.includes(d.uri.fsPath) ? 'used before: your last choices are remembered' : ''].filter(Boolean).join(' · ') } : {}),
           value: d,
         })),
       });

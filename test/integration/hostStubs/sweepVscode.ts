@@ -180,6 +180,10 @@ class InputBox {
 
 export const window = {
   ...baseWindow,
+  // A spread copies the getter's value once; the tests set the document later.
+  get activeTextEditor(): { document: { uri: Uri; languageId: string } } | undefined {
+    return editor.activeDocument ? { document: editor.activeDocument } : undefined;
+  },
   async showInformationMessage(message: string): Promise<string | undefined> {
     editor.infos.push(message);
     const a = sweepEditor.infoAnswer;
