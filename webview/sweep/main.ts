@@ -321,7 +321,8 @@ class SweepApp {
       setText(this.leftStat.value, formatSeconds(left));
       setText(this.leftStat.sub, `of ${formatSeconds(budget ?? 0)}`);
     } else if (active && maxTrials !== null) {
-      setText(this.leftStat.value, `${Math.max(0, maxTrials - finished)} trials`);
+      const n = Math.max(0, maxTrials - finished);
+      setText(this.leftStat.value, `${n} trial${n === 1 ? '' : 's'}`);
       setText(this.leftStat.sub, `of ${maxTrials}`);
     } else {
       setText(this.leftStat.value, '—');
