@@ -52,12 +52,14 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(new SweepCommands(context, workerClient, sweepQueue, log));
   // The ML Lab view container's trees read nothing until shown (providers are lazy).
   const experimentTree = new ExperimentTreeProvider(sweepActivity);
+  const experimentsView = vscode.window.createTreeView('mllab.experiments', { treeDataProvider: experimentTree, canSelectMany: true, showCollapseAll: true });
   const datasetsTree = new DatasetsTreeProvider();
   context.subscriptions.push(
     sweepActivity,
     experimentTree,
     datasetsTree,
-    vscode.window.createTreeView('mllab.experiments', { treeDataProvider: experimentTree, canSelectMany: true, showCollapseAll: true }),
+    experimentsView,
+    experimentTree.attach(experimentsView),
     vscode.window.createTreeView('mllab.datasets', { treeDataProvider: datasetsTree, showCollapseAll: true }),
     ...new ExperimentCommands(experimentTree, datasetsTree, log).register(),
   );

@@ -5,7 +5,7 @@
 // by the dataset they ran on: the source file at the root of the dataset's lineage (followed through
 // `.mllab/datasets` records), then the version (content hash) the sweep actually read.
 import * as fsp from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import { METRICS } from '../ml/metrics.js';
 import type { DatasetVersion } from '../../protocol/datasetVersion.js';
@@ -98,7 +98,7 @@ export function buildExperimentTree(data: ExperimentIndexData, live: ReadonlyMap
     }
     let v = d.versions.get(record.dataset.sha256);
     if (!v) {
-      v = { group: { sha256: record.dataset.sha256, label: version ? version.name : basename(record.dataset.path), description: '', path: record.dataset.path, version, experiments: [] }, newest: '' };
+      v = { group: { sha256: record.dataset.sha256, label: version ? version.name : 'original', description: '', path: record.dataset.path, version, experiments: [] }, newest: '' };
       d.versions.set(record.dataset.sha256, v);
     }
     const created = record.times.created;
@@ -115,7 +115,8 @@ export function buildExperimentTree(data: ExperimentIndexData, live: ReadonlyMap
     d.group.versions = [...d.versions.values()].sort(newestFirst).map((v) => {
       v.group.experiments.sort((a, b) => compareNewest(a.record, b.record));
       const n = v.group.experiments.length;
-      v.group.description = `${v.group.version ? 'cleaned' : 'source'} · ${v.group.sha256.slice(0, 8)} · ${n} experiment${n === 1 ? '' : 's'}`;
+      // The short hash tells apart two contents of one file (it changed between sweeps).
+      v.group.description = `${n} experiment${n === 1 ? '' : 's'} · ${v.group.sha256.slice(0, 8)}`;
       return v.group;
     });
     return d.group;
@@ -162,10 +163,19 @@ export function experimentEntry(record: ExperimentRecord, live?: LiveExperiment)
   const status: ExperimentShownStatus = liveActive ? live.state : record.status;
   const trials = liveActive ? Math.max(live.finishedTrials, record.trials) : record.trials;
   const bestScore = liveActive && live.bestScore !== null ? live.bestScore : record.bestScore;
-  const label = record.name?.trim() ? record.name.trim() : record.id;
+  // The dataset is already the row's ancestor: an unnamed experiment is told apart by when it started.
+  const label = record.name?.trim() ? record.name.trim() : startedLabel(record);
   const score = bestScore === null ? 'no score yet' : `${metricLabel(record)} ${formatScore(bestScore)}`;
   const description = `${score} · ${trials} trial${trials === 1 ? '' : 's'}${status === 'done' ? '' : ` · ${status}`}`;
   return { record, label, status, trials, bestScore, description, tooltip: experimentTooltip(record, status, trials, bestScore) };
+}
+
+/** "2026-11-28 07:38:33" in local time (the id holds the same instant in UTC), or the id if the time is unreadable. */
+export function startedLabel(record: ExperimentRecord): string {
+  const d = new Date(record.times.created);
+  if (Number.isNaN(d.getTime())) return record.id;
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
 function metricLabel(record: ExperimentRecord): string {

@@ -51,7 +51,7 @@ export class ExperimentCommands {
     if (!found) return;
     const name = await vscode.window.showInputBox({
       title: `Rename ${found.record.id}`,
-      prompt: 'Shown in the Experiments tree instead of the id (empty: show the id)',
+      prompt: 'Shown in the Experiments tree instead of the start time (empty: show the start time)',
       value: found.record.name ?? '',
     });
     if (name === undefined) return;

@@ -2,6 +2,8 @@
 // (top N by score, the rest under "N more trials"). What it shows is built by core/store/experimentIndex.ts;
 // this file turns it into TreeItems and keeps it fresh from a file watcher on `.mllab/experiments/**` (a
 // sweep started with `mllab sweep` in a terminal shows up) and from the SweepActivityHub (live state).
+import * as fsp from 'node:fs/promises';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import {
   TrialCache,
@@ -23,6 +25,8 @@ import type { SweepActivityHub } from '../sweepActivity.js';
 export const TOP_TRIALS = 10;
 /** Watcher events come in bursts (a sweep appends a trial and rewrites its record): one refresh per burst. */
 const REFRESH_DEBOUNCE_MS = 300;
+/** While the view is visible, how often the store is checked for what a watcher missed. */
+export const POLL_MS = 2000;
 
 export type ExperimentNode =
   | { kind: 'folder'; workspace: string; name: string }
@@ -57,6 +61,8 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private folders = new Map<string, FolderState>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private poll: ReturnType<typeof setInterval> | undefined;
+  private polledSignature: string | null = null;
 
   constructor(private readonly hub: SweepActivityHub | null) {
     this.resetFolders();
@@ -86,6 +92,45 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
   refreshSoon(): void {
     if (this.timer) return;
     this.timer = setTimeout(() => this.refresh(), REFRESH_DEBOUNCE_MS);
+  }
+
+  /**
+   * File watchers can miss events (inotify limits, network drives; seen in code-server under load), and a
+   * sweep in a terminal must still show up: while the view is visible, every POLL_MS the store folder's
+   * mtime (an experiment added or removed) and the running experiments' record mtimes are compared with
+   * the last check. A few stat calls, no reads.
+   */
+  attach(view: Pick<vscode.TreeView<ExperimentNode>, 'visible' | 'onDidChangeVisibility'>): vscode.Disposable {
+    const update = (visible: boolean): void => {
+      if (visible && !this.poll) {
+        this.polledSignature = null;
+        this.poll = setInterval(() => void this.checkStore(), POLL_MS);
+        void this.checkStore();
+      } else if (!visible && this.poll) {
+        clearInterval(this.poll);
+        this.poll = undefined;
+      }
+    };
+    update(view.visible);
+    const listener = view.onDidChangeVisibility((e) => update(e.visible));
+    return { dispose: () => (listener.dispose(), update(false)) };
+  }
+
+  /** One poll: refreshes when the store changed since the previous one (the first only takes a baseline). */
+  async checkStore(): Promise<void> {
+    const parts: string[] = [];
+    for (const f of this.folders.values()) {
+      parts.push(`${f.workspace}:${(await fsp.stat(f.store.dir).catch(() => null))?.mtimeMs ?? '-'}`);
+      for (const record of f.records.values()) {
+        if (record.status !== 'running') continue;
+        const stat = await fsp.stat(join(f.store.dir, record.id, 'experiment.json')).catch(() => null);
+        parts.push(`${record.id}:${stat?.mtimeMs ?? '-'}`);
+      }
+    }
+    const signature = parts.join('|');
+    const before = this.polledSignature;
+    this.polledSignature = signature;
+    if (before !== null && before !== signature) this.refresh();
   }
 
   /** The record of an experiment the tree has listed, with its workspace folder. */
@@ -210,6 +255,7 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.poll) clearInterval(this.poll);
     for (const d of this.disposables) d.dispose();
   }
 

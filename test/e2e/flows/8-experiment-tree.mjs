@@ -22,7 +22,11 @@ export const flow = {
   async run({ page, url, workspace, shots, note }) {
     await openWorkbench(page, url);
     const ids = readdirSync(join(workspace, '.mllab', 'experiments')).sort();
-    const newest = ids.at(-1);
+    const newestId = ids.at(-1);
+    // An unnamed experiment's row is labelled by its local start time (code-server runs in this machine's zone).
+    const created = new Date(JSON.parse(readFileSync(join(workspace, '.mllab', 'experiments', newestId, 'experiment.json'), 'utf8')).times.created);
+    const p = (n) => String(n).padStart(2, '0');
+    const newest = `${created.getFullYear()}-${p(created.getMonth() + 1)}-${p(created.getDate())} ${p(created.getHours())}:${p(created.getMinutes())}:${p(created.getSeconds())}`;
 
     const icon = page.locator('.activitybar .action-item').filter({ has: page.locator('[aria-label^="ML Lab"]') }).first();
     await icon.waitFor({ state: 'visible', timeout: 60_000 });
@@ -33,7 +37,7 @@ export const flow = {
     await row(newest).waitFor({ state: 'visible', timeout: 60_000 });
     note(`Experiments tree: first experiment row ${Date.now() - t0} ms after the activity bar click (includes activating the extension)`);
     // Newest activity first: the dataset of the newest experiment heads the tree.
-    const dataset = `${/-(d\d+)-/.exec(newest)[1]}.csv`;
+    const dataset = `${/-(d\d+)-/.exec(newestId)[1]}.csv`;
     assert.equal((await rows.first().locator('.label-name').first().innerText()).trim(), dataset);
     await snap(page, shots, '8-tree-01-experiments');
 
@@ -64,7 +68,7 @@ export const flow = {
     await input.fill('Baseline from e2e');
     await page.keyboard.press('Enter');
     await row('Baseline from e2e').waitFor({ state: 'visible', timeout: 15_000 });
-    const record = JSON.parse(readFileSync(join(workspace, '.mllab', 'experiments', newest, 'experiment.json'), 'utf8'));
+    const record = JSON.parse(readFileSync(join(workspace, '.mllab', 'experiments', newestId, 'experiment.json'), 'utf8'));
     assert.equal(record.name, 'Baseline from e2e');
     await snap(page, shots, '8-tree-03-renamed');
   },

@@ -2,9 +2,9 @@
 // stand-in (treeHost/vscode.ts), on stores generated in a temp folder.
 import { test, beforeEach, afterEach, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import type { ExperimentNode, ExperimentTreeProvider as TreeClass, experimentIdOf as IdOf } from '../../../src/extension/views/experimentTree.js';
@@ -14,7 +14,7 @@ import type { SweepActivityHub as HubClass } from '../../../src/extension/sweepA
 import { writeSyntheticStore } from '../../../bench/store/syntheticStore.js';
 import { stableStringify } from '../../../src/core/store/atomicFile.js';
 import type { ExperimentRecord } from '../../../src/protocol/experiment.js';
-import { Uri, answers, commands, executed, shown, watchers, workspace } from './treeHost/vscode.js';
+import { EventEmitter, Uri, answers, commands, executed, shown, watchers, workspace } from './treeHost/vscode.js';
 import type { TreeItem, ThemeIcon } from './treeHost/vscode.js';
 
 const resolver = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string };
@@ -24,10 +24,15 @@ resolver._resolveFilename = function (request: string, ...rest: unknown[]): stri
   return resolveFilename.call(this, request, ...rest);
 };
 const load = createRequire(__filename);
-const { ExperimentTreeProvider, experimentIdOf } = load('../../../src/extension/views/experimentTree.js') as { ExperimentTreeProvider: typeof TreeClass; experimentIdOf: typeof IdOf };
+const { ExperimentTreeProvider, experimentIdOf, POLL_MS } = load('../../../src/extension/views/experimentTree.js') as { ExperimentTreeProvider: typeof TreeClass; experimentIdOf: typeof IdOf; POLL_MS: number };
 const { DatasetsTreeProvider } = load('../../../src/extension/views/datasetsTree.js') as { DatasetsTreeProvider: typeof DatasetsClass };
 const { ExperimentCommands } = load('../../../src/extension/commands/experimentCommands.js') as { ExperimentCommands: typeof CommandsClass };
 const { SweepActivityHub } = load('../../../src/extension/sweepActivity.js') as { SweepActivityHub: typeof HubClass };
+
+// Unnamed experiments are labelled by their local start time: pin the zone so the expected labels are fixed.
+process.env.TZ = 'UTC';
+// writeSyntheticStore starts experiment i at 2026-11-01T00:0i:00Z.
+const started = (i: number): string => `2026-11-01 00:0${i}:00`;
 
 const log = { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as vscode.LogOutputChannel;
 let ws: string;
@@ -71,6 +76,10 @@ test('root → dataset → version → experiments, newest first, with status ic
   const experiments = await experimentNodes();
   assert.deepEqual(
     experiments.map((n) => item(n).label),
+    [started(2), started(1), started(0)],
+  );
+  assert.deepEqual(
+    experiments.map((n) => experimentIdOf(n)),
     [...ids].reverse(),
   );
   const first = item(experiments[0]!);
@@ -138,10 +147,10 @@ test('Rename, Tag and Note from the menu rewrite experiment.json; the tree shows
   const record = JSON.parse(readFileSync(join(ws, '.mllab', 'experiments', ids[2]!, 'experiment.json'), 'utf8')) as ExperimentRecord;
   assert.deepEqual([record.name, record.tags, record.note], ['Best so far', ['churn', 'v2'], 'good enough']);
   assert.equal(item((await experimentNodes())[0]!).label, 'Best so far');
-  // An empty name goes back to the id.
+  // An empty name goes back to the start time.
   answers.input.push('  ');
   await commands.executeCommand('mllab.renameExperiment', ids[2]);
-  assert.equal(item((await experimentNodes())[0]!).label, ids[2]);
+  assert.equal(item((await experimentNodes())[0]!).label, started(2));
   assert.deepEqual(shown, []);
 });
 
@@ -160,7 +169,7 @@ test('Delete asks first; "Cancel" keeps the folder, "Delete" removes it; a runni
 
   const runningPath = join(ws, '.mllab', 'experiments', ids[0]!, 'experiment.json');
   const record = JSON.parse(readFileSync(runningPath, 'utf8')) as ExperimentRecord;
-  writeFileSync(runningPath, stableStringify({ ...record, status: 'running', owner: { pid: process.pid, hostname: (await import('node:os')).hostname(), processStartedAt: '', processStartTicks: null } }));
+  writeFileSync(runningPath, stableStringify({ ...record, status: 'running', owner: { pid: process.pid, hostname: hostname(), processStartedAt: '', processStartTicks: null } }));
   shown.length = 0;
   await commands.executeCommand('mllab.deleteExperiment', ids[0]);
   assert.ok(existsSync(join(ws, '.mllab', 'experiments', ids[0]!)));
@@ -218,4 +227,55 @@ test('the Datasets tree lists profiled sources with cleaned versions as children
   assert.equal(kidItem.contextValue, 'datasetFile.cleaned');
   // Opening the row opens the file itself (no fragment).
   assert.equal(String(kidItem.command?.arguments?.[0]), `file://${join(ws, 'data', 'd0.clean.csv')}`);
+});
+
+test('with the watcher silent, the visible view\'s poll sees a new experiment and a running one\'s record change', async () => {
+  let fired = 0;
+  disposables.push(tree.onDidChangeTreeData(() => fired++));
+  await tree.getChildren();
+  await tree.checkStore(); // baseline
+  await tree.checkStore();
+  assert.equal(fired, 0);
+
+  // A sweep in a terminal creates a folder: the experiments folder's mtime moves.
+  const id = '20261102-000000-d0-abc';
+  const dir = join(ws, '.mllab', 'experiments', id);
+  mkdirSync(dir);
+  const record = { ...(JSON.parse(readFileSync(join(ws, '.mllab', 'experiments', ids[0]!, 'experiment.json'), 'utf8')) as ExperimentRecord), id, times: { created: '2026-11-02T00:00:00.000Z', updated: '2026-11-02T00:00:00.000Z', finished: null, searchSeconds: 0 }, status: 'running' as const, owner: { pid: process.pid, hostname: hostname(), processStartedAt: '', processStartTicks: null } };
+  writeFileSync(join(dir, 'experiment.json'), stableStringify(record));
+  utimesSync(join(ws, '.mllab', 'experiments'), new Date(), new Date(Date.now() + 5000));
+  await tree.checkStore();
+  assert.equal(fired, 1);
+  const rows = await experimentNodes();
+  assert.equal(experimentIdOf(rows[0]), id);
+  assert.equal(icon(rows[0]!), 'sync~spin');
+
+  await tree.checkStore(); // the running record is now watched too
+  fired = 0;
+  writeFileSync(join(dir, 'experiment.json'), stableStringify({ ...record, status: 'done' }));
+  utimesSync(join(dir, 'experiment.json'), new Date(), new Date(Date.now() + 10_000));
+  await tree.checkStore();
+  assert.equal(fired, 1);
+  assert.equal(icon((await experimentNodes())[0]!), 'pass');
+});
+
+test('the poll runs only while the view is visible', () => {
+  mock.timers.enable({ apis: ['setInterval'] });
+  try {
+    const visibility = new EventEmitter<{ visible: boolean }>();
+    const view = { visible: false, onDidChangeVisibility: visibility.event };
+    const checks = mock.method(tree, 'checkStore', () => Promise.resolve());
+    const handle = tree.attach(view as unknown as Parameters<TreeClass['attach']>[0]);
+    mock.timers.tick(POLL_MS * 3);
+    assert.equal(checks.mock.callCount(), 0);
+    visibility.fire({ visible: true });
+    mock.timers.tick(POLL_MS * 3);
+    assert.equal(checks.mock.callCount(), 4); // one at once, then one per interval
+    visibility.fire({ visible: false });
+    mock.timers.tick(POLL_MS * 3);
+    assert.equal(checks.mock.callCount(), 4);
+    handle.dispose();
+  } finally {
+    mock.timers.reset();
+  }
 });
