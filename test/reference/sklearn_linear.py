@@ -44,6 +44,19 @@ Xr[:, 5] = 0.8 * Xr[:, 1] + 0.2 * rng.normal(size=n_r)
 Xr = np.round(standardise(Xr), 6)
 yr = np.round(1.5 + 2.0 * Xr[:, 0] - 1.0 * Xr[:, 1] + 0.1 * Xr[:, 3] + 0.5 * Xr[:, 5] + 0.5 * rng.normal(size=n_r), 6)
 
+# One-hot: 240 rows, a 12-level categorical one-hot encoded in full (every level has a column, so the block
+# sums to the intercept's column, as ML Lab's dense layout writes it) + 2 numeric; 3 non-zeros in 14 columns,
+# so ML Lab's solver reads these rows as sparse rows. Binary and 3-class labels from a linear model.
+n_o = 240
+levels = rng.integers(0, 12, size=n_o)
+Xo = np.zeros((n_o, 14))
+Xo[np.arange(n_o), levels] = 1.0
+Xo[:, 12:] = np.round(standardise(rng.normal(size=(n_o, 2))), 6)
+effect = rng.normal(size=12)
+zo = effect[levels] + 0.9 * Xo[:, 12] - 0.6 * Xo[:, 13]
+yo = (rng.uniform(size=n_o) < 1 / (1 + np.exp(-zo))).astype(int)
+yo3 = np.digitize(zo + 0.5 * rng.normal(size=n_o), np.quantile(zo, [1 / 3, 2 / 3])).astype(int)
+
 
 def softmax(Z):
     Z = Z - Z.max(axis=1, keepdims=True)
@@ -109,6 +122,13 @@ add("iris l2 alpha=0.01", "iris", "multiclass", {"penalty": "l2", "alpha": 0.01}
 m = logistic(Xi, yi, penalty="l1", C=1 / (0.02 * n_i), solver="saga", multi_class="multinomial")
 add("iris l1 alpha=0.02", "iris", "multiclass", {"penalty": "l1", "alpha": 0.02}, m.coef_, m.intercept_, Xi, yi)
 
+m = logistic(Xo, yo, penalty="l2", C=1 / (0.002 * n_o), solver="newton-cg")
+add("onehot binary l2 alpha=0.002", "onehot", "binary", {"penalty": "l2", "alpha": 0.002}, m.coef_, m.intercept_, Xo, yo)
+m = logistic(Xo, yo, penalty="l1", C=1 / (0.01 * n_o), solver="saga")
+add("onehot binary l1 alpha=0.01", "onehot", "binary", {"penalty": "l1", "alpha": 0.01}, m.coef_, m.intercept_, Xo, yo)
+m = logistic(Xo, yo3, penalty="l2", C=1 / (0.005 * n_o), solver="newton-cg", multi_class="multinomial")
+add("onehot 3-class l2 alpha=0.005", "onehot3", "multiclass", {"penalty": "l2", "alpha": 0.005}, m.coef_, m.intercept_, Xo, yo3)
+
 m = LinearRegression().fit(Xr, yr)
 add("regression none", "regression", "regression", {"penalty": "none"}, m.coef_, m.intercept_, Xr, yr)
 m = Ridge(alpha=n_r * 0.1).fit(Xr, yr)
@@ -124,6 +144,8 @@ out = {
         "binary": {"X": Xb.tolist(), "y": yb.tolist()},
         "iris": {"X": Xi.tolist(), "y": yi.tolist()},
         "regression": {"X": Xr.tolist(), "y": yr.tolist()},
+        "onehot": {"X": Xo.tolist(), "y": yo.tolist()},
+        "onehot3": {"X": Xo.tolist(), "y": yo3.tolist()},
     },
     "cases": cases,
 }

@@ -9,7 +9,7 @@ import type { DenseMatrix, Labels, Params } from '../../../src/core/ml/types.js'
 // alpha): test/reference/sklearn_linear.py.
 interface Case {
   name: string;
-  data: 'binary' | 'iris' | 'regression';
+  data: 'binary' | 'iris' | 'regression' | 'onehot' | 'onehot3';
   task: 'binary' | 'multiclass' | 'regression';
   params: Params;
   coef: number[][];
