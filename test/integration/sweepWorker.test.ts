@@ -3,10 +3,11 @@
 // trial lost or duplicated.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isUserError } from '../../src/core/errors.js';
 import { ExperimentStore } from '../../src/core/store/experiments.js';
 import { WorkerClient, WorkerStoppedError } from '../../src/extension/workerClient.js';
 import type { SweepHostHooks, WorkerLog } from '../../src/extension/workerClient.js';
@@ -202,4 +203,25 @@ test('a worker killed with SIGKILL mid-sweep leaves the experiment interrupted; 
   } finally {
     await c.dispose();
   }
+});
+
+test('closing the editor mid-sweep (the client disposed): the worker writes the experiment interrupted before it exits', async () => {
+  const ws = join(work, 'close');
+  const c = client();
+  const heard = listen();
+  const started = c.startSweep(sweep(ws, { maxTrials: 300, parallel: 2 }), heard.hooks);
+  while (heard.trials.length < 2) await wait(20);
+  const id = heard.progress[0]!.experimentId;
+  await c.dispose();
+  // The worker's answer usually arrives before it exits; if not, the client reports a cancel.
+  const outcome = await started.result.then(
+    (r) => r.status,
+    (e: unknown) => (isUserError(e) && e.code === 'CANCELLED' ? 'cancelled' : e),
+  );
+  assert.ok(outcome === 'interrupted' || outcome === 'cancelled', String(outcome));
+  // Written by the worker on SIGTERM, not only inferred from a dead owner.
+  const raw = JSON.parse(readFileSync(join(ws, '.mllab', 'experiments', id, 'experiment.json'), 'utf8')) as { status: string; trials: number };
+  assert.equal(raw.status, 'interrupted');
+  assert.equal(raw.trials, journalIndices(ws, id).length);
+  assert.ok(!existsSync(join(ws, '.mllab', 'experiments', id, 'lock')), 'the lock was released');
 });
