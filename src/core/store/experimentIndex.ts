@@ -216,7 +216,8 @@ export function escapeMarkdown(text: string): string {
 export function rankTrials(trials: readonly TrialRecord[], greaterIsBetter: boolean): TrialRecord[] {
   const scored = trials.filter((t) => t.status === 'done' && t.score !== null && Number.isFinite(t.score));
   scored.sort((a, b) => (greaterIsBetter ? (b.score as number) - (a.score as number) : (a.score as number) - (b.score as number)) || a.index - b.index);
-  const rest = trials.filter((t) => !scored.includes(t));
+  const isScored = new Set(scored);
+  const rest = trials.filter((t) => !isScored.has(t));
   const order = { done: 0, pruned: 1, failed: 2 } as const;
   rest.sort((a, b) => (order[a.status] ?? 3) - (order[b.status] ?? 3) || a.index - b.index);
   return [...scored, ...rest];
