@@ -6,7 +6,7 @@
 // for the byte-level path (ColumnStats.addCell): quoted cells, and in a number column anything but a clean
 // number (padding, a missing token's first byte, text, a number that needs the slow parse).
 import { CR, FIELD_ESCAPED, FIELD_QUOTED, LF, QUOTE, RecordScanner } from '../csv/scanner.js';
-import { fmix32 } from './cellValues.js';
+import { mix32 } from './cellValues.js';
 
 /** Cell kinds left by scan(): read from the bytes, a clean number, a hashed unquoted text. */
 export const CELL_BYTES = 0;
@@ -22,9 +22,9 @@ export class CellScanner extends RecordScanner {
   /** CELL_NUMBER: the value and whether it was written as an integer. */
   num = new Float64Array(64);
   integer = new Uint8Array(64);
-  /** CELL_TEXT: the key textKey would give and the UTF-8 character count. */
-  keyLo = new Uint32Array(64);
-  keyHi = new Uint32Array(64);
+  /** CELL_TEXT: the key textKey would give (as int32, the same bits) and the UTF-8 character count. */
+  keyLo = new Int32Array(64);
+  keyHi = new Int32Array(64);
   chars = new Int32Array(64);
   private readonly fieldStop = new Uint8Array(256);
 
@@ -189,9 +189,9 @@ export class CellScanner extends RecordScanner {
               if ((b & 0xc0) !== 0x80) chars++;
               p++;
             }
-            const lo = fmix32(h1 ^ (p - s));
+            const lo = mix32(h1 ^ (p - s));
             this.keyLo[nf] = lo;
-            this.keyHi[nf] = (0x7ff80000 | (fmix32(h2 ^ lo) & 0x7ffff)) >>> 0;
+            this.keyHi[nf] = 0x7ff80000 | (mix32(h2 ^ lo) & 0x7ffff);
             this.chars[nf] = chars;
             kind = CELL_TEXT;
           }
@@ -233,13 +233,13 @@ export class CellScanner extends RecordScanner {
     this.kind = grown(this.kind, new Uint8Array(n));
     this.num = grown(this.num, new Float64Array(n));
     this.integer = grown(this.integer, new Uint8Array(n));
-    this.keyLo = grown(this.keyLo, new Uint32Array(n));
-    this.keyHi = grown(this.keyHi, new Uint32Array(n));
+    this.keyLo = grown(this.keyLo, new Int32Array(n));
+    this.keyHi = grown(this.keyHi, new Int32Array(n));
     this.chars = grown(this.chars, new Int32Array(n));
   }
 }
 
-function grown<T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(old: T, next: T): T {
+function grown<T extends Uint8Array | Int32Array | Float64Array>(old: T, next: T): T {
   next.set(old);
   return next;
 }

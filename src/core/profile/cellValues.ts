@@ -134,12 +134,27 @@ const cursor = new Int32Array(1);
  * HH:MM[:SS[.fff]], and Z or ±hh[:mm]. Returns epoch milliseconds (no zone = UTC), NaN when not a date.
  */
 export function parseIsoDate(buf: Uint8Array, s: number, e: number): number {
+  return readIsoDate(buf, s, e) ? isoDateOut[0]! : NaN;
+}
+
+/** parseIsoDate's value, left by readIsoDate. */
+export const isoDateOut = new Float64Array(1);
+
+/**
+ * parseIsoDate for the hot path: true when buf[s..e) is a date, its epoch milliseconds then in isoDateOut.
+ * A date comes back through memory because a double returned from a call that is not inlined is allocated.
+ */
+export function readIsoDate(buf: Uint8Array, s: number, e: number): boolean {
   const n = e - s;
-  if (n === 10 || n === 19) {
-    // The layouts nearly every date column uses; anything else (or invalid) takes the general reader.
-    const ms = fixedIsoDate(buf, s, n);
-    if (ms === ms) return ms;
-  }
+  // The layouts nearly every date column uses; anything else (or invalid) takes the general reader.
+  if ((n === 10 || n === 19) && fixedIsoDate(buf, s, n)) return true;
+  const ms = generalIsoDate(buf, s, e);
+  isoDateOut[0] = ms;
+  return ms === ms;
+}
+
+function generalIsoDate(buf: Uint8Array, s: number, e: number): number {
+  const n = e - s;
   if (n < 8) return NaN;
   const y = digits(buf, s, 4);
   if (y < 0) return NaN;
@@ -206,31 +221,35 @@ function twoDigits(buf: Uint8Array, p: number): number {
 }
 
 /**
- * YYYY-MM-DD (n = 10) or YYYY-MM-DD[T ]HH:MM:SS (n = 19) at fixed offsets: the value parseIsoDate's general
- * reader gives, or NaN to let that reader decide.
+ * YYYY-MM-DD (n = 10) or YYYY-MM-DD[T ]HH:MM:SS (n = 19) at fixed offsets: true with the value the general
+ * reader gives in isoDateOut, or false to let that reader decide.
  */
-function fixedIsoDate(buf: Uint8Array, s: number, n: number): number {
+function fixedIsoDate(buf: Uint8Array, s: number, n: number): boolean {
   const c = twoDigits(buf, s);
   const y2 = twoDigits(buf, s + 2);
-  if (c < 0 || y2 < 0 || buf[s + 4] !== 45 || buf[s + 7] !== 45) return NaN;
+  if (c < 0 || y2 < 0 || buf[s + 4] !== 45 || buf[s + 7] !== 45) return false;
   const y = c * 100 + y2;
   const mo = twoDigits(buf, s + 5);
   const d = twoDigits(buf, s + 8);
-  if (y < 1 || mo < 0 || d < 0 || !validDate(y, mo, d)) return NaN;
+  if (y < 1 || mo < 0 || d < 0 || !validDate(y, mo, d)) return false;
   // daysFromCivil with integer division, exact here since the year is positive.
   const yy = mo <= 2 ? y - 1 : y;
   const era = (yy / 400) | 0;
   const yoe = yy - era * 400;
   const doy = (((153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5) | 0) + d - 1;
   const ms = (era * 146097 + yoe * 365 + ((yoe / 4) | 0) - ((yoe / 100) | 0) + doy - 719468) * 86400000;
-  if (n === 10) return ms;
+  if (n === 10) {
+    isoDateOut[0] = ms;
+    return true;
+  }
   const t = buf[s + 10];
-  if ((t !== 84 && t !== 32 && t !== 116) || buf[s + 13] !== 58 || buf[s + 16] !== 58) return NaN;
+  if ((t !== 84 && t !== 32 && t !== 116) || buf[s + 13] !== 58 || buf[s + 16] !== 58) return false;
   const hh = twoDigits(buf, s + 11);
   const mi = twoDigits(buf, s + 14);
   const sec = twoDigits(buf, s + 17);
-  if (hh < 0 || hh > 24 || mi < 0 || mi > 59 || sec < 0 || sec > 60) return NaN;
-  return ms + (hh * 3600000 + mi * 60000 + sec * 1000);
+  if (hh < 0 || hh > 24 || mi < 0 || mi > 59 || sec < 0 || sec > 60) return false;
+  isoDateOut[0] = ms + (hh * 3600000 + mi * 60000 + sec * 1000);
+  return true;
 }
 
 /** Dates in other common layouts: MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY, DD-MM-YYYY (optionally a time after). */
@@ -337,6 +356,15 @@ export function textKey(buf: Uint8Array, s: number, e: number): number {
 /** True for a key made by textKey (as opposed to a number's bits). */
 export function isTextKey(hi: number): boolean {
   return ((hi & 0xfff80000) >>> 0) === 0x7ff80000;
+}
+
+/** fmix32 as an int32 (the same bits): what hot callers pass on, since a uint32 past 2^31 gets allocated. */
+export function mix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 /** murmur3's 32-bit finaliser. */

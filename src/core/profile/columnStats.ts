@@ -4,7 +4,7 @@
 import { KllSketch, type KllState } from './sketch/kll.js';
 import { LogHistogram, type LogHistogramState } from './sketch/logHistogram.js';
 import { Moments, type MomentsState } from './sketch/moments.js';
-import { booleanBit, isNumericLikeText, isOtherDate, isTextKey, parseIsoDate, parseNumber, parsedInteger, textKey, textKeyOut } from './cellValues.js';
+import { booleanBit, isNumericLikeText, isOtherDate, isTextKey, isoDateOut, parseNumber, parsedInteger, readIsoDate, textKey, textKeyOut } from './cellValues.js';
 import { ValueTable, type ValueTableState } from './valueTable.js';
 
 /** Per-column memory limits, scaled down as the column count grows. */
@@ -34,13 +34,22 @@ export function columnCaps(columnCount: number): ColumnCaps {
   };
 }
 
-/** The key of the last cell added (set by addCell): the row hash of duplicates mixes these. */
-export const cellKey = new Uint32Array(2);
+/**
+ * The key of the last cell added (set by addCell): the row hash of duplicates mixes these. Keys travel as
+ * int32 (the same bits): a uint32 past 2^31 is not a small integer to V8, and every one passed to a call
+ * that is not inlined cost a heap allocation (about half of all keys, ~40% of the pass's garbage).
+ */
+export const cellKey = new Int32Array(2);
+/**
+ * The number of the last cell addCell or addTextCell found numeric. Not a return value: the row loop mixed
+ * it with the scanner's doubles, and V8 then boxed them all, one allocation per number cell.
+ */
+export const cellNumber = new Float64Array(1);
 export const MISSING_KEY_LO = 0x5f3759df;
 export const MISSING_KEY_HI = 0x7ffc0001;
 
 const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
+const u32 = new Int32Array(f64.buffer);
 
 /** Growable list of exact values, dropped once it passes its cap (then the sketches answer). */
 class ExactValues {
@@ -160,14 +169,16 @@ export class ColumnStats {
   mixed = false;
   private pending: Float64Array | null = null;
   private pendingCount = 0;
+  private pendingDates: Float64Array | null = null;
+  private pendingDateCount = 0;
   /**
    * Value keys wait here, with where their spelling is in `keyBuf`, and go to the value table a batch at a
    * time (flushKeys): a tight loop of table probes lets the CPU overlap their cache
    * misses, which cost one stall per cell when each probe sat between a cell's parsing and the next one's.
    * The reader flushes them before it moves or replaces its buffer, so the spellings are still there.
    */
-  private keysLo: Uint32Array | null = null;
-  private keysHi: Uint32Array | null = null;
+  private keysLo: Int32Array | null = null;
+  private keysHi: Int32Array | null = null;
   private keyStarts: Int32Array | null = null;
   private keyEnds: Int32Array | null = null;
   private keyCount = 0;
@@ -196,8 +207,11 @@ export class ColumnStats {
     cellKey[1] = MISSING_KEY_HI;
   }
 
-  /** Adds the cell buf[s..e); returns its number, or NaN when it is missing or not a number. Sets cellKey. */
-  addCell(buf: Uint8Array, s: number, e: number): number {
+  /**
+   * Adds the cell buf[s..e) and sets cellKey. True when it is a number, which is then in cellNumber[0]
+   * (see there why not a return value).
+   */
+  addCell(buf: Uint8Array, s: number, e: number): boolean {
     let ts = s;
     let te = e;
     while (ts < te && (buf[ts] === 32 || buf[ts] === 9)) ts++;
@@ -207,7 +221,7 @@ export class ColumnStats {
       this.missing++;
       cellKey[0] = MISSING_KEY_LO;
       cellKey[1] = MISSING_KEY_HI;
-      return NaN;
+      return false;
     }
     this.count++;
     if (ts !== s || te !== e) this.padded++;
@@ -226,13 +240,13 @@ export class ColumnStats {
       if (this.mixed) {
         // A column with text in it counts distinct values by spelling, like pandas' object columns.
         textKey(buf, s, e);
-        this.queueKey(buf, s, e, textKeyOut[0]!, textKeyOut[1]!);
+        this.queueKey(buf, s, e, textKeyOut[0]! | 0, textKeyOut[1]! | 0);
       } else this.queueKey(buf, s, e, u32[0]!, u32[1]!);
     } else {
       chars = this.latin1 ? e - s : textKey(buf, s, e);
       if (this.latin1) textKey(buf, s, e);
-      const lo = textKeyOut[0]!;
-      const hi = textKeyOut[1]!;
+      const lo = textKeyOut[0]! | 0;
+      const hi = textKeyOut[1]! | 0;
       cellKey[0] = lo;
       cellKey[1] = hi;
       if (!this.mixed) this.becomeMixed();
@@ -242,7 +256,8 @@ export class ColumnStats {
     if (chars < this.lenMin) this.lenMin = chars;
     if (chars > this.lenMax) this.lenMax = chars;
     this.lenSum += chars;
-    return v;
+    cellNumber[0] = v;
+    return v === v;
   }
 
   private queueKey(buf: Uint8Array, s: number, e: number, lo: number, hi: number): void {
@@ -251,8 +266,8 @@ export class ColumnStats {
     const k = this.keyCount;
     if (this.keysLo === null) {
       const n = this.caps.batch;
-      this.keysLo = new Uint32Array(n);
-      this.keysHi = new Uint32Array(n);
+      this.keysLo = new Int32Array(n);
+      this.keysHi = new Int32Array(n);
       this.keyStarts = new Int32Array(n);
       this.keyEnds = new Int32Array(n);
     }
@@ -290,12 +305,19 @@ export class ColumnStats {
     if (this.numeric > 0) this.values.rekeyNumbers(this.latin1);
   }
 
-  /** A clean number cell the scanner parsed (CellScanner, CELL_NUMBER): addCell's number path. */
-  addNumberCell(buf: Uint8Array, s: number, e: number, v: number, integer: number): void {
+  /**
+   * A clean number cell the scanner parsed (CellScanner, CELL_NUMBER): addCell's number path. The value
+   * comes as values[at], not as an argument: a double passed to a call that is not inlined is allocated.
+   */
+  addNumberCell(buf: Uint8Array, s: number, e: number, values: Float64Array, at: number, integer: number): void {
+    const v = values[at]!;
     this.count++;
     this.numeric++;
     if (integer !== 0) this.integer++;
-    this.addNumber(v);
+    // addNumber, written out: V8 did not always inline it, and then allocated v to pass it.
+    const p = (this.pending ??= new Float64Array(this.caps.batch));
+    p[this.pendingCount++] = v;
+    if (this.pendingCount === p.length) this.flush();
     f64[0] = v === 0 ? 0 : v;
     const lo = u32[0]!;
     const hi = u32[1]!;
@@ -303,7 +325,7 @@ export class ColumnStats {
     cellKey[1] = hi;
     if (this.mixed) {
       textKey(buf, s, e);
-      this.queueKey(buf, s, e, textKeyOut[0]!, textKeyOut[1]!);
+      this.queueKey(buf, s, e, textKeyOut[0]! | 0, textKeyOut[1]! | 0);
     } else this.queueKey(buf, s, e, lo, hi);
     const chars = e - s;
     if (chars < this.lenMin) this.lenMin = chars;
@@ -313,9 +335,9 @@ export class ColumnStats {
 
   /**
    * An unquoted cell the scanner hashed (CellScanner, CELL_TEXT): addCell with the key given, so the bytes
-   * are not hashed twice. Returns its number, or NaN.
+   * are not hashed twice. True when it is a number, which is then in cellNumber[0].
    */
-  addTextCell(buf: Uint8Array, s: number, e: number, lo: number, hi: number, utf8Chars: number): number {
+  addTextCell(buf: Uint8Array, s: number, e: number, lo: number, hi: number, utf8Chars: number): boolean {
     let ts = s;
     let te = e;
     while (ts < te && (buf[ts] === 32 || buf[ts] === 9)) ts++;
@@ -325,7 +347,7 @@ export class ColumnStats {
       this.missing++;
       cellKey[0] = MISSING_KEY_LO;
       cellKey[1] = MISSING_KEY_HI;
-      return NaN;
+      return false;
     }
     this.count++;
     if (ts !== s || te !== e) this.padded++;
@@ -353,16 +375,16 @@ export class ColumnStats {
     if (chars < this.lenMin) this.lenMin = chars;
     if (chars > this.lenMax) this.lenMax = chars;
     this.lenSum += chars;
-    return v;
+    cellNumber[0] = v;
+    return v === v;
   }
 
   /** Type evidence of a text cell buf[ts..te) (trimmed, first byte b0): dates, booleans, number-like text. */
   private classifyText(buf: Uint8Array, ts: number, te: number, b0: number): void {
     if (b0 >= 48 && b0 <= 57) {
-      const d = parseIsoDate(buf, ts, te);
-      if (d === d) {
+      if (readIsoDate(buf, ts, te)) {
         this.datetime++;
-        this.addDate(d);
+        this.addDate();
       } else if (isOtherDate(buf, ts, te)) this.otherDates++;
       else if (isNumericLikeText(buf, ts, te)) this.numericLike++;
     } else if (te - ts <= 5 && (b0 | 0x20) >= 97 && (b0 | 0x20) <= 122) {
@@ -388,6 +410,7 @@ export class ColumnStats {
    */
   flush(): void {
     this.flushKeys();
+    this.flushDates();
     const n = this.pendingCount;
     if (n === 0) return;
     this.pendingCount = 0;
@@ -404,12 +427,27 @@ export class ColumnStats {
     if (!this.exact.overflowed) this.exact.pushAll(b, n);
   }
 
-  private addDate(ms: number): void {
-    if (this.dateKll === null) this.dateKll = new KllSketch(this.caps.kllK);
-    this.dateKll.update(ms);
+  /**
+   * The date readIsoDate left in isoDateOut. Dates wait in a batch like numbers do: passed one by one to the
+   * sketch, a date (a double past the small integers) was allocated at each call V8 did not inline.
+   */
+  private addDate(): void {
+    const ms = isoDateOut[0]!;
     if (ms < this.dateMin) this.dateMin = ms;
     if (ms > this.dateMax) this.dateMax = ms;
-    this.exactDates.push(ms);
+    const p = (this.pendingDates ??= new Float64Array(this.caps.batch));
+    p[this.pendingDateCount++] = ms;
+    if (this.pendingDateCount === p.length) this.flushDates();
+  }
+
+  private flushDates(): void {
+    const n = this.pendingDateCount;
+    if (n === 0) return;
+    this.pendingDateCount = 0;
+    const k = (this.dateKll ??= new KllSketch(this.caps.kllK));
+    const p = this.pendingDates!;
+    for (let i = 0; i < n; i++) k.update(p[i]!);
+    this.exactDates.pushAll(p, n);
   }
 
   private isMissingToken(buf: Uint8Array, s: number, e: number): boolean {

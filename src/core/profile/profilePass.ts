@@ -8,8 +8,8 @@ import { RecordReader, RecordTooLongError } from '../csv/recordReader.js';
 import { CELL_NUMBER, CELL_TEXT, CellScanner } from './cellScanner.js';
 import { CorrelationAccumulator, type CorrelationState } from './sketch/correlation.js';
 import { HyperLogLog, type HyperLogLogState } from './sketch/hyperLogLog.js';
-import { fmix32 } from './cellValues.js';
-import { ColumnStats, MISSING_KEY_HI, MISSING_KEY_LO, cellKey, columnCaps, type ColumnCaps, type ColumnState } from './columnStats.js';
+import { mix32 } from './cellValues.js';
+import { ColumnStats, MISSING_KEY_HI, MISSING_KEY_LO, cellKey, cellNumber, columnCaps, type ColumnCaps, type ColumnState } from './columnStats.js';
 
 /** Everything a pass needs to know before it starts; plain data, so it crosses to a thread as is. */
 export interface PassSetup {
@@ -149,15 +149,17 @@ export class PassAccumulator {
         const kind = scanner.kind[i]!;
         if (kind === CELL_NUMBER) {
           v = scanner.num[i]!;
-          col.addNumberCell(buf, s, e, v, scanner.integer[i]!);
-        } else if (kind === CELL_TEXT) v = col.addTextCell(buf, s, e, scanner.keyLo[i]!, scanner.keyHi[i]!, scanner.chars[i]!);
+          col.addNumberCell(buf, s, e, scanner.num, i, scanner.integer[i]!);
+        } else if (kind === CELL_TEXT) {
+          if (col.addTextCell(buf, s, e, scanner.keyLo[i]!, scanner.keyHi[i]!, scanner.chars[i]!)) v = cellNumber[0]!;
+        }
         else if (scanner.flags[i]! & FIELD_ESCAPED) {
           if (this.scratch.length < e - s) this.scratch = new Uint8Array(Math.max(e - s, this.scratch.length * 2));
           const len = unescapeField(buf, s, e, QUOTE, this.scratch);
-          v = col.addCell(this.scratch, 0, len);
+          if (col.addCell(this.scratch, 0, len)) v = cellNumber[0]!;
           // The scratch buffer is reused by the next escaped cell: count a queued number key now.
           col.flushKeys();
-        } else v = col.addCell(buf, s, e);
+        } else if (col.addCell(buf, s, e)) v = cellNumber[0]!;
       } else col.addAbsent();
       const k = corrIndex[i]!;
       if (k >= 0) {
@@ -182,8 +184,9 @@ export class PassAccumulator {
         for (let b = 0; b < missingCount; b++) co[ia * c + list[b]!]!++;
       }
     }
-    r1 = fmix32(r1 ^ r2);
-    r2 = fmix32(r2 ^ Math.imul(r1, 0x27d4eb2f));
+    // As int32, fmix32's bits: see cellKey.
+    r1 = mix32(r1 ^ r2);
+    r2 = mix32(r2 ^ Math.imul(r1, 0x27d4eb2f));
     this.addRowHash(r1, r2);
   }
 

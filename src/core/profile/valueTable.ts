@@ -240,7 +240,8 @@ export class ValueTable {
   private addToHll(lo: number, hi: number): void {
     const a = fmix32(lo ^ Math.imul(hi ^ 0x9e3779b9, 0x85ebca77));
     const b = fmix32(hi ^ Math.imul(a ^ 0x27d4eb2f, 0xc2b2ae3d));
-    this.hll!.addHash(fmix32(a ^ Math.imul(b, 0x165667b1)), b);
+    // As int32: a uint32 past 2^31 passed to a call would be allocated (see cellKey).
+    this.hll!.addHash(fmix32(a ^ Math.imul(b, 0x165667b1)) | 0, b | 0);
   }
 
   private growEntries(): void {

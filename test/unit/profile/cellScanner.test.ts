@@ -37,8 +37,8 @@ function check(line: string, mixed: number, missingFirstBytes: string): number[]
       assert.equal(fast.integer[i], parsedInteger ? 1 : 0);
     } else if (k === CELL_TEXT) {
       const chars = textKey(buf, s, e);
-      assert.equal(fast.keyLo[i], textKeyOut[0]);
-      assert.equal(fast.keyHi[i], textKeyOut[1]);
+      assert.equal(fast.keyLo[i]! >>> 0, textKeyOut[0]);
+      assert.equal(fast.keyHi[i]! >>> 0, textKeyOut[1]);
       assert.equal(fast.chars[i], chars);
     }
   }
