@@ -245,3 +245,20 @@ test('the dataset step: the file open in the editor first, datasets used before 
   assert.equal(items.find((i) => i.label === '$(table) iris.csv')?.detail, 'used before: your last choices are remembered');
   assert.equal(queue.active().length, before);
 });
+
+test('Re-run (a prefilled config from the Experiments tree): same settings, a child experiment with its parent recorded', async () => {
+  const parent = (await new ExperimentStore(ws).list()).find((e) => e.status === 'done');
+  assert.ok(parent);
+  // The shape the tree's Re-run passes (rerunConfig: the stored settings as a SweepConfig, parent = the source).
+  const config = { dataset: iris, target: 'species', task: 'multiclass', metric: 'balanced_accuracy', search: 'random', seed: 5, models: ['knn'], parallel: 1, pruner: 'median', trialTimeoutSeconds: 30, ensemble: false, workspace: ws, parent: parent.id, maxTrials: 3, folds: 2 };
+  sweepEditor.answers = [{ pick: 'Start with the same settings' }];
+  await run('mllab.startSweep', config);
+  assert.match(step(0).items[0]?.detail ?? '', /target species · Balanced accuracy · 3 trials · random · knn · 2 folds · seed 5/);
+  await waitFor(() => opened().length === 1, 'the Sweep panel to open');
+  const id = opened()[0]!;
+  assert.notEqual(id, parent.id);
+  await waitFor(() => editor.infos.some((m) => m.includes(`(${id}) finished`)), 'the child to finish');
+  const record = await new ExperimentStore(ws).read(id);
+  assert.equal(record?.parent, parent.id);
+  assert.deepEqual([record?.config.models, record?.config.parallel, record?.config.ensemble, record?.config.maxTrials, record?.trials], [['knn'], 1, false, 3, 3]);
+});

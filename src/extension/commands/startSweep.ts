@@ -360,6 +360,8 @@ export class SweepCommands implements vscode.Disposable {
       delete rest.maxTrials;
       delete rest.models;
       delete rest.resume;
+      // Another target may be another task: let the loader infer it again.
+      if (choices.target !== base.target) delete rest.task;
       this.launch(given, choices, { ...rest, ...sweepConfig(given.uri.fsPath, given.workspace, choices, prefilled.parent ?? undefined) });
       return;
     }
