@@ -1,12 +1,15 @@
 // The Datasets tree of the ML Lab view container: profiled files (`.mllab/profiles/index.json`) and the
 // cleaned versions ML Lab wrote from them (`.mllab/datasets`), nested by lineage. Elements are the files'
 // Uris, so the context-menu commands (Profile Dataset, Start AutoML Sweep) receive a Uri as from the explorer.
+import * as fsp from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { isAbsolute, join } from 'node:path';
 import { buildDatasetsTree, readDatasetsIndex } from '../../core/store/experimentIndex.js';
 import type { DatasetFileNode } from '../../core/store/experimentIndex.js';
 
 const REFRESH_DEBOUNCE_MS = 300;
+/** While the view is visible, how often the records are checked for what a watcher missed. */
+export const DATASETS_POLL_MS = 3000;
 
 export class DatasetsTreeProvider implements vscode.TreeDataProvider<vscode.Uri>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri | undefined>();
@@ -18,6 +21,8 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<vscode.Uri>
   private workspaces = new Map<string, string>();
   private roots: vscode.Uri[] | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private poll: ReturnType<typeof setInterval> | undefined;
+  private polledSignature: string | null = null;
 
   constructor() {
     for (const pattern of ['**/.mllab/profiles/index.json', '**/.mllab/datasets/*.json']) {
@@ -32,6 +37,38 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<vscode.Uri>
     this.timer = undefined;
     this.roots = null;
     this.changed.fire(undefined);
+  }
+
+  /** As the Experiments tree: a watcher can miss events, so a visible view also polls two mtimes per folder. */
+  attach(view: Pick<vscode.TreeView<vscode.Uri>, 'visible' | 'onDidChangeVisibility'>): vscode.Disposable {
+    const update = (visible: boolean): void => {
+      if (visible && !this.poll) {
+        this.polledSignature = null;
+        this.poll = setInterval(() => void this.checkRecords(), DATASETS_POLL_MS);
+        void this.checkRecords();
+      } else if (!visible && this.poll) {
+        clearInterval(this.poll);
+        this.poll = undefined;
+      }
+    };
+    update(view.visible);
+    const listener = view.onDidChangeVisibility((e) => update(e.visible));
+    return { dispose: () => (listener.dispose(), update(false)) };
+  }
+
+  /** One poll: refreshes when the profile index or the versions folder changed since the previous one. */
+  async checkRecords(): Promise<void> {
+    const parts: string[] = [];
+    for (const wf of vscode.workspace.workspaceFolders ?? []) {
+      if (wf.uri.scheme !== 'file') continue;
+      for (const path of [join(wf.uri.fsPath, '.mllab', 'profiles', 'index.json'), join(wf.uri.fsPath, '.mllab', 'datasets')]) {
+        parts.push(String((await fsp.stat(path).catch(() => null))?.mtimeMs ?? '-'));
+      }
+    }
+    const signature = parts.join('|');
+    const before = this.polledSignature;
+    this.polledSignature = signature;
+    if (before !== null && before !== signature) this.refresh();
   }
 
   private refreshSoon(): void {
@@ -69,6 +106,7 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<vscode.Uri>
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.poll) clearInterval(this.poll);
     for (const d of this.disposables) d.dispose();
   }
 

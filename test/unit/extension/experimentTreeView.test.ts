@@ -279,3 +279,26 @@ test('the poll runs only while the view is visible', () => {
     mock.timers.reset();
   }
 });
+
+test('the Datasets view\'s poll refreshes when a cleaned version is recorded', async () => {
+  const datasets = new DatasetsTreeProvider();
+  disposables.push(datasets);
+  let fired = 0;
+  disposables.push(datasets.onDidChangeTreeData(() => fired++));
+  assert.deepEqual(await datasets.getChildren(), []);
+  await datasets.checkRecords(); // baseline: no .mllab/datasets yet
+  await datasets.checkRecords();
+  assert.equal(fired, 0);
+  const H = (c: string): string => c.repeat(64);
+  mkdirSync(join(ws, '.mllab', 'datasets'), { recursive: true });
+  writeFileSync(
+    join(ws, '.mllab', 'datasets', `${H('1')}.json`),
+    stableStringify({ schemaVersion: 1, hash: H('1'), path: 'data/d0.clean.csv', name: 'd0 cleaned', parent: { hash: H('0'), path: 'data/d0.csv' }, recipe: null, report: null, rows: 5, createdAt: '2026-01-01T00:00:00Z' }),
+  );
+  await datasets.checkRecords();
+  assert.equal(fired, 1);
+  assert.deepEqual(
+    (await datasets.getChildren()).map((u) => u.fsPath),
+    [join(ws, 'data', 'd0.csv')],
+  );
+});
