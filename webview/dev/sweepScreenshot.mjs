@@ -1,4 +1,4 @@
-/* global window, document -- the page.evaluate callbacks run in the browser */
+/* global window, document, requestAnimationFrame -- the page.evaluate callbacks run in the browser */
 // Dev harness for the Sweep panel webview: bundles the app, serves it under the same CSP as the real panel
 // with a fake acquireVsCodeApi, feeds it a snapshot built (by the host's own code) from a real experiment
 // folder, replays the rest of its trials as live deltas, and screenshots it in Chromium with VS Code's
@@ -73,7 +73,10 @@ const liveCount = Math.floor(all.length * 0.6);
 const runningRecord = { ...done.record, status: 'running', bestTrial: null, bestScore: null, times: { ...done.record.times, finished: null } };
 const midStore = { read: async () => runningRecord, readTrials: async () => all.slice(0, liveCount) };
 const mid = await buildSweepSnapshot(experimentId, midStore, activityAt(liveCount, Date.now()), Date.now());
-const snapshots = { done, mid, hostile: { ...done, record: { ...done.record, config: { ...done.record.config, target: '<img src=x onerror=alert(1)>' }, dataset: { ...done.record.dataset, path: '/tmp/</script><b>x</b>.csv' } } } };
+// A long sweep: the real trials repeated to 3,000 (indexes renumbered), mid-run.
+const bigTrials = Array.from({ length: 3000 }, (_, i) => ({ ...all[i % all.length], index: i }));
+const big = { ...mid, trials: bigTrials.slice(0, 2990), live: { ...mid.live, running: [{ index: 2990, model: 'gbdt', startedAt: Date.now() - 1000 }] } };
+const snapshots = { done, mid, big, hostile: { ...done, record: { ...done.record, config: { ...done.record.config, target: '<img src=x onerror=alert(1)>' }, dataset: { ...done.record.dataset, path: '/tmp/</script><b>x</b>.csv' } } } };
 
 function page(nonce, theme, fixture, state) {
   const json = (v) => JSON.stringify(v).replace(/</g, '\\u003c');
@@ -248,6 +251,50 @@ await shot('sweep-switched-to-light');
 await load('hostile', THEMES.dark);
 const injected = await tab.evaluate(() => document.querySelectorAll('#app img, #app script, #app b').length);
 if (injected) problems.push(`hostile: ${injected} injected elements`);
+// 3,000 trials: the table shows the first 250 in sort order (Show more adds 250); how long one live delta
+// (a finished trial) takes to apply and lay out, over 10 deltas.
+await load('big', THEMES.dark);
+const cdp = process.env.PROFILE ? await tab.context().newCDPSession(tab) : null;
+if (cdp) {
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.start');
+}
+const perDelta = await tab.evaluate(async (trials) => {
+  const times = [];
+  for (let i = 0; i < 10; i++) {
+    const t = trials[2990 + i];
+    const now = Date.now();
+    const live = { state: 'running', progress: null, running: [{ index: 2991 + i, model: 'gbdt', startedAt: now }], error: null, receivedAt: now };
+    const t0 = performance.now();
+    window.postMessage({ type: 'activity', live, finished: [t], record: null }, '*');
+    await new Promise((r) => setTimeout(r, 0));
+    const script = performance.now() - t0;
+    document.body.getBoundingClientRect();
+    const layout = performance.now() - t0 - script;
+    await new Promise((r) => requestAnimationFrame(() => r()));
+    times.push([performance.now() - t0, script, layout]);
+  }
+  times.sort((a, b) => a[0] - b[0]);
+  return { median: times[5][0], script: times[5][1], layout: times[5][2], rows: document.querySelectorAll('tbody tr').length };
+}, bigTrials);
+if (cdp) {
+  const { profile } = await cdp.send('Profiler.stop');
+  const self = new Map();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const dt = profile.timeDeltas;
+  profile.samples.forEach((id, i) => {
+    const n = byId.get(id);
+    const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
+  });
+  console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => `${v.toFixed(0)} ms ${k}`).join('\n'));
+}
+console.log(`3000 trials: ${perDelta.rows} rows shown; a live delta applied and painted in ${perDelta.median.toFixed(0)} ms (median of 10: script ${perDelta.script.toFixed(0)} ms, layout ${perDelta.layout.toFixed(0)} ms)`);
+if (perDelta.rows !== 250) problems.push(`big: ${perDelta.rows} rows in the DOM, expected the first 250`);
+await tab.getByRole('button', { name: /^Show 250 more of 3001 trials/ }).click();
+const afterMore = await tab.evaluate(() => document.querySelectorAll('tbody tr').length);
+if (afterMore !== 500) problems.push(`big: Show more left ${afterMore} rows`);
+await shot('sweep-big-dark');
 await tab.setViewportSize({ width: 720, height: 900 });
 await load('mid', THEMES.light);
 await shot('sweep-narrow-light');

@@ -38,6 +38,8 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
+const ROW_PAGE = 250;
+
 const STATE_ICONS: Record<string, string> = {
   queued: 'clock',
   running: 'sync~spin',
@@ -90,6 +92,9 @@ class SweepApp {
   private readonly bestParams = el('p', { class: 'best-params mono small' });
   private readonly hideUnscored = el('input', { attrs: { type: 'checkbox', id: 'hide-unscored' }, on: { change: () => this.setHideUnscored(this.hideUnscored.checked) } });
   private readonly hideUnscoredLabel = el('span', null, 'Hide pruned and failed');
+  /** Rows in the table at most (in sort order); "Show more" raises it. Thousands of rows would slow every update. */
+  private rowLimit = ROW_PAGE;
+  private readonly moreButton = el('vscode-button', { class: 'more-rows', attrs: { secondary: true, hidden: true }, on: { click: () => this.showMore() } });
   private readonly chart: ScoreChart;
   private readonly table: TrialTable;
 
@@ -124,6 +129,7 @@ class SweepApp {
           { class: 'card table-card', attrs: { 'aria-label': 'Trials' } },
           el('div', { class: 'card-header' }, el('h2', null, 'Trials'), el('label', { class: 'toggle', attrs: { for: 'hide-unscored' } }, this.hideUnscored, this.hideUnscoredLabel)),
           this.table.element,
+          this.moreButton,
         ),
       ),
     );
@@ -204,6 +210,11 @@ class SweepApp {
     this.ui.sortDescending = next.descending;
     this.save();
     this.table.setSort(next.key, next.descending);
+    this.renderTable();
+  }
+
+  private showMore(): void {
+    this.rowLimit += ROW_PAGE;
     this.renderTable();
   }
 
@@ -290,7 +301,10 @@ class SweepApp {
     if (!s || !this.ui) return;
     const rows = sortRows(trialRows(s, this.now()), this.ui.sortKey, this.ui.sortDescending, s.record?.greaterIsBetter ?? true);
     const shown = visibleRows(rows, this.ui.hideUnscored);
-    this.table.update(shown);
+    this.table.update(shown.length > this.rowLimit ? shown.slice(0, this.rowLimit) : shown);
+    const more = shown.length - this.rowLimit;
+    setAttrs(this.moreButton, { hidden: more <= 0 });
+    if (more > 0) setText(this.moreButton, `Show ${Math.min(more, ROW_PAGE)} more of ${shown.length} trials`);
     const hidden = rows.filter((r) => r.status === 'pruned' || r.status === 'failed').length;
     setText(this.hideUnscoredLabel, `Hide pruned and failed (${hidden})`);
     this.table.ensureTabStop();

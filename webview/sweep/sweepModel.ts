@@ -117,12 +117,23 @@ export function bestTrialIndex(snapshot: SweepSnapshot): number | null {
   return best ? best.index : null;
 }
 
+/** Trials are immutable once finished: their parameter text is formatted once (renders run several times a second). */
+const paramsText = new WeakMap<TrialRecord, string>();
+function paramsOf(t: TrialRecord): string {
+  let text = paramsText.get(t);
+  if (text === undefined) {
+    text = formatParams(t.config.params);
+    paramsText.set(t, text);
+  }
+  return text;
+}
+
 export function trialRows(snapshot: SweepSnapshot, now: number): TrialRow[] {
   const best = bestTrialIndex(snapshot);
   const rows: TrialRow[] = snapshot.trials.map((t) => ({
     index: t.index,
     model: t.config.model,
-    params: formatParams(t.config.params),
+    params: paramsOf(t),
     score: t.status === 'done' ? t.score : null,
     spread: t.status === 'done' ? t.foldStd : null,
     seconds: t.seconds,

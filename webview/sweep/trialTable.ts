@@ -91,11 +91,14 @@ export class TrialTable {
     }
     const order = rows.map((r) => r.index);
     if (order.length !== this.order.length || order.some((x, i) => x !== this.order[i])) {
-      // Re-append only from the first row out of place: appendChild moves a node, keeping its focus.
-      let i = 0;
-      const current = [...this.tbody.children];
-      while (i < order.length && current[i] === this.rows.get(order[i] as number)?.tr) i++;
-      for (; i < order.length; i++) this.tbody.append((this.rows.get(order[i] as number) as RowCells).tr);
+      // From the end, move a row only when the one after it is not the right one: a new trial at the top
+      // is one insert, not thousands of moves (a moved node keeps its focus).
+      let next: ChildNode | null = null;
+      for (let i = order.length - 1; i >= 0; i--) {
+        const tr = (this.rows.get(order[i] as number) as RowCells).tr;
+        if (tr.parentNode !== this.tbody || tr.nextSibling !== next) this.tbody.insertBefore(tr, next);
+        next = tr;
+      }
       this.order = order;
     }
     this.empty.hidden = rows.length > 0;
