@@ -54,13 +54,15 @@ export function activate(context: vscode.ExtensionContext): void {
   const experimentTree = new ExperimentTreeProvider(sweepActivity);
   const experimentsView = vscode.window.createTreeView('mllab.experiments', { treeDataProvider: experimentTree, canSelectMany: true, showCollapseAll: true });
   const datasetsTree = new DatasetsTreeProvider();
+  const datasetsView = vscode.window.createTreeView('mllab.datasets', { treeDataProvider: datasetsTree, showCollapseAll: true });
   context.subscriptions.push(
     sweepActivity,
     experimentTree,
     datasetsTree,
     experimentsView,
     experimentTree.attach(experimentsView),
-    vscode.window.createTreeView('mllab.datasets', { treeDataProvider: datasetsTree, showCollapseAll: true }),
+    datasetsView,
+    datasetsTree.attach(datasetsView),
     ...new ExperimentCommands(experimentTree, datasetsTree, log).register(),
   );
 
