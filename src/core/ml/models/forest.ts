@@ -339,19 +339,22 @@ function randomSplit(b: Builder, s: Scratch, rows: Int32Array, start: number, en
   const c = b.width - 1;
   const xs = s.xs;
   const m = end - start;
+  // NaN fails both comparisons, so missing values need no branch here.
   let min = Infinity;
   let max = -Infinity;
-  let missingRows = 0;
   for (let k = 0; k < m; k++) {
     const v = col[rows[start + k]!]!;
     xs[k] = v;
-    if (v !== v) missingRows++;
-    else {
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
+    if (v < min) min = v;
+    if (v > max) max = v;
   }
-  if (min > max || (min === max && missingRows === 0)) return false;
+  if (min > max) return false;
+  if (min === max) {
+    // One value: usable only as "value | missing".
+    let missingRows = 0;
+    for (let k = 0; k < m; k++) if (xs[k] !== xs[k]) missingRows++;
+    if (missingRows === 0) return false;
+  }
   let threshold = max;
   if (min < max) {
     threshold = min + random() * (max - min);
@@ -365,27 +368,41 @@ function randomSplit(b: Builder, s: Scratch, rows: Int32Array, start: number, en
   missing.fill(0);
   if (b.yClass) {
     const ys = s.nodeClass;
-    for (let k = 0; k < m; k++) {
-      const v = xs[k]!;
-      if (v <= threshold) left[ys[k]!]! += 1;
-      else if (v !== v) missing[ys[k]!]! += 1;
-    }
-    for (let k = 0; k < c; k++) {
-      left[c]! += left[k]!;
-      missing[c]! += missing[k]!;
-    }
-  } else {
-    const ys = s.nodeValue;
+    let nl = 0;
+    let nm = 0;
     for (let k = 0; k < m; k++) {
       const v = xs[k]!;
       if (v <= threshold) {
-        left[0]! += ys[k]!;
-        left[1]! += 1;
+        left[ys[k]!]! += 1;
+        nl++;
       } else if (v !== v) {
-        missing[0]! += ys[k]!;
-        missing[1]! += 1;
+        missing[ys[k]!]! += 1;
+        nm++;
       }
     }
+    left[c] = nl;
+    missing[c] = nm;
+  } else {
+    // Sums in locals: the typed-array stores of the generic path cost more than the compares.
+    const ys = s.nodeValue;
+    let sl = 0;
+    let nl = 0;
+    let sm = 0;
+    let nm = 0;
+    for (let k = 0; k < m; k++) {
+      const v = xs[k]!;
+      if (v <= threshold) {
+        sl += ys[k]!;
+        nl++;
+      } else if (v !== v) {
+        sm += ys[k]!;
+        nm++;
+      }
+    }
+    left[0] = sl;
+    left[1] = nl;
+    missing[0] = sm;
+    missing[1] = nm;
   }
   consider(s, b.width, f, threshold, b.params.minSamplesLeaf);
   return true;
