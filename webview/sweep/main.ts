@@ -261,7 +261,8 @@ class SweepApp {
       this.stateBadge.className = `state-badge state-${state}`;
     }
     const allowed = controls(s);
-    setAttrs(this.pauseButton, { disabled: !allowed.pause, hidden: state === 'paused' });
+    // Pause and Resume share a place: Resume shows when it applies (paused, interrupted, failed).
+    setAttrs(this.pauseButton, { disabled: !allowed.pause, hidden: allowed.resume });
     setAttrs(this.resumeButton, { disabled: !allowed.resume, hidden: !allowed.resume });
     setAttrs(this.stopButton, { disabled: !allowed.stop });
     setAttrs(this.reportButton, { disabled: !r || r.status !== 'done' });

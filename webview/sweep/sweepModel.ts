@@ -242,13 +242,13 @@ export const STATE_LABELS: Readonly<Record<PanelState, string>> = {
 
 /**
  * Which controls make sense now. A sweep that runs elsewhere (CLI) cannot be controlled from here; an
- * interrupted one can be resumed (the host runs Resume Experiment for it).
+ * interrupted or failed one can be resumed from its journal (the host runs Resume Experiment for it).
  */
 export function controls(snapshot: SweepSnapshot): { pause: boolean; resume: boolean; stop: boolean } {
   const state = snapshot.live?.state;
   return {
     pause: state === 'running',
-    resume: state === 'paused' || state === 'interrupted' || (!snapshot.live && snapshot.record?.status === 'interrupted'),
+    resume: state === 'paused' || state === 'interrupted' || state === 'failed' || (!snapshot.live && (snapshot.record?.status === 'interrupted' || snapshot.record?.status === 'failed')),
     stop: state === 'running' || state === 'paused' || state === 'queued',
   };
 }

@@ -243,9 +243,9 @@ export class SweepPanel implements vscode.Disposable {
         this.post({ type: 'snapshot', snapshot: this.snapshot });
         return;
       case 'control': {
-        // Resume means "unpause" for a sweep running here, "continue from the journal" for an interrupted one.
+        // Resume means "unpause" for a sweep running here, "continue from the journal" for an interrupted or failed one.
         const state = this.snapshot.live?.state ?? this.snapshot.record?.status;
-        const command = m.action === 'resume' && state === 'interrupted' ? CommandIds.resumeExperiment : CONTROL_COMMANDS[m.action];
+        const command = m.action === 'resume' && (state === 'interrupted' || state === 'failed') ? CommandIds.resumeExperiment : CONTROL_COMMANDS[m.action];
         void vscode.commands.executeCommand(command, this.experimentId);
         return;
       }

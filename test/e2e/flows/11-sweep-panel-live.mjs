@@ -2,7 +2,8 @@
 // Flow 11: the Sweep panel on a sweep this window runs. Start AutoML Sweep (quick pick: loans.csv →
 // defaulted, default metric, 80 trials, default search), then "ML Lab: Open Sweep Panel" with no argument
 // opens the running sweep, live from the SweepActivityHub: running trials listed, Pause turns it Paused,
-// Resume runs it again, and at the end the panel agrees with experiment.json and trials.jsonl.
+// Resume runs it again, Stop leaves it Interrupted, Resume continues it from its journal (Resume
+// Experiment), and at the end the panel agrees with experiment.json and trials.jsonl.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -85,6 +86,14 @@ export const flow = {
     note(`paused at ${paused} trials`);
 
     await frame.getByRole('button', { name: 'Resume sweep' }).click();
+    await waitFor('the panel to show Running again', async () => (await badge()) === 'Running', { timeoutMs: 20_000, intervalMs: 100 });
+    // Stop ends the sweep interrupted (resumable); Resume then continues it from its journal.
+    await frame.getByRole('button', { name: 'Stop sweep' }).click();
+    await waitFor('the panel to show Interrupted', async () => (await badge()) === 'Interrupted', { timeoutMs: 30_000, intervalMs: 100 });
+    const stopped = await count();
+    note(`stopped at ${stopped} trials`);
+    await snap(page, shots, '11-live-03-interrupted');
+    await frame.getByRole('button', { name: 'Resume sweep' }).click();
     await waitFor('the panel to show Done', async () => (await badge()) === 'Done', { timeoutMs: 120_000, intervalMs: 250 });
     const dir = join(workspace, '.mllab', 'experiments');
     const id = readdirSync(dir).find((n) => n.includes('-loans-'));
@@ -96,6 +105,6 @@ export const flow = {
     assert.equal(shown.trials, '80');
     assert.equal(shown.rows, 80);
     assert.ok(Math.abs(Number(shown.best) - record.bestScore) < 5e-5, `panel best ${shown.best}, experiment.json ${record.bestScore}`);
-    await snap(page, shots, '11-live-03-done');
+    await snap(page, shots, '11-live-04-done');
   },
 };

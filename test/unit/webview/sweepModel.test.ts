@@ -111,6 +111,7 @@ test('controls: pause while running, resume while paused or for an interrupted s
   assert.deepEqual(controls(snapshot({ live: live({ state: 'paused' }) })), { pause: false, resume: true, stop: true });
   assert.deepEqual(controls(snapshot({ live: live({ state: 'done' }) })), { pause: false, resume: false, stop: false });
   assert.deepEqual(controls(snapshot({ live: live({ state: 'interrupted' }) })), { pause: false, resume: true, stop: false });
+  assert.deepEqual(controls(snapshot({ live: null, record: makeRecord({ status: 'failed' }) })), { pause: false, resume: true, stop: false });
   assert.deepEqual(controls(snapshot({ live: null, record: makeRecord({ status: 'interrupted' }) })), { pause: false, resume: true, stop: false });
   // Running in a terminal: nothing here can pause it.
   assert.deepEqual(controls(snapshot({ live: null, record: makeRecord({ status: 'running' }) })), { pause: false, resume: false, stop: false });
