@@ -309,7 +309,8 @@ export async function permutationImportance(
   const out: FeatureImportance[] = [];
   const order = new Int32Array(input.rows);
   for (let g = 0; g < groups.length; g++) {
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // A macrotask turn between features lets a cancel arrive (setTimeout: this file is also type-checked for the webviews).
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
     if (options.signal?.aborted === true) throw cancelled();
     const group = groups[g];
     if (group === undefined) continue;
