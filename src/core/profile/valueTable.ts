@@ -55,6 +55,8 @@ export class ValueTable {
   private hits = 0;
   private frozen = false;
   private merging = false;
+  /** Every key in the table is in the HyperLogLog: true but after re-keying a table that had one. */
+  private keysInHll = true;
 
   /** Characters of display text held; past `textBudget` the table stops taking new keys, as at the cap. */
   private textChars = 0;
@@ -88,9 +90,14 @@ export class ValueTable {
    * text with setText), -1 otherwise.
    */
   add(lo: number, hi: number, weight = 1): number {
-    if (this.hll !== null) {
-      this.addToHll(lo, hi);
-      if (this.frozen) return -1;
+    const hll = this.hll;
+    if (hll !== null) {
+      // A key the table holds is in the HyperLogLog already (and adding it again changes nothing), so only
+      // misses go there, unless re-keying broke that (see keysInHll).
+      if (this.frozen || !this.keysInHll) {
+        this.addToHll(lo, hi);
+        if (this.frozen) return -1;
+      }
       if (++this.lookups === FREEZE_SAMPLE && this.hits < FREEZE_SAMPLE * FREEZE_HIT_RATE && !this.merging) this.frozen = true;
     }
     const mask = this.mask;
@@ -107,6 +114,7 @@ export class ValueTable {
       if (f === 0) break;
       i = (i + 1) & mask;
     }
+    if (hll !== null && this.keysInHll) this.addToHll(lo, hi);
     if (this.size >= this.cap || this.textChars > this.textBudget) {
       if (this.hll === null) {
         this.startHll();
@@ -197,6 +205,8 @@ export class ValueTable {
     }
     this.hll = hll;
     this.frozen = frozen;
+    // The re-keyed entries went in without the HyperLogLog: every value must go there again.
+    if (hll !== null) this.keysInHll = false;
   }
 
   private startHll(): void {
