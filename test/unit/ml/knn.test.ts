@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { knn, MAX_TRAINING_ROWS } from '../../../src/core/ml/models/knn.js';
+import { knn, MAX_TRAINING_ROWS, nearestNeighbours } from '../../../src/core/ml/models/knn.js';
 import type { DenseMatrix, Labels } from '../../../src/core/ml/types.js';
 
 // scikit-learn 1.2 reference: test/reference/sklearn_knn.py.
@@ -120,4 +120,50 @@ test('kNN finds the true neighbours of unscaled rows far from 0 (the expansion a
     const expected = (dist[0]![1] + dist[1]![1] + dist[2]![1]) / 3;
     assert.equal(p[r], expected, `query ${r}`);
   }
+});
+
+test('kNN on one-hot rows (read as sparse rows) finds the same neighbours and exact distances as a naive search', async () => {
+  // 400 rows: a 15-level one-hot block and two continuous columns (so no two distances tie): 3 non-zeros in
+  // 17 columns. Queries 0..4 copy training rows, so distance 0 must come out exactly 0.
+  let seed = 987;
+  const next = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  const n = 400;
+  const m = 30;
+  const d = 17;
+  const row = (): number[] => {
+    const r = new Array<number>(d).fill(0);
+    r[Math.floor(next() * 15)] = 1;
+    r[15] = next() * 4 - 2;
+    r[16] = next() * 4 - 2;
+    return r;
+  };
+  const data = Array.from({ length: n }, row);
+  const queries = [...[7, 50, 123, 200, 399].map((t) => data[t]!), ...Array.from({ length: m - 5 }, row)];
+  const k = 7;
+  for (const metric of ['euclidean', 'manhattan'] as const) {
+    const got = nearestNeighbours({ rows: n, cols: d, data: Float64Array.from(data.flat()), metric }, dense(queries.flat(), m, d), k);
+    for (let r = 0; r < m; r++) {
+      const dist = data
+        .map((t, i) => {
+          let s = 0;
+          for (let j = 0; j < d; j++) s += metric === 'euclidean' ? (queries[r]![j]! - t[j]!) ** 2 : Math.abs(queries[r]![j]! - t[j]!);
+          return [metric === 'euclidean' ? Math.sqrt(s) : s, i] as const;
+        })
+        .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      for (let i = 0; i < k; i++) {
+        assert.equal(got.index[r * k + i], dist[i]![1], `${metric} query ${r} neighbour ${i}`);
+        assert.equal(got.distance[r * k + i], dist[i]![0], `${metric} query ${r} distance ${i}`);
+      }
+    }
+  }
+  // Through the model: distance weights give a copied row's label exactly.
+  const y = Int32Array.from({ length: n }, (_, i) => i % 3);
+  const clf = await knn.fit(dense(data.flat(), n, d), { task: 'multiclass', y, classes: 3 }, { neighbours: 5, weights: 'distance' }, { seed: 1 });
+  const p = clf.predict(dense(queries.flat(), m, d));
+  [7, 50, 123, 200, 399].forEach((t, q) => {
+    for (let c = 0; c < 3; c++) assert.equal(p[q * 3 + c], c === t % 3 ? 1 : 0, `query ${q} copies row ${t}`);
+  });
 });

@@ -99,7 +99,11 @@ export function nearestNeighbours(state: Pick<KnnState, 'rows' | 'cols' | 'data'
     index[out + p] = t;
     kth[r] = distance[out + k - 1]!;
   };
-  if (!manhattan) {
+  const sparse = sparseRows(train, n, d);
+  if (sparse) {
+    sparseCandidates(sparse, q, m, d, manhattan, offer, kth);
+    exactDistances(train, q, d, k, index, distance, manhattan);
+  } else if (!manhattan) {
     // Centred on the training mean (distances unchanged): the expansion's rounding grows with |a|², and
     // unscaled columns far from 0 would otherwise blur which rows are nearest.
     const mean = new Float64Array(d);
@@ -249,6 +253,132 @@ function euclideanCandidates(train: Float64Array, n: number, q: Float64Array, m:
       for (; t < b1; t++) for (let i = 0; i < 4; i++) offer(r + i, t, qn[r + i]! + tn[t]! - 2 * dot(q, (r + i) * d, train, t * d));
     }
     for (; r < m; r++) for (let t = b0; t < b1; t++) offer(r, t, qn[r]! + tn[t]! - 2 * dot(q, r * d, train, t * d));
+  }
+}
+
+/** Training rows as compressed sparse rows: start (rows + 1), column index and value of each non-zero. */
+interface SparseRows {
+  rows: number;
+  start: Int32Array;
+  index: Int32Array;
+  value: Float64Array;
+}
+
+/**
+ * The training rows as sparse rows when under a third of their entries are non-zero (one-hot blocks:
+ * birdstrikes has 11 non-zeros in 198 columns); null otherwise.
+ */
+function sparseRows(train: Float64Array, n: number, d: number): SparseRows | null {
+  let nonZero = 0;
+  for (let i = 0; i < train.length; i++) if (train[i] !== 0) nonZero++;
+  if (nonZero * 3 > train.length) return null;
+  const start = new Int32Array(n + 1);
+  const index = new Int32Array(nonZero);
+  const value = new Float64Array(nonZero);
+  let p = 0;
+  for (let t = 0; t < n; t++) {
+    for (let j = t * d; j < t * d + d; j++) {
+      if (train[j] !== 0) {
+        index[p] = j - t * d;
+        value[p++] = train[j]!;
+      }
+    }
+    start[t + 1] = p;
+  }
+  return { rows: n, start, index, value };
+}
+
+/**
+ * Candidates over sparse training rows: a distance is the query's own part (|q|² or |q|₁, as if the training
+ * row were all zeros) corrected on the training row's non-zeros only, (q − v)² − q² or |q − v| − |q|, so a
+ * pair costs the row's non-zeros, not d. Four query rows are read together, interleaved column by column,
+ * so each non-zero's index and value serve all four. The sums round differently from summed differences:
+ * exactDistances recomputes the chosen.
+ */
+function sparseCandidates(train: SparseRows, q: Float64Array, m: number, d: number, manhattan: boolean, offer: (r: number, t: number, s: number) => void, kth: Float64Array): void {
+  const { rows: n, start, index, value } = train;
+  const four = new Float64Array(4 * d);
+  const own = new Float64Array(4);
+  for (let r = 0; r < m; r += 4) {
+    const rows = Math.min(4, m - r);
+    four.fill(0);
+    own.fill(0);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < d; j++) {
+        const v = q[(r + i) * d + j]!;
+        four[j * 4 + i] = v;
+        own[i]! += manhattan ? Math.abs(v) : v * v;
+      }
+    }
+    const o0 = own[0]!;
+    const o1 = own[1]!;
+    const o2 = own[2]!;
+    const o3 = own[3]!;
+    for (let t = 0; t < n; t++) {
+      let s0 = o0;
+      let s1 = o1;
+      let s2 = o2;
+      let s3 = o3;
+      const e = start[t + 1]!;
+      if (manhattan) {
+        for (let p = start[t]!; p < e; p++) {
+          const at = index[p]! * 4;
+          const v = value[p]!;
+          const a0 = four[at]!;
+          const a1 = four[at + 1]!;
+          const a2 = four[at + 2]!;
+          const a3 = four[at + 3]!;
+          s0 += Math.abs(a0 - v) - Math.abs(a0);
+          s1 += Math.abs(a1 - v) - Math.abs(a1);
+          s2 += Math.abs(a2 - v) - Math.abs(a2);
+          s3 += Math.abs(a3 - v) - Math.abs(a3);
+        }
+      } else {
+        for (let p = start[t]!; p < e; p++) {
+          const at = index[p]! * 4;
+          const v = value[p]!;
+          // (a − v)² − a² = v·(v − 2a)
+          s0 += v * (v - 2 * four[at]!);
+          s1 += v * (v - 2 * four[at + 1]!);
+          s2 += v * (v - 2 * four[at + 2]!);
+          s3 += v * (v - 2 * four[at + 3]!);
+        }
+      }
+      if (s0 < kth[r]!) offer(r, t, s0);
+      if (rows > 1 && s1 < kth[r + 1]!) offer(r + 1, t, s1);
+      if (rows > 2 && s2 < kth[r + 2]!) offer(r + 2, t, s2);
+      if (rows > 3 && s3 < kth[r + 3]!) offer(r + 3, t, s3);
+    }
+  }
+}
+
+/**
+ * The chosen neighbours' exact distances (summed squared or absolute differences), re-sorted (ties: lower
+ * index first).
+ */
+function exactDistances(train: Float64Array, q: Float64Array, d: number, k: number, index: Int32Array, distance: Float64Array, manhattan: boolean): void {
+  if (!manhattan) {
+    exactEuclidean(train, q, d, k, index, distance);
+    return;
+  }
+  const rows = index.length / k;
+  const order = new Int32Array(k);
+  const exact = new Float64Array(k);
+  for (let r = 0; r < rows; r++) {
+    const o = r * k;
+    for (let i = 0; i < k; i++) {
+      const t = index[o + i]!;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += Math.abs(q[r * d + j]! - train[t * d + j]!);
+      exact[i] = s;
+      order[i] = i;
+    }
+    order.sort((a, b) => exact[a]! - exact[b]! || index[o + a]! - index[o + b]!);
+    const picked = Array.from(order, (i) => index[o + i]!);
+    for (let i = 0; i < k; i++) {
+      distance[o + i] = exact[order[i]!]!;
+      index[o + i] = picked[i]!;
+    }
   }
 }
 
