@@ -76,7 +76,9 @@ const mid = await buildSweepSnapshot(experimentId, midStore, activityAt(liveCoun
 // A long sweep: the real trials repeated to 3,000 (indexes renumbered), mid-run.
 const bigTrials = Array.from({ length: 3000 }, (_, i) => ({ ...all[i % all.length], index: i }));
 const big = { ...mid, trials: bigTrials.slice(0, 2990), live: { ...mid.live, running: [{ index: 2990, model: 'gbdt', startedAt: Date.now() - 1000 }] } };
-const snapshots = { done, mid, big, hostile: { ...done, record: { ...done.record, config: { ...done.record.config, target: '<img src=x onerror=alert(1)>' }, dataset: { ...done.record.dataset, path: '/tmp/</script><b>x</b>.csv' } } } };
+// Just started: two trials running, none finished.
+const starting = { ...mid, trials: [], record: { ...runningRecord, trials: 0 }, live: { ...mid.live, progress: { ...mid.live.progress, finishedTrials: 0, bestScore: null, bestTrial: null, elapsedSeconds: 1 }, running: all.slice(0, 2).map((t, i) => ({ index: t.index, model: t.config.model, startedAt: Date.now() - 800 * (i + 1) })) } };
+const snapshots = { done, mid, big, starting, hostile: { ...done, record: { ...done.record, config: { ...done.record.config, target: '<img src=x onerror=alert(1)>' }, dataset: { ...done.record.dataset, path: '/tmp/</script><b>x</b>.csv' } } } };
 
 function page(nonce, theme, fixture, state) {
   const json = (v) => JSON.stringify(v).replace(/</g, '\\u003c');
@@ -240,6 +242,10 @@ const restored = await tab.evaluate(() => ({
 }));
 if (!restored.sort?.startsWith('Score') || restored.selected !== '3' || restored.hide !== true) problems.push(`restore: ${JSON.stringify(restored)} (selected before: 3)`);
 
+await load('starting', THEMES.light);
+const startingView = await tab.evaluate(() => ({ empty: !document.querySelector('.chart-empty')?.hidden, rows: document.querySelectorAll('tbody tr.status-running').length }));
+if (!startingView.empty || startingView.rows !== 2) problems.push(`starting: ${JSON.stringify(startingView)}`);
+await shot('sweep-starting-light');
 await load('done', THEMES.light);
 await shot('sweep-done-light');
 await load('done', THEMES.hc);

@@ -102,7 +102,10 @@ class SweepApp {
     this.root = root;
     this.ui = parseSweepState(this.api.getState()) ?? null;
     this.applyChartDefaults();
-    this.chart = new ScoreChart(this.theme, (i) => this.select(i));
+    this.chart = new ScoreChart(this.theme, (i) => {
+      this.select(i);
+      if (i !== null) this.table.reveal(i);
+    });
     this.table = new TrialTable({ sort: (key) => this.sortBy(key), select: (i) => this.select(i) });
     clear(root);
     root.append(

@@ -21,6 +21,7 @@ export class ScoreChart {
   private models = new Map<number, string>();
   private lastKey = '';
   private selected: number | null = null;
+  private readonly empty = document.createElement('p');
 
   constructor(
     private theme: ThemeColors,
@@ -30,7 +31,10 @@ export class ScoreChart {
     this.canvas.setAttribute('role', 'img');
     this.element = document.createElement('div');
     this.element.className = 'chart-box';
-    this.element.append(this.canvas);
+    // Until a trial has a score the axes would mean nothing: say so instead.
+    this.empty.className = 'chart-empty dim';
+    this.empty.textContent = 'The chart starts with the first scored trial.';
+    this.element.append(this.canvas, this.empty);
   }
 
   setTheme(theme: ThemeColors): void {
@@ -57,6 +61,8 @@ export class ScoreChart {
         ? 'Score per trial: no trial has a score yet.'
         : `Score per trial: ${done.length} scored trials; best ${metricLabel} ${formatScore(bestSoFar(done, greaterIsBetter).at(-1)?.y ?? null)}.`,
     );
+    this.empty.hidden = done.length > 0;
+    this.canvas.style.visibility = done.length > 0 ? 'visible' : 'hidden';
     if (key === this.lastKey) return;
     this.lastKey = key;
     this.models = new Map(done.map((t) => [t.index, t.config.model]));

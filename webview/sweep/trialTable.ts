@@ -72,6 +72,14 @@ export class TrialTable {
     for (const [i, r] of this.rows) r.tr.setAttribute('aria-selected', i === index ? 'true' : 'false');
   }
 
+  /** Brings a trial's row into view (a point clicked in the chart); false when it is not in the table. */
+  reveal(index: number): boolean {
+    const tr = this.rows.get(index)?.tr;
+    if (!tr) return false;
+    tr.scrollIntoView({ block: 'nearest' });
+    return true;
+  }
+
   /** Rows in display order. */
   update(rows: readonly TrialRow[]): void {
     const seen = new Set<number>();
