@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { CommandIds } from './commandIds.js';
 import { CleanDatasetController } from './commands/cleanDataset.js';
 import { ProfileDatasetCommand } from './commands/profileDataset.js';
+import { registerReportCommands } from './commands/experimentReport.js';
 import { ExperimentCommands } from './commands/experimentCommands.js';
 import { SweepActivityHub } from './sweepActivity.js';
 import { readSweepConcurrency, SweepCommands } from './commands/startSweep.js';
@@ -50,6 +51,8 @@ export function activate(context: vscode.ExtensionContext): void {
   // Sweeps run in the worker (queued, mllab.sweep.concurrency at a time); the queue is the hub's one writer.
   const sweepQueue = new SweepQueue({ worker: workerClient, hub: sweepActivity, concurrency: readSweepConcurrency, log });
   context.subscriptions.push(new SweepCommands(context, workerClient, sweepQueue, log));
+  // Experiment reports and the compare view; a report of a running sweep refreshes when the hub says it ended.
+  context.subscriptions.push(...registerReportCommands(context.extensionUri, sweepActivity));
   // The ML Lab view container's trees read nothing until shown (providers are lazy).
   const experimentTree = new ExperimentTreeProvider(sweepActivity);
   const experimentsView = vscode.window.createTreeView('mllab.experiments', { treeDataProvider: experimentTree, canSelectMany: true, showCollapseAll: true });
