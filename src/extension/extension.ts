@@ -10,8 +10,10 @@ import { ExperimentCommands } from './commands/experimentCommands.js';
 import { SweepActivityHub } from './sweepActivity.js';
 import { readSweepConcurrency, SweepCommands } from './commands/startSweep.js';
 import { SweepQueue } from './sweepQueue.js';
+import { CompareView } from './views/compareView.js';
 import { DataQualityPanel } from './views/dataQualityPanel.js';
 import { DatasetsTreeProvider } from './views/datasetsTree.js';
+import { ExperimentReportPanel } from './views/experimentReport.js';
 import { ExperimentTreeProvider } from './views/experimentTree.js';
 import { SweepPanel } from './views/sweepPanel.js';
 import type { SweepPanelDeps } from './views/sweepPanel.js';
@@ -53,6 +55,19 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(new SweepCommands(context, workerClient, sweepQueue, log));
   // Experiment reports and the compare view; a report of a running sweep refreshes when the hub says it ended.
   context.subscriptions.push(...registerReportCommands(context.extensionUri, sweepActivity));
+  // The report and compare panels survive a window reload too (their webviews save the experiment ids).
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(ExperimentReportPanel.viewType, {
+      deserializeWebviewPanel: async (webviewPanel: vscode.WebviewPanel, state: unknown) => {
+        if (!(await ExperimentReportPanel.revive(webviewPanel, context.extensionUri, state, sweepActivity))) webviewPanel.dispose();
+      },
+    }),
+    vscode.window.registerWebviewPanelSerializer(CompareView.viewType, {
+      deserializeWebviewPanel: async (webviewPanel: vscode.WebviewPanel, state: unknown) => {
+        if (!(await CompareView.revive(webviewPanel, context.extensionUri, state))) webviewPanel.dispose();
+      },
+    }),
+  );
   // The ML Lab view container's trees read nothing until shown (providers are lazy).
   const experimentTree = new ExperimentTreeProvider(sweepActivity);
   const experimentsView = vscode.window.createTreeView('mllab.experiments', { treeDataProvider: experimentTree, canSelectMany: true, showCollapseAll: true });

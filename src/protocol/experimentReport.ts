@@ -187,3 +187,31 @@ export function isCompareWebviewMessage(m: unknown): m is CompareWebviewMessage 
 export function isCompareHostMessage(m: unknown): m is CompareHostMessage {
   return isObject(m) && m.type === 'snapshot' && isObject(m.snapshot) && Array.isArray(m.snapshot.entries);
 }
+
+// ---- Saved webview state (restored by the panel serializers after a window reload) --------------------
+
+/** What the Experiment Report webview saves with setState: which experiment it shows. */
+export interface ReportWebviewState {
+  experimentId: string;
+}
+
+/** What the Compare webview saves with setState: the compared experiment ids, in order. */
+export interface CompareWebviewState {
+  experimentIds: string[];
+}
+
+/** A plausible experiment id (the store checks it again): no path separators, no "..". */
+function isStateId(x: unknown): x is string {
+  return typeof x === 'string' && x.length > 0 && x.length <= 200 && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(x) && !x.includes('..');
+}
+
+export function parseReportState(x: unknown): ReportWebviewState | undefined {
+  return isObject(x) && isStateId(x.experimentId) ? { experimentId: x.experimentId } : undefined;
+}
+
+/** At most 50 ids; unusable ids are dropped; fewer than two left means nothing to compare. */
+export function parseCompareState(x: unknown): CompareWebviewState | undefined {
+  if (!isObject(x) || !Array.isArray(x.experimentIds)) return undefined;
+  const ids = [...new Set(x.experimentIds.filter(isStateId))].slice(0, 50);
+  return ids.length >= 2 ? { experimentIds: ids } : undefined;
+}

@@ -4,7 +4,7 @@
 import type { Chart } from 'chart.js';
 import { formatScore, greaterIsBetter, metricLabel, metricOrder, modelLabel, validationText } from '../../src/protocol/experimentReportFormat.js';
 import { REPORT_PROTOCOL_VERSION, isCompareHostMessage } from '../../src/protocol/experimentReport.js';
-import type { CompareEntry, CompareSnapshot, CompareWebviewMessage } from '../../src/protocol/experimentReport.js';
+import type { CompareEntry, CompareSnapshot, CompareWebviewMessage, CompareWebviewState } from '../../src/protocol/experimentReport.js';
 import { clear, el } from '../shared/element.js';
 import { onThemeChange, readTheme } from '../shared/theme.js';
 import { chartFigure } from '../experimentReport/charts.js';
@@ -13,6 +13,8 @@ import { parallelAxes, paramDiff } from './compareModel.js';
 
 interface VsCodeApi {
   postMessage(message: CompareWebviewMessage): void;
+  /** Kept by VS Code across a window reload: the panel serializer reopens these experiments. */
+  setState(state: CompareWebviewState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -123,6 +125,7 @@ function render(): void {
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (!isCompareHostMessage(event.data)) return;
   snapshot = event.data.snapshot;
+  api.setState({ experimentIds: snapshot.entries.map((e) => e.key) });
   render();
 });
 onThemeChange(() => render());

@@ -20,7 +20,7 @@ import {
   validationText,
 } from '../../src/protocol/experimentReportFormat.js';
 import { REPORT_PROTOCOL_VERSION, isReportHostMessage } from '../../src/protocol/experimentReport.js';
-import type { ExperimentReport, ReportSnapshot, ReportTrial, ReportWebviewMessage } from '../../src/protocol/experimentReport.js';
+import type { ExperimentReport, ReportSnapshot, ReportTrial, ReportWebviewMessage, ReportWebviewState } from '../../src/protocol/experimentReport.js';
 import { clear, el, icon } from '../shared/element.js';
 import type { Child } from '../shared/element.js';
 import { onThemeChange, readTheme } from '../shared/theme.js';
@@ -29,6 +29,8 @@ import type { ChartSeries } from './charts.js';
 
 interface VsCodeApi {
   postMessage(message: ReportWebviewMessage): void;
+  /** Kept by VS Code across a window reload: the panel serializer reopens this experiment. */
+  setState(state: ReportWebviewState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -293,6 +295,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (!isReportHostMessage(m)) return;
   if (m.type === 'snapshot') {
     snapshot = m.snapshot;
+    api.setState({ experimentId: m.snapshot.experiment.id });
     render();
   } else if (status) {
     status.textContent = m.message;

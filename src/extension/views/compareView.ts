@@ -2,7 +2,7 @@
 // stores of the workspace folders; ids that are gone are listed in a notice rather than failing.
 import * as vscode from 'vscode';
 import { loadCompareEntry } from '../../core/ml/report/load.js';
-import { REPORT_PROTOCOL_VERSION, isCompareWebviewMessage } from '../../protocol/experimentReport.js';
+import { REPORT_PROTOCOL_VERSION, isCompareWebviewMessage, parseCompareState } from '../../protocol/experimentReport.js';
 import type { CompareEntry, CompareHostMessage, CompareSnapshot } from '../../protocol/experimentReport.js';
 import { CommandIds } from '../commandIds.js';
 import { webviewHtml, webviewOptions } from './experimentReport.js';
@@ -40,6 +40,22 @@ export class CompareView implements vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(CompareView.viewType, 'Compare Experiments', vscode.ViewColumn.Active, webviewOptions(extensionUri));
     CompareView.current = new CompareView(panel, extensionUri, snapshot);
+  }
+
+  /**
+   * For the WebviewPanelSerializer after a window reload: `state` is what the webview saved (the compared
+   * ids). Undefined (the caller disposes the panel) when the state is unusable, fewer than two of the
+   * experiments still exist, or a Compare view is already open.
+   */
+  static async revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: unknown): Promise<CompareView | undefined> {
+    const saved = parseCompareState(state);
+    if (!saved || CompareView.current) return undefined;
+    const snapshot = await loadEntries(saved.experimentIds);
+    if (snapshot.entries.length < 2 || CompareView.current) return undefined;
+    panel.webview.options = webviewOptions(extensionUri);
+    panel.title = `Compare (${snapshot.entries.length})`;
+    CompareView.current = new CompareView(panel, extensionUri, snapshot);
+    return CompareView.current;
   }
 
   private readonly disposables: vscode.Disposable[] = [];

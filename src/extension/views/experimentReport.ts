@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { loadReportSnapshot } from '../../core/ml/report/load.js';
 import { renderExperimentHtml, renderExperimentMarkdown } from '../../core/ml/report/index.js';
-import { REPORT_PROTOCOL_VERSION, isReportWebviewMessage } from '../../protocol/experimentReport.js';
+import { REPORT_PROTOCOL_VERSION, isReportWebviewMessage, parseReportState } from '../../protocol/experimentReport.js';
 import type { ExportFormat, ReportHostMessage, ReportSnapshot } from '../../protocol/experimentReport.js';
 import { CommandIds } from '../commandIds.js';
 import type { SweepActivityHub } from '../sweepActivity.js';
@@ -88,6 +88,21 @@ export class ExperimentReportPanel implements vscode.Disposable {
       return undefined;
     }
     const panel = vscode.window.createWebviewPanel(ExperimentReportPanel.viewType, `Report: ${found.snapshot.experiment.name ?? id}`, vscode.ViewColumn.Active, webviewOptions(extensionUri));
+    return new ExperimentReportPanel(panel, extensionUri, found.workspace, found.snapshot, hub);
+  }
+
+  /**
+   * For the WebviewPanelSerializer after a window reload: `state` is what the webview saved (its experiment
+   * id). Undefined (the caller disposes the panel) when the state is unusable, the experiment is gone from
+   * the workspace, or a report of it is already open.
+   */
+  static async revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: unknown, hub?: SweepActivityHub): Promise<ExperimentReportPanel | undefined> {
+    const saved = parseReportState(state);
+    if (!saved || ExperimentReportPanel.open.has(saved.experimentId)) return undefined;
+    const found = await findExperiment(saved.experimentId);
+    if (!found || ExperimentReportPanel.open.has(saved.experimentId)) return undefined;
+    panel.webview.options = webviewOptions(extensionUri);
+    panel.title = `Report: ${found.snapshot.experiment.name ?? saved.experimentId}`;
     return new ExperimentReportPanel(panel, extensionUri, found.workspace, found.snapshot, hub);
   }
 
