@@ -5,7 +5,8 @@
 // notification says "finished" with "Open Report" → the Experiments tree shows the experiment done with
 // its best score and trial count as description → Open Report (the notification's button) shows the same
 // numbers as .mllab/: #best-score = experiment.json bestScore, each metrics row = report.json (the
-// optimised metric is report.best.score, the others the lead trial's metrics).
+// optimised metric is report.best.score, the others the lead trial's metrics). After a window reload the
+// report comes back by itself (its panel serializer) with the same numbers.
 import assert from 'node:assert/strict';
 import { openWorkbench, runFromPalette, snap, waitFor } from '../workbench.mjs';
 import { PENGUINS, addPenguins, experimentRow, openExperimentsView, parseExperimentRow, readExperiment, reportFrame, reportNumbers, startSweepFromPalette, sweepFrame, toast } from '../sweep.mjs';
@@ -115,5 +116,17 @@ export const flow = {
     assert.equal(Number(shown.metrics[0].value), x.record.bestScore);
     note(`report agrees with .mllab on ${shown.metrics.length + 1} numbers (${shown.metrics.map((m) => m.metric).join(', ')})`);
     await snap(page, shots, '12-sweep-03-report');
+
+    // A window reload brings the report back by itself (its serializer), with the same numbers.
+    // (The sidebar stays on ML Lab, so wait for the old page to go rather than for the explorer.)
+    await runFromPalette(page, 'Developer: Reload Window');
+    await waitFor('the window to reload', () => report.isDetached(), { timeoutMs: 30_000, intervalMs: 100 });
+    const t1 = Date.now();
+    await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: 90_000 });
+    const revived = await waitFor('the Experiment Report after the reload', () => reportFrame(page), { timeoutMs: 60_000, intervalMs: 250 });
+    const again = await reportNumbers(revived);
+    assert.deepEqual(again, shown, 'the revived report shows the same numbers');
+    note(`report revived after a window reload (${Date.now() - t1} ms after the reload)`);
+    await snap(page, shots, '12-sweep-04-report-revived');
   },
 };
