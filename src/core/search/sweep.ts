@@ -140,7 +140,7 @@ const WARM_START_CONFIGS = 5;
 const END_FIXED_MS = 500;
 const END_MS_PER_ROW = 0.1;
 /** Leading trials whose refits the reserve counts on (a kept ensemble holds a few of them). */
-const LIKELY_MEMBERS = 3;
+const LIKELY_MEMBERS = 4;
 /** The reserve never takes more than this share of the budget. */
 const END_RESERVE_SHARE = 0.25;
 /** Writing the package and report after importance (ms). */
@@ -625,6 +625,7 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
   const foldMs = (t: TrialRecord): number => (t.seconds * 1000) / Math.max(1, t.foldScores.length);
   const v = settings.validation;
   const allRowsScale = v.kind === 'kfold' ? v.folds / (v.folds - 1) : 1 / (1 - v.fraction);
+  const refitMsOf = (t: TrialRecord): number => foldMs(t) * allRowsScale;
   const endFixedMs = END_FIXED_MS + END_MS_PER_ROW * table.rows;
   let watcher: NodeJS.Timeout | null = null;
 
@@ -641,7 +642,7 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     const endReserveMs = (): number => {
       if (!Number.isFinite(budgetMs)) return 0;
       const likely = ranked(finished.values()).slice(0, settings.ensemble ? LIKELY_MEMBERS : 1);
-      const refits = likely.map((t) => foldMs(t) * allRowsScale);
+      const refits = likely.map(refitMsOf);
       // Refits run side by side on the threads; the importance fold after or beside them.
       const refitWall = refits.length === 0 ? 0 : Math.max(Math.max(...refits), refits.reduce((a, b) => a + b, 0) / P);
       const importance = likely[0] ? foldMs(likely[0]) * IMPORTANCE_FOLD_COST : 0;
@@ -782,10 +783,16 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     if (settings.ensemble && leaders.length > 1) {
       progress('ensembling', 0);
       const pool: { trial: TrialRecord; predictions: Float64Array }[] = [];
-      // A candidate whose refit alone would outlast the budget's remainder stays out (the best is refitted anyway).
-      const affordable = (t: TrialRecord): boolean => t === best || foldMs(t) * allRowsScale <= msLeft() - endFixedMs;
+      // The members are refitted P at a time: candidates (in rank order) join the pool only while all of
+      // their refits fit in what the budget has left (the best is refitted anyway).
+      const roomMs = msLeft() - endFixedMs;
+      let poolRefitMs = refitMsOf(best);
       for (const t of leaders.slice(0, ENSEMBLE_POOL)) {
-        if (!affordable(t)) continue;
+        if (t !== best) {
+          const cost = refitMsOf(t);
+          if (cost > roomMs || (poolRefitMs + cost) / P > roomMs) continue;
+          poolRefitMs += cost;
+        }
         const predictions = await oofOf(t.index);
         if (predictions && predictions.length === labels.y.length * predictionWidth(table)) pool.push({ trial: t, predictions });
       }
@@ -835,8 +842,19 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     const besideRefits = members.length < P ? measureImportance(lead) : null;
     // A refit gets twice a trial's time box (it fits once on all rows; a trial fits once per fold).
     const refitMs = settings.trialTimeoutSeconds * 2000;
-    const refitAll = (list: typeof members): Promise<FinishContext['members']> =>
-      Promise.all(list.map(async (m) => ({ ...m, fitted: await executor.refit(m.trial.config, m.trial.index, settings.seed, refitMs) })));
+    // P at a time, on the warm trial threads (more would only share the same cores and start new threads).
+    const refitAll = async (list: typeof members): Promise<FinishContext['members']> => {
+      const out: FinishContext['members'] = [];
+      let next = 0;
+      const lane = async (): Promise<void> => {
+        for (let k = next++; k < list.length; k = next++) {
+          const m = list[k]!;
+          out[k] = { ...m, fitted: await executor.refit(m.trial.config, m.trial.index, settings.seed, refitMs) };
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(P, list.length) }, lane));
+      return out;
+    };
     let fitted: FinishContext['members'];
     try {
       fitted = await refitAll(members);
