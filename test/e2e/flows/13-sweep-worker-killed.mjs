@@ -1,12 +1,13 @@
+/* global document -- the frame.evaluate callbacks run in the webview, not in Node */
 // Flow 13: kill -9 the worker mid-sweep. Start AutoML Sweep from the palette (penguins.csv → Species, 24
 // trials, default search); once a few trials are in the journal, SIGKILL the forked dist/worker.js of this
 // code-server's extension host. Then: the Experiments tree shows the experiment interrupted (its icon and
-// description), a notification says it was interrupted and offers Resume; Resume continues it from its
+// description), the Sweep panel says Interrupted, a notification says it was interrupted and offers Resume; Resume continues it from its
 // journal in a fresh worker to Done, and trials.jsonl holds every index 0..23 exactly once (no trial lost,
 // none duplicated), as experiment.json counts.
 import assert from 'node:assert/strict';
 import { openWorkbench, snap, waitFor } from '../workbench.mjs';
-import { PENGUINS, addPenguins, experimentRow, findWorkerPid, openExperimentsView, parseExperimentRow, readExperiment, startSweepFromPalette, toast } from '../sweep.mjs';
+import { PENGUINS, addPenguins, experimentRow, findWorkerPid, openExperimentsView, parseExperimentRow, readExperiment, startSweepFromPalette, sweepFrame, toast } from '../sweep.mjs';
 
 const TRIALS = 24;
 
@@ -58,6 +59,9 @@ export const flow = {
     const interrupted = parseExperimentRow(await row.innerText());
     assert.ok(interrupted.trials <= killedAt + 1 && interrupted.trials >= killedAt - 1, `tree counts ${interrupted.trials} trials, journal had ${killedAt}`);
     assert.ok(findWorkerPid(workspace).every((p) => p !== pid), 'the killed worker is gone');
+    // Start Sweep opened the Sweep panel: it says Interrupted too.
+    const panel = await waitFor('the Sweep panel to render', () => sweepFrame(page), { timeoutMs: 20_000, intervalMs: 250 });
+    await waitFor('the Sweep panel to show Interrupted', () => panel.evaluate(() => document.querySelector('.state-badge')?.textContent?.trim() === 'Interrupted'), { timeoutMs: 15_000, intervalMs: 250 });
     await snap(page, shots, '13-killed-01-interrupted');
     const stopped = readExperiment(workspace);
     assert.notEqual(stopped.record.status, 'done');
