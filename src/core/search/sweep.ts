@@ -648,11 +648,6 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
       const importance = likely[0] ? foldMs(likely[0]) * IMPORTANCE_FOLD_COST : 0;
       return Math.min(endFixedMs + refitWall + importance, budgetMs * END_RESERVE_SHARE);
     };
-    /** Typical seconds of a trial of this model in this sweep (median of the finished, not failed), or null. */
-    const expectedMs = (kind: ModelKind): number | null => {
-      const times = [...finished.values()].filter((t) => t.config.model === kind && t.status !== 'failed').map((t) => t.seconds * 1000).sort((a, b) => a - b);
-      return times.length === 0 ? null : times[Math.floor(times.length / 2)]!;
-    };
     // At the end of the budget (less the reserve) trials still running are cut, unless none is done yet:
     // then they run on (to their time box) so the sweep still ends with a model.
     const budgetStop = new AbortController();
@@ -752,10 +747,8 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
       if (!proposal) break; // the grid is exhausted
       // A journaled trial was proposed the same way before (the sampler's state now matches): skip it.
       if (finished.has(index)) continue;
-      // A trial that would not end before the reserve would only be cut: the search ends here (a resume
-      // with more budget proposes this same trial).
-      const expected = expectedMs(proposal.model);
-      if (expected !== null && expected > msLeft() - endReserveMs()) break;
+      // A trial launched late runs on a thread that would otherwise sit idle until the end: it may finish
+      // before the cut (holding back a trial expected to be too slow left a movies sweep 8 s short).
       launch(index, proposal);
     }
     if (signal?.aborted) executor.cancelAll();
