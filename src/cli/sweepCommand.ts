@@ -23,7 +23,7 @@ Search models and hyperparameters for predicting COL, cross-validated, within a 
   --target COL           the column to predict (required unless --resume)
   --task T               auto (default), binary, multiclass or regression
   --metric M             what is optimised (default: roc_auc binary, accuracy multiclass, rmse regression)
-  --budget SECONDS       wall time for the search (default 60 when --trials is not given)
+  --budget SECONDS       wall time for the whole sweep, model and report included (default 60 when --trials is not given)
   --trials N             stop after N trials
   --search S             tpe (default), random, grid or genetic
   --seed S               same seed, same trials (default 0)

@@ -179,6 +179,8 @@ interface Dataset {
 export class SweepCommands implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly statusItem: vscode.StatusBarItem;
+  /** The experiment the status item opens; its command is rebuilt only when this changes. */
+  private statusTarget: string | null = null;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -212,7 +214,13 @@ export class SweepCommands implements vscode.Disposable {
     }
     this.statusItem.text = status.text;
     this.statusItem.tooltip = status.tooltip;
-    this.statusItem.command = status.experimentId ? { title: 'Open Sweep Panel', command: CommandIds.openSweepPanel, arguments: [status.experimentId] } : undefined;
+    // Reassigned only when the experiment changes: a new command object with arguments makes VS Code swap
+    // the item's internal command id, and a click landing during that swap finds no command.
+    const target = status.experimentId ?? null;
+    if (target !== this.statusTarget) {
+      this.statusTarget = target;
+      this.statusItem.command = target ? { title: 'Open Sweep Panel', command: CommandIds.openSweepPanel, arguments: [target] } : undefined;
+    }
     this.statusItem.show();
   }
 
