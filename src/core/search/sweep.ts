@@ -485,8 +485,15 @@ function std(values: readonly number[]): number | null {
 }
 
 /** Done trials, best first (ties: the earlier trial). */
-function ranked(trials: Iterable<TrialRecord>): TrialRecord[] {
-  return [...trials].filter((t) => t.status === 'done' && t.objective !== null).sort((a, b) => (b.objective ?? 0) - (a.objective ?? 0) || a.index - b.index);
+/**
+ * Done trials, best first. Coarse metrics tie often (accuracy on 100 rows has 100 values): a tie goes to the
+ * lower out-of-fold log loss, the better-calibrated model, then to the earlier trial.
+ */
+export function ranked(trials: Iterable<TrialRecord>): TrialRecord[] {
+  const logLoss = (t: TrialRecord): number => t.metrics.log_loss ?? Infinity;
+  return [...trials]
+    .filter((t) => t.status === 'done' && t.objective !== null)
+    .sort((a, b) => (b.objective ?? 0) - (a.objective ?? 0) || logLoss(a) - logLoss(b) || a.index - b.index);
 }
 
 export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, parts?: Partial<SweepParts>): Promise<SweepResult> {
