@@ -1,6 +1,6 @@
 // `mllab`: the same core jobs as the extension, headless, for pipelines and terminals.
 // Exit codes: 0 done, 1 bad input or failure (one line on stderr), 2 usage error, 130 interrupted.
-import { isUserError } from '../core/errors.js';
+import { diskFullError, isUserError } from '../core/errors.js';
 import { version } from '../../package.json';
 import { UsageError } from './args.js';
 import { PROFILE_HELP, runProfile } from './profileCommand.js';
@@ -58,7 +58,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const command = COMMANDS[first];
     if (!command) throw new UsageError(first.startsWith('-') ? `unknown option ${first}` : `unknown command "${first}"`);
     return await command.run(rest, io);
-  } catch (e) {
+  } catch (thrown) {
+    const e = diskFullError(thrown) ?? thrown;
     if (e instanceof UsageError) {
       io.stderr.write(`mllab: ${e.message}\nTry 'mllab ${first && COMMANDS[first] ? `${first} ` : ''}--help'.\n`);
       return 2;

@@ -18,6 +18,8 @@ export type UserErrorCode =
   | 'MISSING_COLUMN'
   | 'UNKNOWN_VALUE'
   | 'OUTPUT_EXISTS'
+  // No space left (ENOSPC) or quota exceeded (EDQUOT) while writing.
+  | 'DISK_FULL'
   // AutoML: a target column that is missing, has one class or cannot serve the asked task; too few rows
   // (or rows of a class) for the asked split; no column left to learn from.
   | 'BAD_TARGET'
@@ -26,6 +28,15 @@ export type UserErrorCode =
   // Sweeps: an experiment another live process is writing; a sweep in which no trial finished.
   | 'EXPERIMENT_LOCKED'
   | 'NO_TRIAL_FINISHED';
+
+/** A write the disk refused for lack of space or quota: the user can fix it, so it gets a UserError. */
+export function diskFullError(e: unknown): UserError | null {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return null;
+  const path = (e as { path?: unknown }).path;
+  const where = typeof path === 'string' ? ` writing ${path}` : '';
+  return new UserError('DISK_FULL', `The disk is full${where}. Nothing was left half-written; free some space and try again (an interrupted sweep can be resumed).`);
+}
 
 export class UserError extends Error {
   override readonly name = 'UserError';

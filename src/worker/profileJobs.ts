@@ -2,7 +2,7 @@
 // the process wiring in main.ts so the mapping reads on its own.
 import { ResponseError } from 'vscode-jsonrpc/node.js';
 import type { MessageConnection } from 'vscode-jsonrpc/node.js';
-import { isUserError } from '../core/errors.js';
+import { diskFullError, isUserError } from '../core/errors.js';
 import { ProfileCache } from '../core/store/profileCache.js';
 import type { DatasetProfile, ProfileOptions, ProfileProgress } from '../protocol/profile.js';
 import { CacheLookupRequest, PreviewNotification, ProfileRequest, ProgressNotification, REQUEST_CANCELLED, USER_ERROR } from '../protocol/worker.js';
@@ -78,7 +78,8 @@ export function cancelledError(): ResponseError<WorkerErrorData> {
   return new ResponseError(REQUEST_CANCELLED, 'Cancelled.', { userErrorCode: 'CANCELLED', stack: null });
 }
 
-export function toResponseError(e: unknown): ResponseError<WorkerErrorData> {
+export function toResponseError(thrown: unknown): ResponseError<WorkerErrorData> {
+  const e = diskFullError(thrown) ?? thrown;
   if (isUserError(e)) return new ResponseError(USER_ERROR, e.message, { userErrorCode: e.code, stack: null });
   const error = e instanceof Error ? e : new Error(String(e));
   return new ResponseError(-32603, error.message, { userErrorCode: null, stack: error.stack ?? null });
