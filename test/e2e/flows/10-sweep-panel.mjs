@@ -65,8 +65,11 @@ export const flow = {
       // Sort by score (best first), then reload the window: the panel is restored with that sort.
       await frame.getByRole('button', { name: 'Sort by score' }).click();
       await snap(page, shots, '10-sweep-02-done-sorted');
+      // The reload navigates the page itself: wait for the old frame to go (a goto here raced that navigation
+      // and was aborted), then for the new workbench.
       await runFromPalette(page, 'Developer: Reload Window');
-      await openWorkbench(page, url);
+      await waitFor('the window to reload', () => frame.isDetached(), { timeoutMs: 30_000, intervalMs: 100 });
+      await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: 90_000 });
       const revived = await waitFor('the Sweep panel after the reload', () => sweepFrame(page), { timeoutMs: 60_000, intervalMs: 500 });
       const sort = await revived.evaluate(() => document.querySelector('th[aria-sort="descending"], th[aria-sort="ascending"]')?.textContent ?? '');
       assert.ok(sort.startsWith('Score'), `after reload the table is sorted by "${sort}"`);
