@@ -1,6 +1,7 @@
 // The Data Quality panel's host side: one webview panel per profiled file. It keeps the latest snapshot
 // and sends it whole whenever the webview (re)loads, then progress deltas; it exports the report.
 import * as vscode from 'vscode';
+import { webviewPageHtml, webviewPanelOptions } from './webviewPage.js';
 import { randomBytes } from 'node:crypto';
 import type { DatasetProfile, ProfileProgress } from '../../protocol/profile.js';
 import type { DatasetVersion } from '../../protocol/datasetVersion.js';
@@ -65,11 +66,7 @@ export class DataQualityPanel implements vscode.Disposable {
   }
 
   private static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      enableFindWidget: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-    };
+    return webviewPanelOptions(extensionUri, { findWidget: true });
   }
 
   readonly file: vscode.Uri;
@@ -292,33 +289,6 @@ export class DataQualityPanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
-    const asset = (...path: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...path)).toString();
-    const csp = [
-      `default-src 'none'`,
-      `script-src 'nonce-${nonce}'`,
-      // Lit and vscode-elements style their shadow roots with constructable stylesheets, which CSP does not
-      // govern; page styles come from files, so no 'unsafe-inline' is needed.
-      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-      `img-src ${webview.cspSource} data:`,
-      `font-src ${webview.cspSource}`,
-    ].join('; ');
-    const title = `Data Quality: ${baseName(this.file)}`.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('dist', 'codicon', 'codicon.css')}" id="vscode-codicon-stylesheet" nonce="${nonce}">
-<link rel="stylesheet" href="${asset('media', 'dataQuality.css')}" nonce="${nonce}">
-<title>${title}</title>
-</head>
-<body>
-<div id="app" aria-busy="true"></div>
-<script type="module" nonce="${nonce}" src="${asset('dist', 'webview', 'dataQuality.js')}"></script>
-</body>
-</html>`;
+    return webviewPageHtml(this.panel.webview, this.extensionUri, { script: 'dataQuality.js', stylesheet: 'dataQuality.css', title: `Data Quality: ${baseName(this.file)}` });
   }
 }

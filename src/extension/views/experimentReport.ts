@@ -2,6 +2,7 @@
 // and comparisons. Snapshots are read from the workspace's .mllab on open, on Refresh, and when the
 // SweepActivityHub says this experiment changed state (a running sweep's report appears when it ends).
 import * as vscode from 'vscode';
+import { webviewPageHtml, webviewPanelOptions } from './webviewPage.js';
 import { randomBytes } from 'node:crypto';
 import { loadReportSnapshot } from '../../core/ml/report/load.js';
 import { renderExperimentHtml, renderExperimentMarkdown } from '../../core/ml/report/index.js';
@@ -12,31 +13,13 @@ import type { SweepActivityHub } from '../sweepActivity.js';
 import { experimentIdFromArg as experimentIdOf } from '../../core/store/experimentIndex.js';
 import { ExperimentStore } from '../../core/store/experiments.js';
 
-/** The page shell both report panels use: CSP with a nonce, styles and script from dist/ and media/. */
+/** The page shell of both report panels (the experiment report and the compare view). */
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string): string {
-  const nonce = randomBytes(16).toString('base64');
-  const asset = (...path: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
-  const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource} 'nonce-${nonce}'`, `img-src ${webview.cspSource} data:`, `font-src ${webview.cspSource}`].join('; ');
-  const safeTitle = title.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('dist', 'codicon', 'codicon.css')}" id="vscode-codicon-stylesheet" nonce="${nonce}">
-<link rel="stylesheet" href="${asset('media', 'experimentReport.css')}" nonce="${nonce}">
-<title>${safeTitle}</title>
-</head>
-<body>
-<div id="app" aria-busy="true"></div>
-<script type="module" nonce="${nonce}" src="${asset('dist', 'webview', script)}"></script>
-</body>
-</html>`;
+  return webviewPageHtml(webview, extensionUri, { script, stylesheet: 'experimentReport.css', title });
 }
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  return { enableScripts: true, enableFindWidget: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')] };
+  return webviewPanelOptions(extensionUri, { findWidget: true });
 }
 
 /** The workspace folder whose .mllab holds this experiment, with its snapshot. */

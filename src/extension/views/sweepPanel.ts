@@ -3,7 +3,7 @@
 // from the SweepActivityHub, at most a few a second. A sweep running elsewhere (a terminal, another window)
 // is followed by re-reading the store every couple of seconds.
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
+import { webviewPageHtml, webviewPanelOptions } from './webviewPage.js';
 import { ExperimentStore } from '../../core/store/experiments.js';
 import type { ExperimentRecord, TrialRecord } from '../../protocol/experiment.js';
 import { SWEEP_PROTOCOL_VERSION, applyActivity, isSweepWebviewMessage, parseSweepState } from '../../protocol/sweepPanel.js';
@@ -72,10 +72,7 @@ export class SweepPanel implements vscode.Disposable {
   }
 
   private static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-    };
+    return webviewPanelOptions(extensionUri, { findWidget: false });
   }
 
   private readonly disposables: vscode.Disposable[] = [];
@@ -256,32 +253,6 @@ export class SweepPanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
-    const asset = (...path: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...path)).toString();
-    const csp = [
-      `default-src 'none'`,
-      `script-src 'nonce-${nonce}'`,
-      // vscode-elements style their shadow roots with constructable stylesheets, which CSP does not govern.
-      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-      `img-src ${webview.cspSource} data:`,
-      `font-src ${webview.cspSource}`,
-    ].join('; ');
-    const title = `Sweep: ${this.experimentId}`.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('dist', 'codicon', 'codicon.css')}" id="vscode-codicon-stylesheet" nonce="${nonce}">
-<link rel="stylesheet" href="${asset('media', 'sweep.css')}" nonce="${nonce}">
-<title>${title}</title>
-</head>
-<body>
-<div id="app" aria-busy="true"></div>
-<script type="module" nonce="${nonce}" src="${asset('dist', 'webview', 'sweep.js')}"></script>
-</body>
-</html>`;
+    return webviewPageHtml(this.panel.webview, this.extensionUri, { script: 'sweep.js', stylesheet: 'sweep.css', title: `Sweep: ${this.experimentId}` });
   }
 }
