@@ -9,6 +9,7 @@ import type { Recipe, RecipePreview, StepChoice, Suggestion } from './recipe.js'
 import type { PrunerName, SweepProgress, TrialRecord } from './experiment.js';
 import type { MetricName, ModelKind, Task } from '../core/ml/types.js';
 import type { SamplerName } from '../core/search/types.js';
+import type { DriftReport, DriftThresholds, RetrainOutcome } from './deploy.js';
 
 export interface ProfileParams {
   /** Chosen by the host; echoed in the preview and progress notifications of this request. */
@@ -247,3 +248,38 @@ export const SweepStopRequest = new RequestType<SweepControlParams, SweepControl
 export const SweepProgressNotification = new NotificationType<SweepProgressParams>('sweep/progress');
 export const SweepTrialStartedNotification = new NotificationType<SweepTrialStartedParams>('sweep/trialStarted');
 export const SweepTrialNotification = new NotificationType<SweepTrialParams>('sweep/trial');
+
+// ---- Deploy and monitor (issue 6). A drift check and a retrain are long requests with a requestId; a
+// retrain's sweep progress comes as sweep/progress notifications carrying that same requestId.
+
+export interface DriftCheckParams {
+  requestId: string;
+  /** The model package JSON (its training data is the reference), or null with `reference`. */
+  model: string | null;
+  /** A dataset CSV (version) to compare against, when no model is given. */
+  reference: string | null;
+  /** A CSV, or a deployment's predictions.jsonl log. */
+  current: string;
+  thresholds: DriftThresholds;
+  /** Where the worker stores the report (atomically); null keeps it in memory only. */
+  out: string | null;
+}
+
+export interface DriftCheckResult {
+  report: DriftReport;
+  /** `out` once written, else null. */
+  reportPath: string | null;
+}
+
+export interface RetrainStartParams {
+  requestId: string;
+  /** The folder holding `.mllab`. */
+  workspace: string;
+  experimentId: string;
+  newData: string;
+  mode: 'new' | 'combined';
+  budgetSeconds?: number;
+}
+
+export const DriftCheckRequest = new RequestType<DriftCheckParams, DriftCheckResult, WorkerErrorData>('drift/check');
+export const RetrainStartRequest = new RequestType<RetrainStartParams, RetrainOutcome, WorkerErrorData>('retrain/start');
