@@ -10,10 +10,10 @@ import { SAMPLER_NAMES } from '../core/search/samplers.js';
 import { runSweep } from '../core/search/sweep.js';
 import type { SweepConfig } from '../core/search/sweep.js';
 import type { SamplerName } from '../core/search/types.js';
-import type { PrunerName, TrialRecord } from '../protocol/experiment.js';
+import type { PrunerName } from '../protocol/experiment.js';
 import { parseOptions, UsageError } from './args.js';
 import type { CliIo } from './profileCommand.js';
-import { safeText } from './terminalText.js';
+import { score, sweepProgressPrinter } from './sweepProgress.js';
 
 export const SWEEP_HELP = `Usage: mllab sweep TRAIN.csv --target COL [options]
 
@@ -131,46 +131,15 @@ export function parseSweepArgs(argv: readonly string[]): SweepConfig | null {
   return config;
 }
 
-function score(value: number | null): string {
-  if (value === null || !Number.isFinite(value)) return '—';
-  return Math.abs(value) >= 1000 ? value.toFixed(1) : value.toPrecision(4);
-}
-
-function trialLine(t: TrialRecord, metric: string, best: { score: number | null; trial: number | null }): string {
-  const head = `trial ${String(t.index).padStart(3)}  ${t.config.model.padEnd(13)}`;
-  const time = `${t.seconds.toFixed(1)}s`;
-  if (t.status === 'failed') return `${head}failed: ${safeText(t.error ?? 'unknown error', 120)}  ${time}`;
-  if (t.status === 'pruned') return `${head}pruned after ${t.reports.length} step${t.reports.length === 1 ? '' : 's'}  ${time}`;
-  const spread = t.foldStd === null ? '' : ` ±${t.foldStd.toPrecision(2)}`;
-  return `${head}${metric} ${score(t.score)}${spread}  ${time}  best ${score(best.score)} (#${best.trial ?? '—'})`;
-}
-
 export async function runSweepCommand(argv: string[], io: CliIo): Promise<number> {
   const config = parseSweepArgs(argv);
   if (!config) {
     io.stdout.write(SWEEP_HELP);
     return 0;
   }
-  let experimentId: string | null = null;
-  let best: { score: number | null; trial: number | null } = { score: null, trial: null };
-  let announced = false;
-  let metricName: string | null = null;
+  const printer = sweepProgressPrinter(io, config.metric);
   try {
-    const result = await runSweep(config, {
-      ...(io.signal ? { signal: io.signal } : {}),
-      onProgress: (p) => {
-        experimentId = p.experimentId;
-        metricName = p.metric;
-        best = { score: p.bestScore, trial: p.bestTrial };
-        if (!announced) {
-          announced = true;
-          const limits = [p.budgetSeconds === null ? null : `budget ${Math.round(p.budgetSeconds)} s`, p.maxTrials === null ? null : `${p.maxTrials} trials`].filter((x) => x !== null).join(', ');
-          io.stderr.write(`experiment ${p.experimentId}${limits ? ` (${limits})` : ''}${p.finishedTrials > 0 ? `, resuming after ${p.finishedTrials} finished trials` : ''}\n`);
-        }
-        if (p.phase === 'refitting') io.stderr.write('refitting the best model on all rows…\n');
-      },
-      onTrial: (t) => io.stderr.write(trialLine(t, config.metric ?? metricName ?? 'score', best) + '\n'),
-    });
+    const result = await runSweep(config, { ...(io.signal ? { signal: io.signal } : {}), ...printer.hooks });
     io.stderr.write(`best: ${result.bestKind === 'ensemble' ? 'ensemble' : `trial ${result.bestTrial}`}, ${METRICS[result.metric].label} ${score(result.bestScore)}; model ${result.modelPath}\n`);
     io.stdout.write(
       JSON.stringify({
@@ -187,6 +156,7 @@ export async function runSweepCommand(argv: string[], io: CliIo): Promise<number
     );
     return 0;
   } catch (e) {
+    const experimentId = printer.experimentId();
     if (isUserError(e) && e.code === 'CANCELLED' && experimentId !== null) {
       io.stderr.write(`mllab: sweep interrupted; experiment ${experimentId} is resumable: mllab sweep --resume ${experimentId}${config.workspace ? ` --workspace ${config.workspace}` : ''}\n`);
       return 130;
