@@ -7,25 +7,11 @@ import type { ExperimentRecord, TrialRecord } from './experiment.js';
 import type { ExperimentReport, ReportTrial } from './experimentReport.js';
 import type { RecipeStep } from './recipe.js';
 import { METRICS } from '../core/ml/metrics.js';
-import type { MetricName, ModelKind, ParamValue, Params, Task } from '../core/ml/types.js';
+import type { MetricName, ParamValue, Params, Task } from '../core/ml/types.js';
 
-export const MODEL_LABELS: Readonly<Record<ModelKind, string>> = {
-  gbdt: 'Gradient boosting',
-  randomForest: 'Random forest',
-  extraTrees: 'Extra trees',
-  knn: 'k-nearest neighbours',
-  naiveBayes: 'Naive Bayes',
-  linear: 'Linear',
-  mlp: 'Neural network (MLP)',
-};
-
-export function modelLabel(kind: string): string {
-  return (MODEL_LABELS as Record<string, string>)[kind] ?? kind;
-}
-
-export function metricLabel(name: string): string {
-  return (METRICS as Record<string, { label: string } | undefined>)[name]?.label ?? name;
-}
+// Model and metric labels have one source (the Sweep panel and the tree use it too).
+import { metricLabel } from './labels.js';
+export { MODEL_LABELS, metricLabel, modelLabel } from './labels.js';
 
 export function greaterIsBetter(name: string): boolean {
   return (METRICS as Record<string, { greaterIsBetter: boolean } | undefined>)[name]?.greaterIsBetter ?? true;

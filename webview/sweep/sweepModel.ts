@@ -2,6 +2,10 @@
 // best-so-far line, time left, headline numbers. Unit-tested in plain Node (test/unit/webview/sweep*.test.ts).
 import type { ExperimentRecord, TrialRecord } from '../../src/protocol/experiment.js';
 import type { LiveSweep, SweepSnapshot, TrialSortKey } from '../../src/protocol/sweepPanel.js';
+import { metricLabel, modelLabel } from '../../src/protocol/labels.js';
+
+// Labels have one source, shared with the host and the report: src/protocol/labels.ts.
+export { metricLabel, modelLabel };
 
 export type RowStatus = 'running' | 'done' | 'failed' | 'pruned';
 
@@ -19,43 +23,6 @@ export interface TrialRow {
   /** Why it failed, or how far a pruned trial got. */
   detail: string;
   best: boolean;
-}
-
-/** Metric names as people read them; mirrors src/core/ml/metrics.ts, which a webview may not import. */
-export const METRIC_LABELS: Readonly<Record<string, string>> = {
-  accuracy: 'Accuracy',
-  balanced_accuracy: 'Balanced accuracy',
-  precision_macro: 'Precision (macro)',
-  recall_macro: 'Recall (macro)',
-  f1_macro: 'F1 (macro)',
-  precision_weighted: 'Precision (weighted)',
-  recall_weighted: 'Recall (weighted)',
-  f1_weighted: 'F1 (weighted)',
-  roc_auc: 'ROC AUC',
-  pr_auc: 'PR AUC',
-  log_loss: 'Log loss',
-  rmse: 'RMSE',
-  mae: 'MAE',
-  r2: 'R²',
-  mape: 'MAPE',
-};
-
-export const MODEL_LABELS: Readonly<Record<string, string>> = {
-  gbdt: 'Gradient boosting',
-  randomForest: 'Random forest',
-  extraTrees: 'Extra trees',
-  knn: 'k-NN',
-  naiveBayes: 'Naive Bayes',
-  linear: 'Linear',
-  mlp: 'Neural net (MLP)',
-};
-
-export function metricLabel(name: string): string {
-  return METRIC_LABELS[name] ?? name;
-}
-
-export function modelLabel(kind: string): string {
-  return MODEL_LABELS[kind] ?? kind;
 }
 
 /** Metrics of a best model worth a glance, per task, in this order. */
