@@ -14,17 +14,20 @@ import type { DatasetVersion } from '../protocol/datasetVersion.js';
 import type { DatasetProfile, ProfileProgress } from '../protocol/profile.js';
 import type { SweepProgress } from '../protocol/experiment.js';
 import type { Suggestion } from '../protocol/recipe.js';
+import type { RetrainOutcome } from '../protocol/deploy.js';
 import {
   CacheLookupRequest,
   CleanApplyRequest,
   CleanPreviewRequest,
   CleanProgressNotification,
   CleanSuggestRequest,
+  DriftCheckRequest,
   ExportCodeRequest,
   PreviewNotification,
   ProfileRequest,
   ProgressNotification,
   REQUEST_CANCELLED,
+  RetrainStartRequest,
   SweepPauseRequest,
   SweepProgressNotification,
   SweepResumeRequest,
@@ -41,9 +44,12 @@ import type {
   CleanPreviewParams,
   CleanPreviewResult,
   CleanProgress,
+  DriftCheckParams,
+  DriftCheckResult,
   ExportCodeParams,
   ProfileParams,
   ProfileResult,
+  RetrainStartParams,
   SweepStartParams,
   SweepStartResult,
   SweepTrialParams,
@@ -193,6 +199,16 @@ export class WorkerClient {
       this.options.log.warn(`Sweep ${action} failed: ${e instanceof Error ? e.message : String(e)}`);
       return false;
     }
+  }
+
+  /** Compares `params.current` with the model's (or dataset's) training data; stores the report at `params.out`. Cancellable. */
+  checkDrift(params: Omit<DriftCheckParams, 'requestId'>, hooks: { signal?: AbortSignal } = {}): Promise<DriftCheckResult> {
+    return this.longRequest(DriftCheckRequest, params, { signal: hooks.signal }, basename(params.current), 'checking drift of');
+  }
+
+  /** Retrains an experiment on new data (a child experiment); its sweep's progress arrives on `hooks.onProgress`. Cancellable. */
+  retrain(params: Omit<RetrainStartParams, 'requestId'>, hooks: { signal?: AbortSignal; onProgress?(progress: SweepProgress): void } = {}): Promise<RetrainOutcome> {
+    return this.longRequest(RetrainStartRequest, params, { signal: hooks.signal, sweep: { onProgress: hooks.onProgress } }, basename(params.newData), 'retraining on');
   }
 
   async suggestCleaning(profile: DatasetProfile): Promise<Suggestion[]> {
