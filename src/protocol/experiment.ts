@@ -3,6 +3,7 @@
 // Free of vscode and the DOM: the CLI, the worker, the host and the webviews all read it.
 import type { MetricName, ModelKind, Task } from '../core/ml/types.js';
 import type { SamplerName, TrialConfig } from '../core/search/types.js';
+import type { RetrainOutcome } from './deploy.js';
 
 export const EXPERIMENT_SCHEMA_VERSION = 1;
 
@@ -37,6 +38,17 @@ export interface SweepSettings {
   ensemble: boolean;
   /** Experiment whose best configurations were proposed first. */
   warmStart: string | null;
+  /**
+   * Share of the rows held out before the search (split.json lists them): trials never see them; the
+   * shipped model is scored on them once (report.json `heldOut`). 0 = none. Absent in records written
+   * before it existed: read as 0 (testFractionOf).
+   */
+  testFraction?: number;
+}
+
+/** The held-out share of a stored sweep (records from before the test split have none: 0). */
+export function testFractionOf(settings: SweepSettings): number {
+  return settings.testFraction ?? 0;
 }
 
 /** The process that owns a running experiment: if it is gone, the experiment reads as interrupted. */
@@ -83,6 +95,13 @@ export interface ExperimentRecord {
   name?: string;
   /** The experiment this one re-ran (Re-run); absent or null for a fresh sweep. Optional: added after schema 1. */
   parent?: string | null;
+  /**
+   * The shipped model's metric on the held-out test rows (SweepSettings.testFraction); null when nothing
+   * was held out or the sweep has not finished. Optional: added after schema 1.
+   */
+  heldOutScore?: number | null;
+  /** A retrain's child (`mllab retrain`): how it compared with its parent on the new data's holdout. Optional: added after schema 1. */
+  retrain?: RetrainOutcome;
 }
 
 export type TrialStatus = 'done' | 'failed' | 'pruned';
@@ -125,6 +144,8 @@ export interface ExperimentSummary {
   created: string;
   finished: string | null;
   backend: string | null;
+  /** The best model's metric on the held-out test rows; null/absent when none were held out. */
+  heldOutScore?: number | null;
 }
 
 /** Live progress of a sweep (CLI stderr, worker notifications). */
