@@ -195,4 +195,9 @@ export interface RetrainOutcome {
   promoted: boolean;
   /** One line for people: why it was or was not promoted. */
   reason: string;
+  /**
+   * The files the new data was split into (under .mllab/retrain/): the child trained on `train`, both models
+   * were scored on `holdout`. Optional: added after the first contract.
+   */
+  split?: { train: string; holdout: string };
 }
