@@ -1,17 +1,31 @@
-// Score per trial (a point per done trial) with the best-so-far line. One chart for the panel's life:
+// Score per trial (a point per done trial; a hollow grey one per pruned trial at the score of the fold it was
+// stopped on; a cross on the x axis per failed trial) with the best-so-far line. One chart for the panel's life:
 // new trials replace the datasets' data and chart.update('none') redraws without animation, so a live
 // sweep never flickers or re-lays out the page.
 import { Chart, LineController, LineElement, LinearScale, PointElement, ScatterController, Tooltip, Legend } from 'chart.js';
 import type { ChartConfiguration, TooltipItem } from 'chart.js';
 import type { TrialRecord } from '../../src/protocol/experiment.js';
 import type { ThemeColors } from '../shared/theme.js';
-import { bestSoFar, formatScore, modelLabel } from './sweepModel.js';
+import { bestSoFar, chartPoints, formatScore, modelLabel } from './sweepModel.js';
 
 Chart.register(ScatterController, LineController, PointElement, LineElement, LinearScale, Tooltip, Legend);
 
 interface Point {
   x: number;
   y: number;
+}
+
+/** Dataset order in the chart: the trials' markers first (what a click selects), the line last. */
+const DONE = 0;
+const PRUNED = 1;
+const FAILED = 2;
+const BEST = 3;
+
+/** Two more theme colours than the shared ThemeColors: read from the same VS Code variables. */
+function extraColors(): { muted: string; error: string } {
+  const style = getComputedStyle(document.body);
+  const v = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
+  return { muted: v('--vscode-disabledForeground', v('--vscode-descriptionForeground', '#888888')), error: v('--vscode-charts-red', v('--vscode-errorForeground', '#f14c4c')) };
 }
 
 export class ScoreChart {
@@ -39,6 +53,7 @@ export class ScoreChart {
 
   setTheme(theme: ThemeColors): void {
     this.theme = theme;
+    this.extra = extraColors();
     if (!this.chart) return;
     this.applyColors(this.chart);
     this.chart.update('none');
@@ -53,33 +68,46 @@ export class ScoreChart {
   }
 
   update(trials: readonly TrialRecord[], greaterIsBetter: boolean, metricLabel: string, bestIndex: number | null): void {
-    const done = trials.filter((t) => t.status === 'done' && t.score !== null && Number.isFinite(t.score));
-    const key = `${done.length}|${done.at(-1)?.index}|${greaterIsBetter}|${metricLabel}|${bestIndex}`;
+    const p = chartPoints(trials, greaterIsBetter);
+    const shown = p.done.length + p.pruned.length + p.failed.length;
+    const key = `${p.done.length}|${p.done.at(-1)?.x}|${p.pruned.length}|${p.failed.length}|${greaterIsBetter}|${metricLabel}|${bestIndex}`;
+    const extra = [p.pruned.length > 0 ? `${p.pruned.length} pruned` : '', p.failed.length > 0 ? `${p.failed.length} failed` : ''].filter(Boolean).join(', ');
     this.canvas.setAttribute(
       'aria-label',
-      done.length === 0
-        ? 'Score per trial: no trial has a score yet.'
-        : `Score per trial: ${done.length} scored trials; best ${metricLabel} ${formatScore(bestSoFar(done, greaterIsBetter).at(-1)?.y ?? null)}.`,
+      p.done.length === 0
+        ? `Score per trial: no trial has a score yet${extra ? ` (${extra})` : ''}.`
+        : `Score per trial: ${p.done.length} scored trials${extra ? `, ${extra}` : ''}; best ${metricLabel} ${formatScore(bestSoFar(trials, greaterIsBetter).at(-1)?.y ?? null)}.`,
     );
-    this.empty.hidden = done.length > 0;
-    this.canvas.style.visibility = done.length > 0 ? 'visible' : 'hidden';
+    this.empty.hidden = shown > 0;
+    this.canvas.style.visibility = shown > 0 ? 'visible' : 'hidden';
     if (key === this.lastKey) return;
     this.lastKey = key;
-    this.models = new Map(done.map((t) => [t.index, t.config.model]));
-    const points = done.map((t) => ({ x: t.index, y: t.score as number }));
-    const line = bestSoFar(done, greaterIsBetter);
+    this.models = new Map(trials.map((t) => [t.index, t.config.model]));
+    this.prunedSteps = new Map(p.pruned.map((q) => [q.x, q.step]));
+    const failed = p.failed.map((x) => ({ x, y: 0 }));
+    const line = bestSoFar(trials, greaterIsBetter);
     // Carry the line to the last trial so a long plateau is visible.
     const lastIndex = trials.reduce((m, t) => Math.max(m, t.index), -1);
     const lastBest = line.at(-1);
     if (lastBest && lastIndex > lastBest.x) line.push({ x: lastIndex, y: lastBest.y });
+    const legendText = { pruned: `Pruned (${p.pruned.length})`, failed: `Failed (${p.failed.length})` };
     if (!this.chart) {
-      this.chart = new Chart(this.canvas, this.config(points, line, metricLabel));
+      this.chart = new Chart(this.canvas, this.config(p.done, p.pruned, failed, line, metricLabel, legendText));
       this.applyColors(this.chart, bestIndex);
       this.chart.update('none');
       return;
     }
-    const [scatter, best] = this.chart.data.datasets;
-    if (scatter) scatter.data = points;
+    const sets = this.chart.data.datasets;
+    const [done, pruned, failedSet, best] = [sets[DONE], sets[PRUNED], sets[FAILED], sets[BEST]];
+    if (done) done.data = p.done;
+    if (pruned) {
+      pruned.data = p.pruned.map(({ x, y }) => ({ x, y }));
+      pruned.label = legendText.pruned;
+    }
+    if (failedSet) {
+      failedSet.data = failed;
+      failedSet.label = legendText.failed;
+    }
     if (best) best.data = line;
     const y = this.chart.options.scales?.y;
     if (y && 'title' in y && y.title) y.title.text = metricLabel;
@@ -87,12 +115,27 @@ export class ScoreChart {
     this.chart.update('none');
   }
 
+  private prunedSteps = new Map<number, number>();
+  private extra = extraColors();
   private bestIndex: number | null = null;
 
   private applyColors(chart: Chart<'scatter', Point[]>, bestIndex: number | null = this.bestIndex): void {
     this.bestIndex = bestIndex;
     const t = this.theme;
-    const [scatter, best] = chart.data.datasets;
+    const sets = chart.data.datasets;
+    const [scatter, pruned, failed, best] = [sets[DONE], sets[PRUNED], sets[FAILED], sets[BEST]];
+    const extra = this.extra;
+    // Hollow grey rings: they read as "stopped early", not as scores to compare with the done trials.
+    if (pruned) {
+      pruned.borderColor = (ctx) => (pruned.data[ctx.dataIndex]?.x === this.selected ? t.focus : extra.muted);
+      pruned.backgroundColor = 'rgba(0, 0, 0, 0)';
+      pruned.pointBorderWidth = t.highContrast ? 2 : 1.5;
+    }
+    if (failed) {
+      failed.borderColor = (ctx) => (failed.data[ctx.dataIndex]?.x === this.selected ? t.focus : extra.error);
+      failed.backgroundColor = extra.error;
+      failed.pointBorderWidth = 2;
+    }
     if (scatter) {
       const data = scatter.data;
       const colour = (i: number): string => {
@@ -119,12 +162,15 @@ export class ScoreChart {
     if (legend?.labels) legend.labels.color = t.foreground;
   }
 
-  private config(points: Point[], line: Point[], metricLabel: string): ChartConfiguration<'scatter', Point[]> {
+  private config(points: Point[], pruned: Point[], failed: Point[], line: Point[], metricLabel: string, legend: { pruned: string; failed: string }): ChartConfiguration<'scatter', Point[]> {
     return {
       type: 'scatter',
       data: {
         datasets: [
           { label: 'Trial score', data: points, pointRadius: 3, pointHoverRadius: 6, order: 0 },
+          { label: legend.pruned, data: pruned, pointRadius: 3.5, pointHoverRadius: 6, pointStyle: 'circle', order: 0 },
+          // Failed trials have no score: crosses on the x axis (a hidden 0..1 scale whose 0 is the bottom edge).
+          { label: legend.failed, data: failed, yAxisID: 'failedAxis', pointRadius: 4, pointHoverRadius: 6, pointStyle: 'crossRot', clip: false, order: 0 },
           // A line dataset inside a scatter chart: stepped, so it reads as "best so far"; drawn under the points.
           { label: 'Best so far', data: line, showLine: true, stepped: 'before', pointRadius: 0, borderWidth: 2, order: 1 },
         ],
@@ -137,22 +183,31 @@ export class ScoreChart {
         normalized: true,
         interaction: { mode: 'nearest', intersect: true },
         onClick: (_e, elements) => {
-          const hit = elements.find((e) => e.datasetIndex === 0);
-          const index = hit ? this.chart?.data.datasets[0]?.data[hit.index]?.x : undefined;
+          const hit = elements.find((e) => e.datasetIndex !== BEST);
+          const index = hit ? this.chart?.data.datasets[hit.datasetIndex]?.data[hit.index]?.x : undefined;
           this.onSelect(index === undefined ? null : index);
         },
         scales: {
           x: { type: 'linear', title: { display: true, text: 'Trial' }, ticks: { precision: 0 } },
           y: { type: 'linear', title: { display: true, text: metricLabel } },
+          failedAxis: { type: 'linear', display: false, min: 0, max: 1 },
         },
         plugins: {
-          legend: { position: 'top', align: 'end', labels: { boxWidth: 10, boxHeight: 10 } },
+          legend: {
+            position: 'top',
+            align: 'end',
+            // usePointStyle: the legend shows the ring and the cross, not filled boxes.
+            labels: { boxWidth: 8, boxHeight: 8, usePointStyle: true, filter: (item, data) => (data.datasets[item.datasetIndex ?? 0]?.data.length ?? 0) > 0 },
+          },
           tooltip: {
-            filter: (item) => item.datasetIndex === 0,
+            filter: (item) => item.datasetIndex !== BEST,
             callbacks: {
               label: (item: TooltipItem<'scatter'>) => {
                 const p = item.raw as Point;
-                return `#${p.x} ${modelLabel(this.models.get(p.x) ?? '')}: ${formatScore(p.y)}`;
+                const name = `#${p.x} ${modelLabel(this.models.get(p.x) ?? '')}`;
+                if (item.datasetIndex === FAILED) return `${name}: failed`;
+                if (item.datasetIndex === PRUNED) return `${name}: pruned at step ${(this.prunedSteps.get(p.x) ?? 0) + 1}, ${formatScore(p.y)}`;
+                return `${name}: ${formatScore(p.y)}`;
               },
             },
           },

@@ -179,6 +179,32 @@ export function bestSoFar(trials: readonly TrialRecord[], greaterIsBetter: boole
   return out;
 }
 
+export interface ChartPoints {
+  /** Done trials at their cross-validated score. */
+  done: { x: number; y: number }[];
+  /** Pruned trials at the score of the fold (or rung) where the pruner stopped them; those that reported nothing are left out. */
+  pruned: { x: number; y: number; step: number }[];
+  /** Failed trials have no score: their indexes, drawn on the x axis. */
+  failed: number[];
+}
+
+/**
+ * What the score chart plots. A pruned trial's last report is an objective (higher is better, a loss
+ * negated: src/core/ml/metrics.ts toObjective); it is turned back into the metric's own value here.
+ */
+export function chartPoints(trials: readonly TrialRecord[], greaterIsBetter: boolean): ChartPoints {
+  const out: ChartPoints = { done: [], pruned: [], failed: [] };
+  for (const t of [...trials].sort((a, b) => a.index - b.index)) {
+    if (t.status === 'done') {
+      if (t.score !== null && Number.isFinite(t.score)) out.done.push({ x: t.index, y: t.score });
+    } else if (t.status === 'pruned') {
+      const last = t.reports.at(-1);
+      if (last && Number.isFinite(last.objective)) out.pruned.push({ x: t.index, y: greaterIsBetter ? last.objective : -last.objective, step: last.step });
+    } else if (t.status === 'failed') out.failed.push(t.index);
+  }
+  return out;
+}
+
 /** Seconds of search budget left, extrapolated from the last progress; null without a time budget. */
 export function timeLeft(live: LiveSweep | null, now: number): number | null {
   const p = live?.progress;

@@ -7,6 +7,7 @@ import {
   bestHeadline,
   bestSoFar,
   bestTrialIndex,
+  chartPoints,
   controls,
   countsText,
   formatParams,
@@ -89,6 +90,27 @@ test('best so far follows the metric direction and skips unscored trials', () =>
     { x: 1, y: 0.9 },
     { x: 3, y: 0.9 },
   ]);
+});
+
+test('the chart plots done trials at their score, pruned ones at their last report, failed ones by index', () => {
+  const prunedLoss = makeTrial(5, 'linear', null, { reports: [{ step: 0, objective: -0.41 }, { step: 1, objective: -0.62 }] });
+  const prunedSilent = makeTrial(6, 'gbdt', null, { reports: [] });
+  const all = [...trials, prunedLoss, prunedSilent];
+  // trials: 0 done 0.9, 1 done 0.95, 2 pruned (reported 0.5 at step 0), 3 done 0.93, 4 failed.
+  assert.deepEqual(chartPoints(all, true), {
+    done: [
+      { x: 0, y: 0.9 },
+      { x: 1, y: 0.95 },
+      { x: 3, y: 0.93 },
+    ],
+    pruned: [
+      { x: 2, y: 0.5, step: 0 },
+      { x: 5, y: -0.62, step: 1 },
+    ],
+    failed: [4],
+  });
+  // A loss: the objective is the negated metric, so the pruned marker goes back to the metric's own value.
+  assert.deepEqual(chartPoints([prunedLoss], false).pruned, [{ x: 5, y: 0.62, step: 1 }]);
 });
 
 test('the best trial: live progress while running, the record once written, else computed', () => {
