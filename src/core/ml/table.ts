@@ -51,6 +51,8 @@ export interface LoadedTable {
   droppedRows: number;
   /** Data rows in the file (table.rows + droppedRows). */
   sourceRows: number;
+  /** For each table row, its 0-based data row in the file (rows with a missing target are skipped). */
+  fileRows: Int32Array;
   dialect: Dialect;
   /** Every column of the file, in file order. */
   columns: string[];
@@ -83,7 +85,8 @@ export function dateOf(text: string): number {
 // Dates are at most 40 characters: one buffer serves every cell (a Buffer per cell was a tenth of the load).
 const dateScratch = Buffer.alloc(64);
 
-function missingSet(tokens: readonly string[] | undefined): Set<string> {
+/** Cells read as missing (after trimming): the empty cell and the tokens (default DEFAULT_MISSING_TOKENS). */
+export function missingSet(tokens: readonly string[] | undefined): Set<string> {
   const set = new Set<string>(['']);
   for (const t of tokens ?? DEFAULT_MISSING_TOKENS) set.add(t.trim());
   return set;
@@ -429,7 +432,7 @@ export async function loadTrainingTable(path: string, options: LoadTableOptions)
     const why = dropped.map((d) => `${d.name}: ${d.reason}`).join('; ');
     throw new UserError('NO_FEATURES', `No column can be used to predict ${JSON.stringify(options.target)}${why === '' ? ' (the file has no other column)' : ` (${why})`}.`);
   }
-  return { table: { rows: keep.length, features, target }, schema, dropped, droppedRows: rows - keep.length, sourceRows: rows, dialect: layout.dialect, columns };
+  return { table: { rows: keep.length, features, target }, schema, dropped, droppedRows: rows - keep.length, sourceRows: rows, fileRows: keep, dialect: layout.dialect, columns };
 }
 
 export interface LoadFeaturesOptions {
