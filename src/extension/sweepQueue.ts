@@ -36,8 +36,17 @@ export interface SweepFinished {
   error: string | null;
 }
 
+/** Names a sweep of this window before it has an experiment: `queued-1`, `queued-2`… (never an experiment id, which starts with a date). */
+export const QUEUED_KEY_PREFIX = 'queued-';
+
+export function isQueuedKey(id: string): boolean {
+  return id.startsWith(QUEUED_KEY_PREFIX);
+}
+
 /** One sweep this window sent, from queued to finished. */
 export interface QueuedSweep {
+  /** Stable for the sweep's life in this window: the tree's Queued row and the Sweep panel know it by this while it waits. */
+  readonly key: string;
   /** The worker request currently carrying it (a resend gets a new one). */
   requestId: string;
   /** Known once the worker has created (or, for a resume, opened) the experiment. */
@@ -45,6 +54,11 @@ export interface QueuedSweep {
   workspace: string;
   /** Dataset file name, for labels while no experiment exists yet. */
   dataset: string;
+  target: string;
+  /** "5 min", "40 trials"; null for a resume that keeps its stored budget. */
+  budget: string | null;
+  /** Epoch ms when it was queued. */
+  queuedAt: number;
   state: SweepState;
   progress: SweepProgress | null;
   running: SweepActivity['running'];
@@ -66,6 +80,7 @@ export class SweepQueue {
   private readonly sweeps = new Set<QueuedSweep>();
   private readonly finishedListeners = new Set<Listener<SweepFinished>>();
   private readonly changeListeners = new Set<Listener<void>>();
+  private nextKey = 1;
 
   constructor(private readonly options: SweepQueueOptions) {}
 
@@ -74,8 +89,17 @@ export class SweepQueue {
     return [...this.sweeps];
   }
 
-  find(experimentId: string): QueuedSweep | undefined {
-    return [...this.sweeps].find((s) => s.experimentId === experimentId);
+  /** A sweep by its experiment id, or by its queued key (`queued-N`) while it has none. */
+  find(id: string): QueuedSweep | undefined {
+    return [...this.sweeps].find((s) => s.experimentId === id || s.key === id);
+  }
+
+  /**
+   * Sweeps the worker has not started yet (no progress heard), oldest first: the worker starts them in
+   * this order, so a sweep's place here (1-based) is its position in the queue.
+   */
+  waiting(): QueuedSweep[] {
+    return [...this.sweeps].filter(isWaiting);
   }
 
   /** Called after each sweep ends (done, interrupted or failed). */
@@ -94,10 +118,14 @@ export class SweepQueue {
   start(config: SweepConfig & { workspace: string }): QueuedSweep {
     if (config.resume && this.find(config.resume)) throw new Error(`Experiment ${config.resume} is already running or queued in this window.`);
     const sweep: QueuedSweep = {
+      key: `${QUEUED_KEY_PREFIX}${this.nextKey++}`,
       requestId: '',
       experimentId: config.resume ?? null,
       workspace: config.workspace,
       dataset: baseName(config.dataset),
+      target: config.target,
+      budget: budgetText(config),
+      queuedAt: Date.now(),
       state: 'queued',
       progress: null,
       running: [],
@@ -260,6 +288,21 @@ export class SweepQueue {
     const n = this.options.concurrency();
     return Number.isInteger(n) && n >= 1 ? Math.min(n, 16) : 1;
   }
+}
+
+/** Not started by the worker yet: nothing heard from it, not finished. */
+export function isWaiting(sweep: QueuedSweep): boolean {
+  return sweep.progress === null && (sweep.state === 'queued' || sweep.state === 'paused' || sweep.state === 'stopping');
+}
+
+function budgetText(config: SweepConfig): string | null {
+  const parts: string[] = [];
+  if (config.budgetSeconds !== undefined) {
+    const s = config.budgetSeconds;
+    parts.push(s >= 60 && s % 60 === 0 ? `${s / 60} min` : s > 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s} s`);
+  }
+  if (config.maxTrials !== undefined) parts.push(`${config.maxTrials} trial${config.maxTrials === 1 ? '' : 's'}`);
+  return parts.length > 0 ? parts.join(', ') : null;
 }
 
 function baseName(path: string): string {

@@ -179,3 +179,32 @@ test('a sweep still queued (no experiment yet) can be cancelled; it ends interru
   assert.deepEqual(finished.map((f) => [f.experimentId, f.status]), [[null, 'interrupted']]);
   assert.equal(await queue.cancel(sweep), false, 'gone');
 });
+
+test('waiting sweeps: queued keys, dataset/target/budget, their order; a started one leaves; cancel by key', async () => {
+  const { queue, worker, finished } = setup();
+  const a = queue.start({ ...config, maxTrials: undefined, budgetSeconds: 60 });
+  const b = queue.start({ ...config, dataset: '/ws/data/loans.csv', target: 'default', maxTrials: 40 });
+  const c = queue.start({ ...config, dataset: 'C:\\data\\wine.csv', target: 'quality', maxTrials: undefined, budgetSeconds: 90 });
+  assert.deepEqual([a.key, b.key, c.key], ['queued-1', 'queued-2', 'queued-3']);
+  assert.deepEqual(queue.waiting().map((s) => [s.key, s.dataset, s.target, s.budget]), [
+    ['queued-1', 'iris.csv', 'species', '1 min'],
+    ['queued-2', 'loans.csv', 'default', '40 trials'],
+    ['queued-3', 'wine.csv', 'quality', '1 min 30 s'],
+  ]);
+  assert.equal(queue.find('queued-2'), b, 'found by its key while it has no experiment');
+  let changes = 0;
+  queue.onDidChange(() => changes++);
+  worker.sent[0]!.hooks.onProgress?.(progress('E7'));
+  assert.ok(changes > 0);
+  assert.deepEqual(queue.waiting().map((s) => s.key), ['queued-2', 'queued-3'], 'the started one no longer waits');
+  assert.equal(queue.find('queued-1'), a, 'the key still finds it after it started');
+  assert.equal(queue.find('E7'), a);
+  // Cancel Queued Sweep: a stop for a request the worker has not started; the worker answers interrupted, no experiment.
+  assert.equal(await queue.stop('queued-2'), true);
+  assert.deepEqual(worker.controls.at(-1), ['stop', worker.sent[1]!.requestId]);
+  assert.deepEqual(queue.waiting().map((s) => [s.key, s.state]), [['queued-2', 'stopping'], ['queued-3', 'queued']]);
+  worker.sent[1]!.resolve({ status: 'interrupted', experimentId: null, trials: 0 });
+  await flush();
+  assert.deepEqual(queue.waiting().map((s) => s.key), ['queued-3']);
+  assert.deepEqual(finished.map((f) => [f.experimentId, f.dataset, f.status]), [[null, 'loans.csv', 'interrupted']]);
+});

@@ -10,7 +10,7 @@ function progress(extra: Partial<SweepProgress> = {}): SweepProgress {
 }
 
 function sweep(extra: Partial<QueuedSweep> = {}): QueuedSweep {
-  return { requestId: 'r1', experimentId: 'E1', workspace: '/ws', dataset: 'iris.csv', state: 'running', progress: progress(), running: [], pauseRequested: false, ...extra };
+  return { key: 'queued-1', requestId: 'r1', experimentId: 'E1', workspace: '/ws', dataset: 'iris.csv', target: 'species', budget: '5 min', queuedAt: 0, state: 'running', progress: progress(), running: [], pauseRequested: false, ...extra };
 }
 
 test('clock and short scores', () => {
@@ -22,11 +22,26 @@ test('nothing to show without sweeps', () => {
   assert.equal(sweepStatus([]), null);
 });
 
-test('a running sweep: trials, time left, best; queued ones counted; click opens the running one', () => {
-  const s = sweepStatus([sweep({ state: 'queued', experimentId: null, progress: null, requestId: 'r0' }), sweep(), sweep({ state: 'queued', experimentId: null, progress: null, requestId: 'r2' })]);
-  assert.equal(s?.text, '$(sync~spin) Sweep: 12 trials · 3:20 left · best 0.9533 (+2 queued)');
+test('a running sweep: trials, time left, best; running and queued ones counted; click opens the running one', () => {
+  const s = sweepStatus([
+    sweep({ key: 'queued-1', state: 'queued', experimentId: null, progress: null, requestId: 'r0', dataset: 'loans.csv', target: 'default' }),
+    sweep({ key: 'queued-2' }),
+    sweep({ key: 'queued-3', state: 'queued', experimentId: null, progress: null, requestId: 'r2', dataset: 'wine.csv', target: 'quality' }),
+  ]);
+  assert.equal(s?.text, '$(sync~spin) Sweep: 12 trials · 3:20 left · best 0.9533 · 1 running, 2 queued');
   assert.equal(s?.experimentId, 'E1');
   assert.match(s?.tooltip ?? '', /best Accuracy 0\.9533 \(trial 7\)/);
+  // Each sweep on a line, the waiting ones with their place in the queue.
+  assert.match(s?.tooltip ?? '', /\nloans\.csv → default: queued \(#1\)\niris\.csv → species: running, 12 trials\nwine\.csv → quality: queued \(#2\)$/);
+  // A queued sweep paused before it started still waits its turn.
+  const two = sweepStatus([sweep(), sweep({ key: 'queued-2', state: 'paused', experimentId: null, progress: null }), sweep({ key: 'queued-3', experimentId: 'E3' })]);
+  assert.equal(two?.text, '$(sync~spin) Sweep: 12 trials · 3:20 left · best 0.9533 · 2 running, 1 queued');
+});
+
+test('only queued sweeps: the oldest is in front and a click opens it by its queued key', () => {
+  const s = sweepStatus([sweep({ key: 'queued-4', state: 'queued', experimentId: null, progress: null }), sweep({ key: 'queued-5', state: 'queued', experimentId: null, progress: null })]);
+  assert.equal(s?.text, '$(clock) 2 sweeps queued');
+  assert.equal(s?.experimentId, 'queued-4');
 });
 
 test('a trial budget, paused, stopping, end phases, queued alone', () => {
@@ -35,5 +50,5 @@ test('a trial budget, paused, stopping, end phases, queued alone', () => {
   assert.equal(sweepStatus([sweep({ state: 'stopping' })])?.text, '$(debug-stop) Sweep stopping: 12 trials · 3:20 left · best 0.9533');
   assert.equal(sweepStatus([sweep({ progress: progress({ phase: 'refitting' }) })])?.text, '$(sync~spin) Sweep: 12 trials · refitting · best 0.9533');
   const queued = sweepStatus([sweep({ state: 'queued', experimentId: null, progress: null })]);
-  assert.deepEqual(queued, { text: '$(clock) Sweep queued', tooltip: 'AutoML sweep on iris.csv: waiting for the worker', experimentId: null });
+  assert.deepEqual(queued, { text: '$(clock) Sweep queued', tooltip: 'AutoML sweep on iris.csv: waiting for the worker', experimentId: 'queued-1' });
 });
