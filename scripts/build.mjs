@@ -27,6 +27,28 @@ const configs = [
   { ...node, entryPoints: { profileThread: 'src/core/profile/thread.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { trialThread: 'src/core/search/trialThread.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  // predict.mjs of an exported model package: one ES module that runs with Node alone (no node_modules), so
+  // everything is bundled; the banner gives it the CommonJS names the core uses (__dirname, require).
+  {
+    ...node,
+    format: 'esm',
+    // Copied into every package: minified it is 1.5 MB instead of 3 MB (TensorFlow.js is most of it).
+    sourcemap: false,
+    minify: true,
+    entryPoints: { predict: 'src/deploy/predict.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+    banner: {
+      js: [
+        "import { createRequire as __mllabRequire } from 'node:module';",
+        "import { fileURLToPath as __mllabPath } from 'node:url';",
+        "import { dirname as __mllabDir } from 'node:path';",
+        'const require = __mllabRequire(import.meta.url);',
+        'const __filename = __mllabPath(import.meta.url);',
+        'const __dirname = __mllabDir(__filename);',
+      ].join('\n'),
+    },
+  },
   {
     bundle: true,
     platform: 'browser',
@@ -58,6 +80,17 @@ const configs = [
     minify: production,
     logLevel: 'warning',
     entryPoints: { experimentReport: 'webview/experimentReport/main.ts', compare: 'webview/compare/main.ts' },
+    outdir: 'dist/webview',
+  },
+  {
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+    sourcemap: production ? false : 'linked',
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: { driftReport: 'webview/driftReport/main.ts' },
     outdir: 'dist/webview',
   },
 ].filter((c) => Object.values(c.entryPoints).every((p) => existsSync(p)));
