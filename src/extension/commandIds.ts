@@ -18,4 +18,14 @@ export const CommandIds = {
   refreshExperiments: 'mllab.refreshExperiments',
   /** The tree's Compare: turns (clicked node, selected nodes) into ids for compareExperiments. */
   compareSelectedExperiments: 'mllab.compareSelectedExperiments',
+  // Deploy and monitor (issue 6).
+  serveModel: 'mllab.serveModel',
+  stopServer: 'mllab.stopServer',
+  /** The serving status bar item's click: Open /health, Copy URL, Stop. */
+  serverActions: 'mllab.serverActions',
+  compareWithTrainingData: 'mllab.compareWithTrainingData',
+  checkDeploymentDrift: 'mllab.checkDeploymentDrift',
+  revealDeployment: 'mllab.revealDeployment',
+  retrainModel: 'mllab.retrainModel',
+  refreshModels: 'mllab.refreshModels',
 } as const;
