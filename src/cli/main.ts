@@ -8,6 +8,7 @@ import { CLEAN_HELP, runClean } from './cleanCommand.js';
 import { SWEEP_HELP, runSweepCommand } from './sweepCommand.js';
 import { PREDICT_HELP, runPredict } from './predictCommand.js';
 import { EXPERIMENTS_HELP, runExperiments } from './experimentsCommand.js';
+import { RETRAIN_HELP, runRetrainCommand } from './retrainCommand.js';
 import type { CliIo } from './profileCommand.js';
 
 interface Command {
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   sweep: { summary: 'Find the best model for a target column within a budget (AutoML)', help: SWEEP_HELP, run: runSweepCommand },
   predict: { summary: 'Predict the rows of a CSV with a saved model', help: PREDICT_HELP, run: runPredict },
   experiments: { summary: 'List the experiments (sweeps) of a workspace', help: EXPERIMENTS_HELP, run: runExperiments },
+  retrain: { summary: "Re-run an experiment's sweep on new data; promote the result only if it beats the current model", help: RETRAIN_HELP, run: runRetrainCommand },
 };
 
 function mainHelp(): string {
