@@ -18,7 +18,8 @@ import { score, sweepProgressPrinter } from './sweepProgress.js';
 export const SWEEP_HELP = `Usage: mllab sweep TRAIN.csv --target COL [options]
 
 Search models and hyperparameters for predicting COL, cross-validated, within a budget. The experiment
-(journal, best model, report) is stored in DIR/.mllab/experiments/<id>/.
+(journal, best model, report) is stored in DIR/.mllab/experiments/<id>/. A test share of the rows is set
+aside first (split.json lists them): the search never sees it, and the final model is scored on it.
 
   --target COL           the column to predict (required unless --resume)
   --task T               auto (default), binary, multiclass or regression
@@ -32,6 +33,8 @@ Search models and hyperparameters for predicting COL, cross-validated, within a 
   --models LIST          comma-separated, from: ${MODEL_KINDS.join(', ')} (default: all that fit the task)
   --folds K              k-fold cross-validation (default 5; stratified for classification)
   --holdout FRACTION     validate on one held-out share of the rows instead of k folds
+  --test-fraction F      rows set aside before the search to score the final model on (stratified for
+                         classification; default 0.2 with at least 100 rows, else 0; 0 = none)
   --parallel N           trials at once (default: one per core)
   --pruner P             median (default), asha or none
   --trial-timeout SECONDS  a trial running longer fails (default: a third of the budget, 10 s to 5 min)
@@ -40,7 +43,8 @@ Search models and hyperparameters for predicting COL, cross-validated, within a 
   -h, --help             show this help
 
 Progress goes to stderr, one line per finished trial. The last line on stdout is a JSON object with
-experimentId, metric, bestScore, bestTrial and model (the saved best model, for mllab predict).
+experimentId, metric, bestScore (cross-validated), heldOutScore (on the test rows, null without them),
+bestTrial and model (the saved best model, for mllab predict).
 Exit codes: 0 done, 1 bad input or no trial finished, 2 usage error, 130 interrupted (resumable).
 `;
 
@@ -58,6 +62,7 @@ const SWEEP_SPEC = {
   models: { takesValue: true },
   folds: { takesValue: true },
   holdout: { takesValue: true },
+  'test-fraction': { takesValue: true },
   parallel: { takesValue: true },
   pruner: { takesValue: true },
   'trial-timeout': { takesValue: true },
@@ -119,6 +124,12 @@ export function parseSweepArgs(argv: readonly string[]): SweepConfig | null {
     if (folds !== undefined) throw new UsageError('give --folds or --holdout, not both');
     config.holdout = v;
   }
+  const testFraction = text('test-fraction');
+  if (testFraction !== undefined) {
+    const v = Number(testFraction);
+    if (testFraction.trim() === '' || !(v >= 0 && v < 1)) throw new UsageError(`--test-fraction must be a fraction from 0 (none) to below 1, got "${testFraction}"`);
+    config.testFraction = v;
+  }
   const parallel = text('parallel');
   if (parallel !== undefined) config.parallel = positiveNumber('parallel', parallel, true);
   const pruner = text('pruner');
@@ -140,12 +151,15 @@ export async function runSweepCommand(argv: string[], io: CliIo): Promise<number
   const printer = sweepProgressPrinter(io, config.metric);
   try {
     const result = await runSweep(config, { ...(io.signal ? { signal: io.signal } : {}), ...printer.hooks });
-    io.stderr.write(`best: ${result.bestKind === 'ensemble' ? 'ensemble' : `trial ${result.bestTrial}`}, ${METRICS[result.metric].label} ${score(result.bestScore)}; model ${result.modelPath}\n`);
+    const heldOut = result.heldOutRows > 0 ? `, held out (${result.heldOutRows} rows) ${score(result.heldOutScore)}` : '';
+    io.stderr.write(`best: ${result.bestKind === 'ensemble' ? 'ensemble' : `trial ${result.bestTrial}`}, ${METRICS[result.metric].label} ${score(result.bestScore)} cross-validated${heldOut}; model ${result.modelPath}\n`);
     io.stdout.write(
       JSON.stringify({
         experimentId: result.experimentId,
         metric: result.metric,
         bestScore: result.bestScore,
+        heldOutScore: result.heldOutScore,
+        heldOutRows: result.heldOutRows,
         bestTrial: result.bestTrial,
         bestKind: result.bestKind,
         model: result.modelPath,

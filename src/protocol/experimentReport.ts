@@ -38,6 +38,17 @@ export interface ImportanceItem {
   std: number;
 }
 
+/**
+ * The shipped model (refitted on the training rows) on the test rows set aside before the search; the
+ * experiment's split.json lists which rows of the file they are.
+ */
+export interface HeldOutReport {
+  rows: number;
+  /** Every metric of the task (those defined on these rows). */
+  metrics: Partial<Record<MetricName, number>>;
+  evaluation: Evaluation;
+}
+
 /** report.json, schema version 1. */
 export interface ExperimentReport {
   schemaVersion: number;
@@ -52,12 +63,27 @@ export interface ExperimentReport {
   evaluation: Evaluation;
   /** Permutation importance on held-out folds; null when it could not be measured. */
   importance: { trial: number; folds: number; features: ImportanceItem[] } | null;
+  /** Why importance is missing or measured on fewer folds; null/absent when complete (older reports lack it). */
+  importanceNote?: string | null;
+  /** Metrics and evaluation on the held-out test rows; null/absent when none were held out (older reports). */
+  heldOut?: HeldOutReport | null;
   trials: ReportTrial[];
   backend: string | null;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNumberOrNull = (v: unknown): boolean => v === null || typeof v === 'number';
+
+function isEvaluation(ev: unknown, task: unknown): boolean {
+  if (!isObject(ev) || ev.task !== task) return false;
+  if (ev.task === 'regression') {
+    const r = ev.residuals;
+    return isObject(r) && Array.isArray(r.sample) && isObject(r.histogram) && Array.isArray(r.histogram.edges) && Array.isArray(r.histogram.counts);
+  }
+  const c = ev.confusion;
+  if (!isObject(c) || !Array.isArray(c.counts) || !c.counts.every((row) => Array.isArray(row) && row.every((n) => typeof n === 'number'))) return false;
+  return Array.isArray(ev.curves) && ev.curves.every((k) => isObject(k) && Array.isArray(k.roc) && Array.isArray(k.pr) && Array.isArray(k.calibration));
+}
 
 /**
  * The report if `value` has report.json's shape (checked down to the fields the views index into), else
@@ -72,15 +98,12 @@ export function parseExperimentReport(value: unknown): ExperimentReport | null {
   if (!isObject(best) || (best.kind !== 'trial' && best.kind !== 'ensemble') || !isNumberOrNull(best.score) || !Array.isArray(best.members)) return null;
   if (!best.members.every((m) => isObject(m) && typeof m.trial === 'number' && typeof m.weight === 'number' && typeof m.model === 'string' && isObject(m.params))) return null;
   if (!isObject(value.validation)) return null;
-  const ev = value.evaluation;
-  if (!isObject(ev) || ev.task !== value.task) return null;
-  if (ev.task === 'regression') {
-    const r = ev.residuals;
-    if (!isObject(r) || !Array.isArray(r.sample) || !isObject(r.histogram) || !Array.isArray(r.histogram.edges) || !Array.isArray(r.histogram.counts)) return null;
-  } else {
-    const c = ev.confusion;
-    if (!isObject(c) || !Array.isArray(c.counts) || !c.counts.every((row) => Array.isArray(row) && row.every((n) => typeof n === 'number'))) return null;
-    if (!Array.isArray(ev.curves) || !ev.curves.every((k) => isObject(k) && Array.isArray(k.roc) && Array.isArray(k.pr) && Array.isArray(k.calibration))) return null;
+  if (!isEvaluation(value.evaluation, value.task)) return null;
+  if (value.importanceNote !== undefined && value.importanceNote !== null && typeof value.importanceNote !== 'string') return null;
+  const held = value.heldOut;
+  if (held !== undefined && held !== null) {
+    if (!isObject(held) || typeof held.rows !== 'number' || !isObject(held.metrics) || !Object.values(held.metrics).every((v) => typeof v === 'number')) return null;
+    if (!isEvaluation(held.evaluation, value.task)) return null;
   }
   const imp = value.importance;
   if (imp !== null && !(isObject(imp) && Array.isArray(imp.features) && imp.features.every((f) => isObject(f) && typeof f.feature === 'string' && typeof f.mean === 'number' && typeof f.std === 'number'))) return null;

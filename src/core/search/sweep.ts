@@ -9,19 +9,20 @@
 // 0..i-P-1 in index order, then its own. So the same seed gives the same trials whatever the thread timing.
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { cancelled, UserError } from '../errors.js';
 import { holdout, kFold, stratifiedKFold } from '../ml/folds.js';
 import type { Fold } from '../ml/folds.js';
-import { defaultMetric, fromObjective, METRICS, parseMetricName, toObjective } from '../ml/metrics.js';
+import { defaultMetric, fromObjective, METRICS, metricsFor, parseMetricName, toObjective } from '../ml/metrics.js';
 import { mixSeed, seededRandom } from '../ml/random.js';
-import type { FeatureColumn, FeatureSchema, MetricName, ModelFamily, ModelKind, Task, TrainingTable } from '../ml/types.js';
+import type { FeatureColumn, FeatureSchema, Labels, MetricName, ModelFamily, ModelKind, Task, TrainingTable } from '../ml/types.js';
 import { hashFile } from '../store/profileCache.js';
 import { nodeStoreFs } from '../store/atomicFile.js';
 import { ExperimentStore, currentOwner } from '../store/experiments.js';
 import type { ExperimentWriter } from '../store/experiments.js';
-import { EXPERIMENT_SCHEMA_VERSION } from '../../protocol/experiment.js';
+import { EXPERIMENT_SCHEMA_VERSION, testFractionOf } from '../../protocol/experiment.js';
 import type { ExperimentRecord, PrunerName, SweepProgress, SweepSettings, TrialRecord, Validation } from '../../protocol/experiment.js';
 import { createPruner, rungBudgets } from './pruners.js';
 import { createSampler } from './samplers.js';
@@ -30,6 +31,8 @@ import { heldOutImportance, labelsOf, predictionWidth, refit, runTrial, validate
 import type { HeldOutImportance, RefitResult, TrialJob, TrialKit, TrialOutcome } from './trial.js';
 import type { FromTrialThread, ToTrialThread, TrialThreadInput } from './trialThread.js';
 import type { FinishedTrial, IntermediateReport, Pruner, SamplerName, TrialConfig } from './types.js';
+import { checkTestFraction, defaultTestFraction, SPLIT_FORMAT, SPLIT_SCHEMA_VERSION, splitTestRows, takeRows, testFileRows } from './testSplit.js';
+import type { SplitFile, TestSplit } from './testSplit.js';
 
 export interface SweepConfig {
   dataset: string;
@@ -46,6 +49,13 @@ export interface SweepConfig {
   folds?: number;
   /** Validate on one split holding out this share of rows instead of k-fold. */
   holdout?: number;
+  /**
+   * Share of the rows set aside before the search as a test set (stratified for classification, seeded):
+   * the trials, folds, ensemble and importance see only the rest; the shipped model is scored on it once.
+   * 0 = none. Default: DEFAULT_TEST_FRACTION (0.2) for tables of at least DEFAULT_TEST_MIN_ROWS (100)
+   * rows, else 0. Ignored on resume (the stored split is replayed).
+   */
+  testFraction?: number;
   parallel?: number;
   pruner?: PrunerName;
   trialTimeoutSeconds?: number;
@@ -88,11 +98,16 @@ export interface SweepResult {
   reportPath: string;
   trials: TrialRecord[];
   backend: string | null;
+  /** The shipped model's metric on the held-out test rows; null when none were held out. */
+  heldOutScore: number | null;
+  /** Rows held out (0 = none). */
+  heldOutRows: number;
 }
 
 /** What the runner plugs together; the shipped parts by default, doubles in unit tests. */
 export interface SweepParts {
-  loadTable(path: string, target: string, task: Task | 'auto', signal?: AbortSignal): Promise<{ table: TrainingTable; schema: FeatureSchema[] }>;
+  /** `fileRows`: each table row's 0-based data row in the file (identity when absent). */
+  loadTable(path: string, target: string, task: Task | 'auto', signal?: AbortSignal): Promise<{ table: TrainingTable; schema: FeatureSchema[]; fileRows?: Int32Array }>;
   families: readonly ModelFamily[];
   /** Run trials in this process with this kit (tests); null: worker threads with `kitModule`'s kit. */
   kit: TrialKit | null;
@@ -118,6 +133,18 @@ export interface FinishContext {
   importance: HeldOutImportance | null;
   /** Why importance is missing or measured on fewer folds (skipped at the end of the budget, failed); null = complete. */
   importanceNote: string | null;
+  /** The shipped model on the held-out test rows; null when none were held out. */
+  heldOut: HeldOutResult | null;
+}
+
+/** The refitted winner's predictions for the held-out test rows, and every metric of the task on them. */
+export interface HeldOutResult {
+  /** Held-out rows as 0-based data rows of the file, ascending (split.json's testRows). */
+  fileRows: number[];
+  labels: Labels;
+  /** In the Predictor.predict layout, one row per held-out row in `fileRows` order. */
+  predictions: Float64Array;
+  metrics: Partial<Record<MetricName, number>>;
 }
 
 /** Default time box of one trial: a third of the budget, between 10 s and 5 min. */
@@ -183,6 +210,7 @@ export function resolveSettings(config: SweepConfig, table: TrainingTable, famil
     if (folds < 2) throw new UserError('BAD_ARGUMENT', `Cross-validation needs at least 2 folds (got ${folds}).`);
     validation = { kind: 'kfold', folds, stratified: task !== 'regression' };
   }
+  if (config.testFraction !== undefined) checkTestFraction(config.testFraction);
   return {
     dataset: datasetPath,
     target: table.target.name,
@@ -201,6 +229,7 @@ export function resolveSettings(config: SweepConfig, table: TrainingTable, famil
     trialTimeoutSeconds: config.trialTimeoutSeconds ?? defaultTrialTimeout(budgetSeconds),
     ensemble: config.ensemble ?? true,
     warmStart: config.warmStart ?? null,
+    testFraction: config.testFraction ?? defaultTestFraction(table.rows),
   };
 }
 
@@ -264,6 +293,7 @@ class InProcessExecutor implements TrialExecutor {
     private readonly table: TrainingTable,
     private readonly folds: readonly Fold[],
     private readonly kit: TrialKit,
+    private readonly test: TrainingTable | null,
   ) {}
 
   async run(request: RunRequest): Promise<RunResult> {
@@ -294,7 +324,7 @@ class InProcessExecutor implements TrialExecutor {
   }
 
   refit(config: TrialConfig, trial: number, seed: number): Promise<RefitResult> {
-    return refit(config, trial, seed, this.folds.length, this.table, this.kit);
+    return refit(config, trial, seed, this.folds.length, this.table, this.kit, this.test);
   }
 
   async importance(job: ImportanceJob, timeoutMs: number): Promise<HeldOutImportance> {
@@ -461,11 +491,15 @@ function shared<T extends Float64Array | Int32Array>(a: T): T {
   return out;
 }
 
-function shareInput(table: TrainingTable, folds: readonly Fold[], kitModule: string | null): TrialThreadInput {
+function shareTable(table: TrainingTable): TrainingTable {
   const features: FeatureColumn[] = table.features.map((f) => (f.kind === 'numeric' ? { ...f, values: shared(f.values) } : { ...f, codes: shared(f.codes) }));
   const t = table.target;
   const target = t.task === 'regression' ? { ...t, values: shared(t.values) } : { ...t, codes: shared(t.codes) };
-  return { table: { rows: table.rows, features, target }, folds: folds.map((f) => ({ train: shared(f.train), valid: shared(f.valid) })), kitModule };
+  return { rows: table.rows, features, target };
+}
+
+function shareInput(table: TrainingTable, folds: readonly Fold[], test: TrainingTable | null, kitModule: string | null): TrialThreadInput {
+  return { table: shareTable(table), folds: folds.map((f) => ({ train: shared(f.train), valid: shared(f.valid) })), test: test ? shareTable(test) : null, kitModule };
 }
 
 // ---- the sweep ---------------------------------------------------------------------------------------
@@ -512,16 +546,22 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
   }
   const datasetPath = previous ? previous.config.dataset : path.resolve(config.dataset);
   const loaded = await p.loadTable(datasetPath, previous ? previous.config.target : config.target, previous ? previous.config.task : (config.task ?? 'auto'), signal);
-  const table = loaded.table;
-  const schema = loaded.schema.length === table.features.length ? loaded.schema : featureSchemaOf(table);
+  const full = loaded.table;
+  const schema = loaded.schema.length === full.features.length ? loaded.schema : featureSchemaOf(full);
   let settings: SweepSettings;
   if (previous) {
     settings = { ...previous.config };
     if (config.budgetSeconds !== undefined) settings.budgetSeconds = config.budgetSeconds;
     if (config.maxTrials !== undefined) settings.maxTrials = config.maxTrials;
   } else {
-    settings = resolveSettings(config, table, p.families, datasetPath);
+    settings = resolveSettings(config, full, p.families, datasetPath);
   }
+  // The test rows are set aside before anything else sees the table: folds, trials, the ensemble and
+  // importance work on `table` (the training rows) only; `test` reaches the final refits alone.
+  const testFraction = testFractionOf(settings);
+  const split: TestSplit | null = testFraction > 0 ? splitTestRows(full, testFraction, settings.seed) : null;
+  const table = split ? takeRows(full, split.train) : full;
+  const test = split ? takeRows(full, split.test) : null;
   const folds = makeFolds(table, settings.validation, settings.seed);
   const sha256 = await hashFile(nodeStoreFs, datasetPath, signal);
   if (previous && previous.dataset.sha256 !== sha256) {
@@ -536,7 +576,21 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
   }
   const warmKeys = new Set(warm.map(configKey));
 
-  const executor: TrialExecutor = p.kit ? new InProcessExecutor(table, folds, p.kit) : new ThreadExecutor(shareInput(table, folds, p.kitModule));
+  const splitFile: SplitFile | null = split
+    ? {
+        format: SPLIT_FORMAT,
+        schemaVersion: SPLIT_SCHEMA_VERSION,
+        seed: settings.seed,
+        fraction: testFraction,
+        stratified: settings.task !== 'regression',
+        dataset: { path: datasetPath, sha256 },
+        rows: full.rows,
+        trainRows: table.rows,
+        testRows: testFileRows(split, loaded.fileRows ?? null),
+      }
+    : null;
+
+  const executor: TrialExecutor = p.kit ? new InProcessExecutor(table, folds, p.kit, test) : new ThreadExecutor(shareInput(table, folds, test, p.kitModule));
   const now = (): string => new Date().toISOString();
   const greaterIsBetter = METRICS[settings.metric].greaterIsBetter;
   let record: ExperimentRecord;
@@ -570,6 +624,7 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     }));
     record = (await store.read(writer.id))!;
   }
+  if (splitFile) await recordSplit(writer, splitFile, previous !== null);
 
   // Ctrl-C must not wait for a long trial: its thread is terminated now, its index re-run on resume.
   const onAbort = (): void => executor.cancelAll();
@@ -633,7 +688,8 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
   const v = settings.validation;
   const allRowsScale = v.kind === 'kfold' ? v.folds / (v.folds - 1) : 1 / (1 - v.fraction);
   const refitMsOf = (t: TrialRecord): number => foldMs(t) * allRowsScale;
-  const endFixedMs = END_FIXED_MS + END_MS_PER_ROW * table.rows;
+  // The held-out rows cost their predictions by the refitted members and the report's curves on them.
+  const endFixedMs = END_FIXED_MS + END_MS_PER_ROW * (table.rows + (test?.rows ?? 0));
   let watcher: NodeJS.Timeout | null = null;
 
   try {
@@ -875,6 +931,9 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     const early = besideRefits ? await besideRefits : null;
     const { importance, note: importanceNote } = early && finalLead === lead ? early : await measureImportance(finalLead);
     if (signal?.aborted) throw cancelled();
+    const heldOut = test && splitFile ? await heldOutResult(test, splitFile.testRows, fitted) : null;
+    const heldOutScore = heldOut?.metrics[settings.metric];
+    record.heldOutScore = heldOutScore === undefined ? null : heldOutScore;
     const saved = await p.finish({
       writer,
       record,
@@ -886,6 +945,7 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
       oof: winnerOof,
       importance,
       importanceNote,
+      heldOut,
     });
     record.status = 'done';
     record.times.finished = now();
@@ -903,6 +963,8 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
       reportPath: saved.reportPath,
       trials: [...finished.values()].sort((a, b) => a.index - b.index),
       backend: record.backend,
+      heldOutScore: record.heldOutScore ?? null,
+      heldOutRows: test?.rows ?? 0,
     };
   } catch (e) {
     executor.cancelAll();
@@ -917,6 +979,41 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     await executor.close();
     await writer.release();
   }
+}
+
+/**
+ * split.json for a new experiment; on resume the recomputed split must equal the stored one (same file,
+ * same seed: it does, unless the splitting code changed, which would mix two test sets in one experiment).
+ */
+async function recordSplit(writer: ExperimentWriter, split: SplitFile, resuming: boolean): Promise<void> {
+  if (resuming) {
+    // Lost or torn: written again below.
+    const stored: unknown = await readFile(path.join(writer.dir, 'split.json'), 'utf8').then(
+      (text) => JSON.parse(text) as unknown,
+      () => null,
+    ).catch(() => null);
+    if (stored !== null) {
+      const rows = (stored as { testRows?: unknown }).testRows;
+      const same = Array.isArray(rows) && rows.length === split.testRows.length && rows.every((r, i) => r === split.testRows[i]);
+      if (!same) throw new UserError('FILE_CHANGED', `The held-out rows recorded in ${path.join(writer.dir, 'split.json')} differ from this version's split: start a new sweep.`);
+      return;
+    }
+  }
+  await writer.writeJson('split.json', split);
+}
+
+/** The refitted members' held-out predictions, blended by the ensemble weights, and the task's metrics on them. */
+async function heldOutResult(test: TrainingTable, fileRows: number[], fitted: FinishContext['members']): Promise<HeldOutResult | null> {
+  const predictions = fitted.map((f) => f.fitted.testPredictions);
+  if (predictions.length === 0 || !predictions.every((x): x is Float64Array => x !== null)) return null;
+  const { blend } = await import('../ml/ensemble.js');
+  const blended = predictions.length === 1 ? predictions[0]! : blend(fitted.map((f) => f.weight), predictions);
+  const labels = labelsOf(test, Int32Array.from({ length: test.rows }, (_, i) => i));
+  const metrics: Partial<Record<MetricName, number>> = {};
+  for (const [name, value] of Object.entries(metricsFor(labels.task, labels, blended)) as [MetricName, number][]) {
+    if (Number.isFinite(value)) metrics[name] = value;
+  }
+  return { fileRows, labels, predictions: blended, metrics };
 }
 
 /** The pause gate, cut short by an abort (a stop while paused must not wait for a resume). */

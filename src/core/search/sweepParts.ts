@@ -1,6 +1,7 @@
 // The shipped parts of a sweep: the data layer's table loader, the model registry, and the end of a sweep —
 // the model package (models/best.json) and the report (report.json: out-of-fold evaluation artifacts,
-// permutation importance on held-out folds, every trial's metrics).
+// the refitted model's metrics and evaluation on the held-out test rows, permutation importance on
+// held-out folds, every trial's metrics).
 import { dirname } from 'node:path';
 import { DatasetVersions } from '../store/datasetVersions.js';
 import { evaluatePredictions } from '../ml/evaluation.js';
@@ -28,6 +29,7 @@ async function finish(ctx: FinishContext): Promise<{ modelPath: string; reportPa
     members: ctx.members.map((m) => ({ trial: m.trial.index, weight: m.weight, config: m.trial.config, preprocessing: m.fitted.preprocessing as SavedPreprocessor, model: m.fitted.model })),
     metric: record.metric,
     score: record.bestScore ?? NaN,
+    // The rows it trained on (a held-out test share is not among them).
     dataset: { path: record.dataset.path, sha256: record.dataset.sha256, rows: table.rows },
     ...(version?.recipe ? { lineage: { parent: version.parent, recipe: version.recipe } } : {}),
     experimentId: record.id,
@@ -54,6 +56,11 @@ async function finish(ctx: FinishContext): Promise<{ modelPath: string; reportPa
     importance: ctx.importance,
     /** Why importance is missing or partial (e.g. skipped at the end of the budget); null when complete. */
     importanceNote: ctx.importanceNote,
+    /**
+     * The shipped model (refitted on the training rows) on the test rows set aside before the search
+     * (split.json lists them); null when none were.
+     */
+    heldOut: ctx.heldOut ? { rows: ctx.heldOut.fileRows.length, metrics: ctx.heldOut.metrics, evaluation: evaluatePredictions(ctx.heldOut.labels, ctx.heldOut.predictions) } : null,
     trials: ctx.trials.map((t) => ({
       index: t.index,
       model: t.config.model,
@@ -75,7 +82,7 @@ async function finish(ctx: FinishContext): Promise<{ modelPath: string; reportPa
 export const shippedSweepParts: SweepParts = {
   async loadTable(path, target, task, signal) {
     const loaded = await loadTrainingTable(path, { target, task, ...(signal ? { signal } : {}) });
-    return { table: loaded.table, schema: loaded.schema };
+    return { table: loaded.table, schema: loaded.schema, fileRows: loaded.fileRows };
   },
   families: MODEL_FAMILIES,
   kit: null,

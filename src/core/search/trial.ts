@@ -147,16 +147,33 @@ export interface RefitResult {
   preprocessing: unknown;
   model: SavedModel;
   backend: string | null;
+  /** The refitted model's predictions for every row of the held-out test table; null without one. */
+  testPredictions: Float64Array | null;
 }
 
-/** The final model of a configuration: preprocessing and model fitted on every training row. */
-export async function refit(config: TrialConfig, trial: number, seed: number, folds: number, table: TrainingTable, kit: TrialKit): Promise<RefitResult> {
+function allRows(rows: number): Int32Array {
+  const all = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) all[r] = r;
+  return all;
+}
+
+/**
+ * The final model of a configuration: preprocessing and model fitted on every row of `table` (the
+ * training rows: a held-out test table is never part of it). With `test`, the fitted model also predicts
+ * its rows, here where the model already lives (cheap, and no reload of tfjs weights elsewhere).
+ */
+export async function refit(config: TrialConfig, trial: number, seed: number, folds: number, table: TrainingTable, kit: TrialKit, test: TrainingTable | null = null): Promise<RefitResult> {
   const family = kit.family(config.model);
-  const all = new Int32Array(table.rows);
-  for (let r = 0; r < table.rows; r++) all[r] = r;
+  const all = allRows(table.rows);
   const prep = kit.preprocess(table, all, family.input);
   const model = await family.fit(prep.transform(table, all), labelsOf(table, all), config.params, { seed: modelSeed(seed, trial, folds) });
-  return { preprocessing: prep.toJSON(), model: model.toJSON(), backend: kit.backend() };
+  let testPredictions: Float64Array | null = null;
+  if (test && test.rows > 0) {
+    testPredictions = model.predict(prep.transform(test, allRows(test.rows)));
+    const width = predictionWidth(test);
+    if (testPredictions.length !== test.rows * width) throw new Error(`the model predicted ${testPredictions.length} values for ${test.rows} held-out rows × ${width}`);
+  }
+  return { preprocessing: prep.toJSON(), model: model.toJSON(), backend: kit.backend(), testPredictions };
 }
 
 export interface HeldOutImportance {

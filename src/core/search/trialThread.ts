@@ -16,6 +16,8 @@ import type { TrialConfig } from './types.js';
 export interface TrialThreadInput {
   table: TrainingTable;
   folds: Fold[];
+  /** The held-out test rows (only the final refits predict them; no trial sees them); null = none. */
+  test: TrainingTable | null;
   /** A module exporting `trialKit` (tests' doubles); null = the shipped families and preprocessing. */
   kitModule: string | null;
 }
@@ -56,7 +58,7 @@ if (parentPort && (workerData as { mllabTrialThread?: unknown } | null)?.mllabTr
         return new Promise<boolean>((resolve) => (verdict = resolve));
       }, undefined, message.rungs).then((outcome) => post({ type: 'outcome', outcome }, outcome.oof ? [outcome.oof.buffer as ArrayBuffer] : []));
     } else if (message.type === 'refit') {
-      refit(message.config, message.trial, message.seed, input.folds.length, input.table, kit).then(
+      refit(message.config, message.trial, message.seed, input.folds.length, input.table, kit, input.test).then(
         (result) => post({ type: 'refitted', result }),
         (e: unknown) => post({ type: 'jobFailed', error: e instanceof Error ? e.message : String(e) }),
       );

@@ -206,6 +206,7 @@ export class ExperimentStore {
         created: r.times.created,
         finished: r.times.finished,
         backend: r.backend,
+        heldOutScore: r.heldOutScore ?? null,
       });
     }
     return out;

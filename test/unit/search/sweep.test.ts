@@ -67,8 +67,11 @@ test('the same seed proposes the same configurations; another seed does not', as
   assert.ok((report.importance?.features[0]?.mean ?? 0) > 0.1);
   assert.equal(report.trials.length, 8);
   assert.equal(report.evaluation.task, 'binary');
-  // Every row is validated once: the confusion matrix counts all 120 rows.
-  assert.equal(report.evaluation.confusion.counts.flat().reduce((s, n) => s + n, 0), 120);
+  // 120 rows ≥ 100: a fifth (24) is held out by default; every training row is validated once (96).
+  assert.equal(report.evaluation.confusion.counts.flat().reduce((s, n) => s + n, 0), 96);
+  const heldOut = (report as unknown as { heldOut: { rows: number; evaluation: { confusion: { counts: number[][] } } } }).heldOut;
+  assert.equal(heldOut.rows, 24);
+  assert.equal(heldOut.evaluation.confusion.counts.flat().reduce((s, n) => s + n, 0), 24);
 });
 
 test('a trial that throws, predicts NaN or hangs past its time box fails alone (threads)', async () => {
