@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_MISSING_TOKENS } from '../protocol/profile.js';
 import type { ProfileOptions } from '../protocol/profile.js';
 import { DEFAULT_CLEAN_OUTPUT } from './cleanOutput.js';
+import type { DriftThresholds } from '../protocol/deploy.js';
 
 export interface ProfileSettings {
   options: ProfileOptions;
@@ -28,4 +29,29 @@ export function readProfileSettings(file: vscode.Uri): ProfileSettings {
 export function readCleanOutputTemplate(file: vscode.Uri): string {
   const output = vscode.workspace.getConfiguration('mllab.clean', file).get<unknown>('output');
   return typeof output === 'string' && output.trim() !== '' ? output : DEFAULT_CLEAN_OUTPUT;
+}
+
+/** `mllab.drift.*` defaults, as package.json declares them (and as DriftThresholds documents). */
+const DRIFT_DEFAULTS: DriftThresholds = { psi: 0.2, pValue: 0.01, effect: 0.1 };
+
+/** `mllab.drift.psiThreshold` / `pValue` / `effect`; a value out of range falls back to its default. */
+export function readDriftThresholds(scope?: vscode.Uri): DriftThresholds {
+  const config = vscode.workspace.getConfiguration('mllab.drift', scope);
+  const read = (key: string, fallback: number, ok: (v: number) => boolean): number => {
+    const v = config.get<unknown>(key);
+    return typeof v === 'number' && Number.isFinite(v) && ok(v) ? v : fallback;
+  };
+  return {
+    psi: read('psiThreshold', DRIFT_DEFAULTS.psi, (v) => v > 0),
+    pValue: read('pValue', DRIFT_DEFAULTS.pValue, (v) => v > 0 && v < 1),
+    effect: read('effect', DRIFT_DEFAULTS.effect, (v) => v >= 0 && v <= 1),
+  };
+}
+
+/** `mllab.drift.autoRetrain` (retrain without asking when a check says drifted) and `mllab.drift.retrainData`. */
+export function readRetrainSettings(scope?: vscode.Uri): { auto: boolean; mode: 'new' | 'combined' } {
+  const config = vscode.workspace.getConfiguration('mllab.drift', scope);
+  const auto = config.get<unknown>('autoRetrain');
+  const mode = config.get<unknown>('retrainData');
+  return { auto: auto === true, mode: mode === 'combined' ? 'combined' : 'new' };
 }
