@@ -175,6 +175,8 @@ export interface DriftReport {
   /** The model's predictions on reference vs current rows (null when checked against a dataset version). */
   prediction: FeatureDrift | null;
   created: string;
+  /** What a reader should know about how it was checked: sampling, a reference file that changed since training, columns left out. */
+  notes?: string[];
 }
 
 // --- Retraining --------------------------------------------------------------------------------------------
