@@ -138,8 +138,9 @@ async function runFlow(browser, vsix, flow) {
       throw new Error(`the vsix did not install (extensions: ${server.installed.join(', ') || 'none'})`);
     }
     const result = await withTimeout(
-      flow.run({ page, url: server.url, workspace, shots: resultsDir, note: (n) => notes.push(n) }),
-      FLOW_BUDGET_MS,
+      // server: a flow that shuts VS Code down and starts it again (flow 15) needs its pid, port and profile.
+      flow.run({ page, url: server.url, workspace, shots: resultsDir, note: (n) => notes.push(n), server }),
+      flow.budgetMs ?? FLOW_BUDGET_MS,
       flow.id,
     );
     // What the user does not see can still be wrong: the extension's own log must hold no errors.

@@ -152,7 +152,12 @@ export class WorkerClient {
   private disposed = false;
   private disposing: Promise<void> | undefined;
 
-  constructor(private readonly options: WorkerClientOptions) {}
+  /** options.log, except that a write that throws is dropped (see quietLog). */
+  private readonly log: WorkerLog;
+
+  constructor(private readonly options: WorkerClientOptions) {
+    this.log = quietLog(options.log);
+  }
 
   /** The running worker's process id, if one is running (for diagnostics and tests). */
   get pid(): number | undefined {
@@ -165,7 +170,7 @@ export class WorkerClient {
       return (await worker.connection.sendRequest(CacheLookupRequest, params)).profile;
     } catch (e) {
       // The cache only speeds things up; a failed lookup is a miss.
-      this.options.log.warn(`Cache lookup failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.log.warn(`Cache lookup failed: ${e instanceof Error ? e.message : String(e)}`);
       return null;
     } finally {
       this.armIdleTimer(worker);
@@ -196,7 +201,7 @@ export class WorkerClient {
     try {
       return (await worker.connection.sendRequest(type, { requestId })).found;
     } catch (e) {
-      this.options.log.warn(`Sweep ${action} failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.log.warn(`Sweep ${action} failed: ${e instanceof Error ? e.message : String(e)}`);
       return false;
     }
   }
@@ -287,7 +292,7 @@ export class WorkerClient {
         source.cancel();
         // A worker stuck in a long synchronous stretch cannot hear the cancel: replace it rather than wait.
         graceTimer = setTimeout(() => {
-          this.options.log.warn(`The worker did not stop within ${this.cancelGraceMs} ms of a cancel; restarting it.`);
+          this.log.warn(`The worker did not stop within ${this.cancelGraceMs} ms of a cancel; restarting it.`);
           entry.fail(cancelled());
           void this.stopWorker(worker, 'unresponsive');
         }, this.cancelGraceMs);
@@ -336,7 +341,8 @@ export class WorkerClient {
     if (this.disposed) throw new Error('ML Lab is shutting down.');
     clearTimeout(this.idleTimer);
     if (this.worker) return this.worker;
-    const { workerPath, log } = this.options;
+    const { workerPath } = this.options;
+    const log = this.log;
     if (!existsSync(workerPath)) throw new Error(`The ML Lab worker is missing (${workerPath}). Reinstall the extension.`);
 
     const child = fork(workerPath, [], {
@@ -440,6 +446,23 @@ export class WorkerClient {
     if (data?.stack) error.stack = data.stack;
     return error;
   }
+}
+
+/**
+ * When the extension host shuts down (code-server going down, a window closing) it closes the output channel
+ * before it calls deactivate(), and a write to it then throws "Channel has been closed". Thrown from the
+ * worker's exit handler, that skipped the rest of it, so dispose() never resolved and deactivate() held the
+ * host for its 5 s limit. A log line is never worth that: it is dropped.
+ */
+function quietLog(log: WorkerLog): WorkerLog {
+  const quietly = (write: (message: string) => void) => (message: string) => {
+    try {
+      write.call(log, message);
+    } catch {
+      // The channel is gone; nobody can read the line anyway.
+    }
+  };
+  return { info: quietly(log.info), warn: quietly(log.warn), error: quietly(log.error) };
 }
 
 function isConnectionError(e: ResponseError<unknown>): boolean {

@@ -136,3 +136,24 @@ export function findWorkerPid(workspace) {
   }
   return found;
 }
+
+/** The parent pid of a live process (field 4 of /proc/PID/stat), or null once it is gone. */
+export function parentPid(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces: cut after its closing parenthesis.
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a process is still there (a zombie, dead but not yet reaped by its parent, counts as gone). */
+export function processAlive(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}

@@ -1,9 +1,11 @@
 // What the e2e flows do to the workbench, in the user's terms: open the explorer, right-click a file,
 // run a palette command, read the Data Quality report, check the cache. Recipe: /work/shared/E2E.md.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ensureCodeServer, freePort, portInUse } from '../../scripts/code-server.mjs';
 
 export const COMMAND_TITLE = 'Profile Dataset';
 export const PALETTE_TITLE = 'ML Lab: Profile Dataset';
@@ -210,4 +212,77 @@ export async function assertCachedProfile(workspace, fileName, rows) {
   const entries = cache.index.entries ?? cache.index;
   assert.equal(entries[fileName]?.sha256, sha, `index.json maps ${fileName} to its content hash`);
   return cache;
+}
+
+/**
+ * Starts code-server again after it went down, on the same workspace, profile (user data + extensions) and,
+ * if it is still free, the same port: the next start of the same VS Code, with no reinstall and nothing reset
+ * (startCodeServer makes a fresh profile). Its output goes on the first run's log. Returns { url, port, pid,
+ * exited, stop() }; stop() takes down its whole process group, and so does the first server's stop() from now on.
+ */
+export async function relaunchCodeServer(server, workspace, { engine = 'latest' } = {}) {
+  const p = ensureCodeServer(engine);
+  const port = (await portInUse(server.port)) ? await freePort() : server.port;
+  const args = [
+    p.entry,
+    '--config', join(dirname(server.userDataDir), 'config.yaml'),
+    '--user-data-dir', server.userDataDir,
+    '--extensions-dir', server.extensionsDir,
+    '--disable-telemetry', '--disable-update-check',
+    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
+    resolve(workspace),
+  ];
+  const env = { ...process.env, PATH: `${dirname(p.nodeBin)}:${process.env.PATH ?? ''}`, XDG_DATA_HOME: join(server.runDir, 'xdg-data') };
+  const fd = openSync(server.logFile, 'a');
+  const child = spawn(p.nodeBin, args, { stdio: ['ignore', fd, fd], env, detached: true });
+  const exited = new Promise((r) => child.once('exit', (code, signal) => r(code ?? signal)));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // Gone already.
+      }
+      await Promise.race([exited, sleep(5000)]);
+    }
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Group already empty.
+    }
+  };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(`code-server to answer again at ${baseUrl}`, async () => {
+      if (child.exitCode !== null) throw new Error(`code-server exited with code ${child.exitCode}`);
+      const r = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(3000) });
+      return r.status < 500;
+    }, { timeoutMs: 60_000 });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  // The harness stops `server` whatever happens to the flow (a timeout too): take this one down with it.
+  const stopFirst = server.stop;
+  server.stop = async () => {
+    await stop();
+    await stopFirst();
+  };
+  const url = `${baseUrl}/?folder=${encodeURIComponent(resolve(workspace)).replace(/%2F/g, '/')}`;
+  return { url, port, pid: child.pid, exited, stop };
+}
+
+/** Lines of a log file (default the "ML Lab" output channel; every session of this profile so far) that match `re`. */
+export function extensionLogLines(userDataDir, re, fileName = 'ML Lab.log') {
+  const out = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name === fileName) out.push(...readFileSync(p, 'utf8').split('\n').filter((l) => re.test(l)));
+    }
+  };
+  const root = join(userDataDir, 'logs');
+  if (existsSync(root)) walk(root);
+  return out;
 }
