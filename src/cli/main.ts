@@ -7,8 +7,10 @@ import { PROFILE_HELP, runProfile } from './profileCommand.js';
 import { CLEAN_HELP, runClean } from './cleanCommand.js';
 import { SWEEP_HELP, runSweepCommand } from './sweepCommand.js';
 import { PREDICT_HELP, runPredict } from './predictCommand.js';
+import { EXPORT_HELP, runExport } from './exportCommand.js';
 import { EXPERIMENTS_HELP, runExperiments } from './experimentsCommand.js';
 import { RETRAIN_HELP, runRetrainCommand } from './retrainCommand.js';
+import { SERVE_HELP, runServe } from './serveCommand.js';
 import type { CliIo } from './profileCommand.js';
 
 interface Command {
@@ -23,8 +25,10 @@ const COMMANDS: Record<string, Command> = {
   clean: { summary: 'Clean a CSV/TSV file with a saved Recipe or the default suggestions', help: CLEAN_HELP, run: runClean },
   sweep: { summary: 'Find the best model for a target column within a budget (AutoML)', help: SWEEP_HELP, run: runSweepCommand },
   predict: { summary: 'Predict the rows of a CSV with a saved model', help: PREDICT_HELP, run: runPredict },
+  export: { summary: 'Export a model as a self-contained folder (node predict.mjs input.csv, no install)', help: EXPORT_HELP, run: runExport },
   experiments: { summary: 'List the experiments (sweeps) of a workspace', help: EXPERIMENTS_HELP, run: runExperiments },
   retrain: { summary: "Re-run an experiment's sweep on new data; promote the result only if it beats the current model", help: RETRAIN_HELP, run: runRetrainCommand },
+  serve: { summary: 'Serve a model over HTTP: POST /predict, /health, /schema, /metrics (Prometheus), logged predictions', help: SERVE_HELP, run: (argv, io) => runServe(argv, io) },
 };
 
 function mainHelp(): string {
