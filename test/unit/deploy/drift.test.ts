@@ -1,0 +1,296 @@
+// checkDrift end to end on files: same-distribution data is not flagged, a shifted column and a changed
+// category mix are (and named), a prediction log works as the new data, a model trained on a cleaned
+// version is compared on its raw source columns, and bad inputs fail with one clear error. The statistics
+// themselves are checked against scipy in test/unit/stats; here one small categorical case is worked by hand.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { applyRecipeToFile } from '../../../src/core/clean/applyFile.js';
+import { seededRandom } from '../../../src/core/clean/random.js';
+import { checkDrift, DEFAULT_DRIFT_THRESHOLDS, SAMPLE_SIZE } from '../../../src/core/deploy/drift.js';
+import { isUserError } from '../../../src/core/errors.js';
+import { predictFile } from '../../../src/core/ml/modelPackage.js';
+import type { FeatureDrift, PredictionLogLine } from '../../../src/protocol/deploy.js';
+import type { Recipe } from '../../../src/protocol/recipe.js';
+import { trainedModel } from './trainedModel.js';
+
+let dir: string;
+before(() => (dir = mkdtempSync(join(tmpdir(), 'mllab-drift-'))));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Shift {
+  /** Added to every x. */
+  xShift?: number;
+  /** Share of rows whose colour is "blue" (default 0.2; red and green split the rest 5:3). */
+  blue?: number;
+}
+
+/** Seeded rows: x ~ N(0, 1), w ~ U(0, 10), colour red/green/blue 50/30/20 %, label from x and colour. */
+function rows(n: number, seed: number, shift: Shift = {}): Record<string, string>[] {
+  const next = seededRandom(seed);
+  const out: Record<string, string>[] = [];
+  const blue = shift.blue ?? 0.2;
+  for (let i = 0; i < n; i++) {
+    const u = Math.max(next(), 1e-12);
+    const x = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next()) + (shift.xShift ?? 0);
+    const w = 10 * next();
+    const c = next();
+    const colour = c < blue ? 'blue' : c < blue + ((1 - blue) * 5) / 8 ? 'red' : 'green';
+    const label = x + (colour === 'red' ? 0.8 : 0) > 0.5 ? 'yes' : 'no';
+    out.push({ x: x.toFixed(4), w: w.toFixed(3), colour, label });
+  }
+  return out;
+}
+
+function writeCsv(name: string, data: Record<string, string>[], columns = ['x', 'w', 'colour', 'label']): string {
+  const path = join(dir, name);
+  writeFileSync(path, [columns.join(','), ...data.map((r) => columns.map((c) => r[c] ?? '').join(','))].join('\n') + '\n');
+  return path;
+}
+
+function feature(report: { features: FeatureDrift[] }, name: string): FeatureDrift {
+  const f = report.features.find((x) => x.name === name);
+  assert.ok(f, `no feature ${name} in ${report.features.map((x) => x.name).join(', ')}`);
+  return f;
+}
+
+let model: string;
+let training: string;
+
+before(async () => {
+  training = writeCsv('train.csv', rows(3000, 1));
+  mkdirSync(join(dir, 'model'));
+  model = (await trainedModel(join(dir, 'model'), training, 'label')).path;
+});
+
+test('same-distribution data is not flagged: features, predictions and the verdict', async () => {
+  const current = writeCsv('same.csv', rows(3000, 2));
+  const report = await checkDrift({ model, current });
+  assert.equal(report.drifted, false, report.verdict);
+  assert.deepEqual(
+    report.features.map((f) => [f.name, f.kind, f.drifted]),
+    [
+      ['x', 'numeric', false],
+      ['w', 'numeric', false],
+      ['colour', 'categorical', false],
+    ],
+  );
+  for (const f of report.features) assert.ok(f.psi < 0.05, `${f.name} PSI ${f.psi}`);
+  assert.equal(report.prediction?.drifted, false);
+  assert.deepEqual(report.thresholds, DEFAULT_DRIFT_THRESHOLDS);
+  assert.equal(report.reference.path, training);
+  assert.equal(report.reference.rows, 3000);
+  assert.equal(report.current.rows, 3000);
+  assert.equal(report.notes, undefined);
+  assert.match(report.verdict, /^No feature drifted \(3 compared\); the predictions did not\.$/);
+  // Deciles of the reference: ten bins of ~10 % each on the reference side, shares summing to 1 on both.
+  const x = feature(report, 'x');
+  assert.equal(x.bins.length, 10);
+  for (const b of x.bins) assert.ok(Math.abs(b.reference - 0.1) < 0.002, `${b.label} ${b.reference}`);
+  assert.ok(Math.abs(x.bins.reduce((a, b) => a + b.current, 0) - 1) < 1e-12);
+  assert.ok(x.ks && x.ks.pValue > 0.01);
+});
+
+test('a shifted column is flagged by name, the others are not; the predictions move with it', async () => {
+  const current = writeCsv('shifted.csv', rows(3000, 3, { xShift: 0.6 }));
+  const report = await checkDrift({ model, current });
+  assert.equal(report.drifted, true);
+  const x = feature(report, 'x');
+  assert.equal(x.drifted, true);
+  assert.ok(x.ks && x.ks.statistic > 0.15 && x.ks.pValue < 1e-10, JSON.stringify(x.ks));
+  assert.ok(x.reasons.some((r) => r.startsWith('PSI ')));
+  assert.equal(feature(report, 'w').drifted, false);
+  assert.equal(feature(report, 'colour').drifted, false);
+  assert.equal(report.prediction?.drifted, true);
+  assert.match(report.verdict, /^1 of 3 features drifted: x; the predictions drifted\.$/);
+});
+
+test('a changed category mix is flagged by chi-square and PSI', async () => {
+  const current = writeCsv('mix.csv', rows(3000, 4, { blue: 0.6 }));
+  const report = await checkDrift({ model, current });
+  const colour = feature(report, 'colour');
+  assert.equal(colour.drifted, true);
+  assert.equal(colour.chi2?.dof, 2);
+  assert.ok(colour.chi2 && colour.chi2.cramersV > 0.3 && colour.chi2.pValue < 1e-50);
+  assert.equal(feature(report, 'x').drifted, false);
+  assert.deepEqual(
+    colour.bins.map((b) => b.label),
+    ['red', 'green', 'blue'],
+  );
+});
+
+test('thresholds: a large PSI threshold and a tiny p-value leave a modest shift unflagged', async () => {
+  const current = writeCsv('modest.csv', rows(3000, 5, { xShift: 0.25 }));
+  const strict = await checkDrift({ model, current });
+  assert.equal(feature(strict, 'x').drifted, true);
+  const lax = await checkDrift({ model, current, thresholds: { psi: 5, pValue: 1e-300 } });
+  assert.equal(feature(lax, 'x').drifted, false);
+  assert.deepEqual(lax.thresholds, { psi: 5, pValue: 1e-300, effect: 0.1 });
+  await assert.rejects(checkDrift({ model, current, thresholds: { pValue: 2 } }), /p-value threshold/);
+});
+
+test('a prediction log as the new data: the rows of every logged request, rotated files included', async () => {
+  const logDir = join(dir, 'log');
+  mkdirSync(logDir);
+  const shifted = rows(600, 6, { xShift: 1 });
+  const csv = writeCsv('logged.csv', shifted);
+  const predicted = (await predictFile(model, csv)).rows.map((r) => r[0]!);
+  const line = (from: number, to: number): PredictionLogLine => ({
+    t: '2026-11-28T10:00:00.000Z',
+    status: 200,
+    ms: 1,
+    rows: shifted.slice(from, to).map((r) => ({ x: Number(r.x), w: Number(r.w), colour: r.colour })),
+    predictions: predicted.slice(from, to),
+  });
+  const rejected: PredictionLogLine = { t: '2026-11-28T10:00:01.000Z', status: 400, ms: 0, error: 'bad row' };
+  writeFileSync(join(logDir, 'predictions.1.jsonl'), [line(0, 300), rejected].map((l) => JSON.stringify(l)).join('\n') + '\n');
+  // The newest file ends in a torn line, as after a kill mid-write.
+  writeFileSync(join(logDir, 'predictions.jsonl'), JSON.stringify(line(300, 600)) + '\n{"t":"2026-11-28T10:0');
+  const report = await checkDrift({ model, current: logDir });
+  assert.equal(report.current.rows, 600);
+  assert.equal(feature(report, 'x').drifted, true);
+  assert.equal(feature(report, 'w').drifted, false);
+  assert.equal(report.prediction?.drifted, true);
+  assert.deepEqual(report.notes, ['1 unreadable log line skipped.']);
+  // The same file given directly.
+  const single = await checkDrift({ model, current: join(logDir, 'predictions.jsonl') });
+  assert.equal(single.current.rows, 300);
+});
+
+test('a small categorical case worked by hand: shares, unseen values, PSI, chi-square', async () => {
+  const reference = join(dir, 'hand-ref.csv');
+  const current = join(dir, 'hand-cur.csv');
+  writeFileSync(reference, 'kind\n' + 'a\n'.repeat(6) + 'b\n'.repeat(4));
+  writeFileSync(current, 'kind\n' + 'a\n'.repeat(2) + 'b\n'.repeat(6) + 'c\n'.repeat(2));
+  const report = await checkDrift({ reference, current });
+  const kind = feature(report, 'kind');
+  assert.deepEqual(kind.bins, [
+    { label: 'a', reference: 0.6, current: 0.2 },
+    { label: 'b', reference: 0.4, current: 0.6 },
+    { label: '(other)', reference: 0, current: 0.2 },
+  ]);
+  assert.deepEqual(kind.unseen, { count: 2, examples: ['c'] });
+  // The empty reference bin is floored at 1e-4.
+  const psi = (0.2 - 0.6) * Math.log(0.2 / 0.6) + (0.6 - 0.4) * Math.log(0.6 / 0.4) + (0.2 - 1e-4) * Math.log(0.2 / 1e-4);
+  assert.ok(Math.abs(kind.psi - psi) < 1e-12);
+  // Expected counts 4, 5, 1 per row: χ² = 2·(4/4 + 1/5 + 1/1) = 4.4 on 2 dof, p = e^(−2.2), V = √(4.4/20).
+  assert.ok(kind.chi2);
+  assert.ok(Math.abs(kind.chi2.statistic - 4.4) < 1e-12);
+  assert.equal(kind.chi2.dof, 2);
+  assert.ok(Math.abs(kind.chi2.pValue - Math.exp(-2.2)) < 1e-12);
+  assert.ok(Math.abs(kind.chi2.cramersV - Math.sqrt(4.4 / 20)) < 1e-12);
+  assert.equal(report.model, null);
+  assert.equal(report.prediction, null);
+});
+
+test('without a model: every usable column of the reference, text columns left out with a note', async () => {
+  const reference = join(dir, 'nomodel-ref.csv');
+  const current = join(dir, 'nomodel-cur.csv');
+  const ref = ['id,name,value,missingOften'];
+  const cur = ['id,name,value,missingOften'];
+  for (let i = 0; i < 200; i++) {
+    ref.push(`${i},name number ${i},${i % 10},${i % 4 === 0 ? '' : 'x'}`);
+    cur.push(`${i},name number ${i + 7},${i % 10},${i % 4 === 0 || i % 3 === 0 ? 'NA' : 'x'}`);
+  }
+  writeFileSync(reference, ref.join('\n'));
+  writeFileSync(current, cur.join('\n'));
+  const report = await checkDrift({ reference, current });
+  assert.deepEqual(
+    report.features.map((f) => f.name),
+    ['id', 'value', 'missingOften'],
+  );
+  assert.deepEqual(report.notes, ['Not compared: name (text or an identifier).']);
+  const m = feature(report, 'missingOften');
+  assert.equal(m.missingRate.reference, 50 / 200);
+  assert.equal(m.missingRate.current, (50 + 67 - 17) / 200);
+  assert.equal(feature(report, 'value').drifted, false);
+  assert.equal(feature(report, 'value').psi, 0);
+});
+
+test('large files: numeric columns are sampled (and the report says so), counts stay exact', async () => {
+  const n = SAMPLE_SIZE + 5000;
+  const reference = join(dir, 'big-ref.csv');
+  const current = join(dir, 'big-cur.csv');
+  const next = seededRandom(9);
+  const lines = (shift: number): string => ['v,k', ...Array.from({ length: n }, (_, i) => `${(next() * 100 + shift).toFixed(2)},${i % 3 === 0 ? 'p' : 'q'}`)].join('\n');
+  writeFileSync(reference, lines(0));
+  writeFileSync(current, lines(0));
+  const report = await checkDrift({ reference, current });
+  assert.equal(report.drifted, false, report.verdict);
+  assert.equal(report.current.rows, n);
+  assert.match(report.notes?.[0] ?? '', /seeded sample of 20,000 values per side for v/);
+  const k = feature(report, 'k');
+  // Most frequent first: q holds the rows whose index is not a multiple of 3.
+  assert.deepEqual(k.bins[0], { label: 'q', reference: (n - Math.ceil(n / 3)) / n, current: (n - Math.ceil(n / 3)) / n });
+});
+
+test('a model trained on a cleaned version is compared on its raw source columns', async () => {
+  const source = writeCsv('source.csv', rows(800, 10));
+  const recipe: Recipe = {
+    schemaVersion: 1,
+    source: {
+      file: 'source.csv',
+      rows: 800,
+      columns: [
+        { name: 'x', type: 'numeric' },
+        { name: 'w', type: 'numeric' },
+        { name: 'colour', type: 'categorical' },
+        { name: 'label', type: 'categorical' },
+      ],
+    },
+    missingTokens: [''],
+    steps: [
+      { op: 'oneHot', column: 'colour', categories: ['blue', 'green', 'red'], otherColumn: false, onUnknown: 'missing' },
+      { op: 'dropColumns', columns: ['w'], reason: 'test' },
+    ],
+  };
+  const cleaned = join(dir, 'cleaned.csv');
+  await applyRecipeToFile(source, recipe, cleaned);
+  mkdirSync(join(dir, 'cleaned-model'));
+  const { path } = await trainedModel(join(dir, 'cleaned-model'), cleaned, 'label', { lineage: { parent: source, recipe } });
+  const report = await checkDrift({ model: path, current: writeCsv('raw-new.csv', rows(800, 11, { blue: 0.7 })) });
+  assert.equal(report.reference.path, source);
+  assert.deepEqual(
+    report.features.map((f) => f.name),
+    ['x', 'colour'],
+  );
+  assert.equal(feature(report, 'colour').drifted, true);
+  assert.equal(feature(report, 'x').drifted, false);
+  assert.ok(report.prediction);
+});
+
+test('training data that moved or changed: a clear error, or a note', async () => {
+  const moved = join(dir, 'moved');
+  mkdirSync(moved);
+  const csv = join(moved, 'train.csv');
+  copyFileSync(training, csv);
+  const { path } = await trainedModel(moved, csv, 'label');
+  const current = writeCsv('for-moved.csv', rows(500, 12));
+  writeFileSync(csv, 'x,w,colour,label\n1,2,red,yes\n0,3,blue,no\n');
+  const changed = await checkDrift({ model: path, current });
+  assert.match(changed.notes?.[0] ?? '', /changed since the model was trained on it/);
+  rmSync(csv);
+  await assert.rejects(checkDrift({ model: path, current }), (e: unknown) => isUserError(e) && e.code === 'NOT_FOUND' && /gone \(moved or deleted\).*--reference/.test(e.message));
+  // --reference stands in for the lost file.
+  const given = await checkDrift({ model: path, current, reference: training });
+  assert.equal(given.drifted, false);
+});
+
+test('bad inputs: missing column, empty or header-only file, no such model, neither model nor reference', async () => {
+  const noColour = writeCsv('no-colour.csv', rows(50, 13), ['x', 'w', 'label']);
+  await assert.rejects(checkDrift({ model, current: noColour }), (e: unknown) => isUserError(e) && e.code === 'MISSING_COLUMN' && /lacks the column "colour" the model reads/.test(e.message));
+  const empty = join(dir, 'empty.csv');
+  writeFileSync(empty, '');
+  await assert.rejects(checkDrift({ model, current: empty }), (e: unknown) => isUserError(e) && e.code === 'EMPTY_FILE');
+  const headerOnly = join(dir, 'header.csv');
+  writeFileSync(headerOnly, 'x,w,colour,label\n');
+  await assert.rejects(checkDrift({ model, current: headerOnly }), (e: unknown) => isUserError(e) && e.code === 'NO_DATA_ROWS');
+  await assert.rejects(checkDrift({ model: join(dir, 'nope.json'), current: noColour }), (e: unknown) => isUserError(e) && e.code === 'NOT_FOUND');
+  await assert.rejects(checkDrift({ model: training, current: noColour }), (e: unknown) => isUserError(e) && e.code === 'BAD_ARGUMENT' && /not JSON/.test(e.message));
+  await assert.rejects(checkDrift({ current: noColour }), (e: unknown) => isUserError(e) && e.code === 'BAD_ARGUMENT');
+  const emptyLog = join(dir, 'empty.jsonl');
+  writeFileSync(emptyLog, JSON.stringify({ t: 'x', status: 400, ms: 0, error: 'bad' }) + '\n');
+  await assert.rejects(checkDrift({ model, current: emptyLog }), (e: unknown) => isUserError(e) && e.code === 'NO_DATA_ROWS');
+});
