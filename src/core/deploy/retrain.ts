@@ -158,6 +158,8 @@ export async function retrain(options: RetrainOptions): Promise<RetrainOutcome> 
       ...(maxTrials !== undefined ? { maxTrials } : {}),
       // The parent's time box came from its budget: a new budget gets its own default.
       ...(options.budgetSeconds === undefined ? { trialTimeoutSeconds: settings.trialTimeoutSeconds } : {}),
+      // The retrain's own holdout is the comparison: the child trains on every row of its part.
+      testFraction: 0,
       workspace: options.root,
       warmStart: parent.id,
       parent: parent.id,
