@@ -6,6 +6,9 @@ import { registerCleanJobs } from './cleanJobs.js';
 import { registerProfileJobs } from './profileJobs.js';
 import { runSweep } from '../core/search/sweep.js';
 import { registerSweepJobs } from './sweepJobs.js';
+import { checkDrift } from '../core/deploy/drift.js';
+import { retrain } from '../core/deploy/retrain.js';
+import { registerDeployJobs } from './deployJobs.js';
 
 if (!process.send) {
   process.stderr.write('mllab worker: start me with child_process.fork (I need an IPC channel).\n');
@@ -19,7 +22,8 @@ const connection = createMessageConnection(new IPCMessageReader(process), new IP
 const profileJobs = registerProfileJobs(connection, profileFile);
 const cleanJobs = registerCleanJobs(connection, profileFile);
 const sweepJobs = registerSweepJobs(connection, (config, hooks) => runSweep(config, hooks));
-const jobs = { idle: () => Promise.all([profileJobs.idle(), cleanJobs.idle(), sweepJobs.idle()]) };
+const deployJobs = registerDeployJobs(connection, { checkDrift, retrain });
+const jobs = { idle: () => Promise.all([profileJobs.idle(), cleanJobs.idle(), sweepJobs.idle(), deployJobs.idle()]) };
 
 // No orphans: when the host goes away (closed, crashed, killed) the IPC channel closes and so do we,
 // once the cache writes in flight are done (they are atomic, so cutting one short only loses it).
@@ -31,6 +35,8 @@ function exitSoon(): void {
   cleanJobs.cancelAll();
   // A stopped sweep writes its record as interrupted (resumable) within the grace; a killed one reads so anyway.
   sweepJobs.stopAll();
+  // A drift check just stops; a retrain's sweep marks its child experiment interrupted, like a stopped sweep.
+  deployJobs.cancelAll();
   const grace = new Promise<void>((r) => setTimeout(r, EXIT_GRACE_MS).unref());
   void Promise.race([jobs.idle(), grace]).then(() => process.exit(0));
 }
