@@ -11,6 +11,7 @@ import { EXPORT_HELP, runExport } from './exportCommand.js';
 import { EXPERIMENTS_HELP, runExperiments } from './experimentsCommand.js';
 import { RETRAIN_HELP, runRetrainCommand } from './retrainCommand.js';
 import { SERVE_HELP, runServe } from './serveCommand.js';
+import { DRIFT_HELP, runDrift } from './driftCommand.js';
 import type { CliIo } from './profileCommand.js';
 
 interface Command {
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, Command> = {
   experiments: { summary: 'List the experiments (sweeps) of a workspace', help: EXPERIMENTS_HELP, run: runExperiments },
   retrain: { summary: "Re-run an experiment's sweep on new data; promote the result only if it beats the current model", help: RETRAIN_HELP, run: runRetrainCommand },
   serve: { summary: 'Serve a model over HTTP: POST /predict, /health, /schema, /metrics (Prometheus), logged predictions', help: SERVE_HELP, run: (argv, io) => runServe(argv, io) },
+  drift: { summary: "Compare new data (a CSV or a served model's prediction log) with a model's training data: PSI, KS, chi-square", help: DRIFT_HELP, run: runDrift },
 };
 
 function mainHelp(): string {
