@@ -5,6 +5,7 @@ export const CommandIds = {
   pauseSweep: 'mllab.pauseSweep',
   resumeSweep: 'mllab.resumeSweep',
   stopSweep: 'mllab.stopSweep',
+  cancelQueuedSweep: 'mllab.cancelQueuedSweep',
   openExperimentReport: 'mllab.openExperimentReport',
   startSweep: 'mllab.startSweep',
   compareExperiments: 'mllab.compareExperiments',

@@ -10,6 +10,7 @@ import { ExperimentCommands } from './commands/experimentCommands.js';
 import { SweepActivityHub } from './sweepActivity.js';
 import { readSweepConcurrency, SweepCommands } from './commands/startSweep.js';
 import { SweepQueue } from './sweepQueue.js';
+import { registerCancelQueuedSweep } from './commands/cancelQueuedSweep.js';
 import { CompareView } from './views/compareView.js';
 import { DataQualityPanel } from './views/dataQualityPanel.js';
 import { DatasetsTreeProvider } from './views/datasetsTree.js';
@@ -18,8 +19,14 @@ import { ExperimentTreeProvider } from './views/experimentTree.js';
 import { SweepPanel } from './views/sweepPanel.js';
 import type { SweepPanelDeps } from './views/sweepPanel.js';
 import { WorkerClient } from './workerClient.js';
+import { DeploymentStore, deploymentStats } from '../core/store/deployments.js';
+import { DeployCommands } from './commands/deployCommands.js';
+import { ServedModels } from './serveStatus.js';
+import { DriftReportPanel } from './views/driftReport.js';
+import { ModelsTreeProvider } from './views/modelsTree.js';
 
 let worker: WorkerClient | undefined;
+let servers: ServedModels | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('ML Lab', { log: true });
@@ -69,7 +76,8 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   // The ML Lab view container's trees read nothing until shown (providers are lazy).
-  const experimentTree = new ExperimentTreeProvider(sweepActivity);
+  // Sweeps waiting in the queue show on top of the tree (they have no experiment yet), with Cancel Queued Sweep.
+  const experimentTree = new ExperimentTreeProvider(sweepActivity, sweepQueue);
   const experimentsView = vscode.window.createTreeView('mllab.experiments', { treeDataProvider: experimentTree, canSelectMany: true, showCollapseAll: true });
   const datasetsTree = new DatasetsTreeProvider();
   const datasetsView = vscode.window.createTreeView('mllab.datasets', { treeDataProvider: datasetsTree, showCollapseAll: true });
@@ -82,10 +90,11 @@ export function activate(context: vscode.ExtensionContext): void {
     datasetsView,
     datasetsTree.attach(datasetsView),
     ...new ExperimentCommands(experimentTree, datasetsTree, log).register(),
+    registerCancelQueuedSweep(sweepQueue),
   );
 
   // The Sweep panel: a snapshot from the store, then live changes from the hub; it survives a reload.
-  const sweepPanels: SweepPanelDeps = { hub: sweepActivity, workspaces: () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath) };
+  const sweepPanels: SweepPanelDeps = { hub: sweepActivity, queue: sweepQueue, workspaces: () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath) };
   context.subscriptions.push(
     vscode.commands.registerCommand(CommandIds.openSweepPanel, async (arg?: unknown) => void (await SweepPanel.openFromCommand(context.extensionUri, sweepPanels, arg))),
     vscode.window.registerWebviewPanelSerializer(SweepPanel.viewType, {
@@ -96,11 +105,39 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
 
+  // Deploy and monitor: model servers are children of this host (they outlive the worker); the Models view
+  // lists .mllab/deployments; drift checks and retraining run in the worker; Drift Reports survive a reload.
+  const servedModels = new ServedModels(vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath, log);
+  servers = servedModels;
+  const modelsTree = new ModelsTreeProvider({ list: (ws) => new DeploymentStore(ws).list(), stats: (record, seconds) => deploymentStats(record, seconds) }, servedModels);
+  const modelsView = vscode.window.createTreeView('mllab.models', { treeDataProvider: modelsTree });
+  const deployCommands = new DeployCommands({
+    extensionUri: context.extensionUri,
+    worker: workerClient,
+    served: servedModels,
+    models: modelsTree,
+    deployments: { write: (ws, record) => new DeploymentStore(ws).write(record) },
+    log,
+  });
+  context.subscriptions.push(
+    servedModels,
+    modelsTree,
+    modelsView,
+    modelsTree.attach(modelsView),
+    ...deployCommands.register(),
+    vscode.window.registerWebviewPanelSerializer(DriftReportPanel.viewType, {
+      deserializeWebviewPanel: async (webviewPanel: vscode.WebviewPanel, state: unknown) => {
+        if (!(await DriftReportPanel.revive(webviewPanel, context.extensionUri, state, deployCommands.panelActions))) webviewPanel.dispose();
+      },
+    }),
+  );
+
   log.info(`Activated in ${(performance.now() - moduleEvaluationStart).toFixed(1)} ms (extension ${String(context.extension.packageJSON.version)}).`);
 }
 
-/** Awaited by VS Code on shutdown: the worker is stopped before the host goes, so no process is orphaned. */
+/** Awaited by VS Code on shutdown: the worker and the model servers are stopped before the host goes, so no process is orphaned. */
 export async function deactivate(): Promise<void> {
-  await worker?.dispose();
+  await Promise.all([worker?.dispose(), servers?.stopAll()]);
   worker = undefined;
+  servers = undefined;
 }

@@ -6,7 +6,7 @@ import type { ExperimentRecord, SweepProgress, TrialRecord } from './experiment.
 import { isRecord } from './jsonShape.js';
 
 /** Bump when a message changes shape; the webview sends it in `ready` and the host checks it. */
-export const SWEEP_PROTOCOL_VERSION = 1;
+export const SWEEP_PROTOCOL_VERSION = 2;
 
 /** Mirrors SweepActivity's state (src/extension/sweepActivity.ts), which cannot be imported here. */
 export type LiveState = 'queued' | 'running' | 'paused' | 'stopping' | 'done' | 'failed' | 'interrupted';
@@ -28,7 +28,21 @@ export interface LiveSweep {
   receivedAt: number;
 }
 
+/** A sweep of this window still waiting for the worker: it has no experiment (nor record) yet. */
+export interface QueuedInfo {
+  /** 1 = next to start. */
+  position: number;
+  /** How many sweeps wait in all (this one included). */
+  waiting: number;
+  /** Dataset file name. */
+  dataset: string;
+  target: string;
+  /** "5 min", "40 trials"; null when the sweep keeps a stored budget (a resume). */
+  budget: string | null;
+}
+
 export interface SweepSnapshot {
+  /** The experiment id; a queued sweep's key (`queued-N`) while it waits (the panel switches to the id when it starts). */
   experimentId: string;
   /** The stored record; null when the experiment cannot be read (deleted, newer schema, not written yet). */
   record: ExperimentRecord | null;
@@ -38,6 +52,8 @@ export interface SweepSnapshot {
   live: LiveSweep | null;
   /** Why the snapshot is empty, e.g. "No experiment 2026… in this workspace." */
   notice: string | null;
+  /** Set while the sweep waits in this window's queue (absent or null otherwise). */
+  queued?: QueuedInfo | null;
 }
 
 export type SweepControl = 'pause' | 'resume' | 'stop';
@@ -151,6 +167,17 @@ export function looksLikeExperimentRecord(x: unknown): x is ExperimentRecord {
   );
 }
 
+function isQueuedInfo(x: unknown): x is QueuedInfo {
+  return (
+    isRecord(x) &&
+    Number.isInteger(x.position) &&
+    Number.isInteger(x.waiting) &&
+    typeof x.dataset === 'string' &&
+    typeof x.target === 'string' &&
+    isNullableString(x.budget)
+  );
+}
+
 export function isSweepSnapshot(x: unknown): x is SweepSnapshot {
   return (
     isRecord(x) &&
@@ -159,7 +186,8 @@ export function isSweepSnapshot(x: unknown): x is SweepSnapshot {
     Array.isArray(x.trials) &&
     x.trials.every(isTrialRecord) &&
     (x.live === null || isLiveSweep(x.live)) &&
-    isNullableString(x.notice)
+    isNullableString(x.notice) &&
+    (x.queued === undefined || x.queued === null || isQueuedInfo(x.queued))
   );
 }
 

@@ -26,6 +26,7 @@ import {
   panelState,
   sortRows,
   timeLeft,
+  queuedText,
   trialRows,
   visibleRows,
 } from './sweepModel.js';
@@ -253,9 +254,10 @@ class SweepApp {
     const r = s.record;
     this.root.setAttribute('aria-busy', 'false');
     const state = panelState(s);
-    setText(this.title, r ? `${baseName(r.dataset.path)} → ${r.config.target}` : s.experimentId);
+    const queued = !r && s.queued ? queuedText(s.queued, s.live?.state) : null;
+    setText(this.title, r ? `${baseName(r.dataset.path)} → ${r.config.target}` : (queued?.title ?? s.experimentId));
     this.title.title = r ? r.dataset.path : '';
-    setText(this.meta, r ? [metricLabel(r.metric), r.task, `${r.config.search} search`, s.experimentId].join(' · ') : '');
+    setText(this.meta, r ? [metricLabel(r.metric), r.task, `${r.config.search} search`, s.experimentId].join(' · ') : (queued?.meta ?? ''));
     // A live region: rewritten only when the state changes, so screen readers hear changes, not ticks.
     if (this.stateBadge.dataset.state !== state) {
       this.stateBadge.dataset.state = state;
@@ -271,6 +273,7 @@ class SweepApp {
     setAttrs(this.reportButton, { disabled: !r || r.status !== 'done' });
     const error = s.live?.error ?? r?.error ?? null;
     if (s.notice) this.showNotice(s.notice);
+    else if (queued) this.showNotice(queued.notice);
     else if (error) this.showNotice(error, true);
     else if (!s.live && r?.status === 'running') this.showNotice('This sweep runs in another window or a terminal: it updates as trials are written.');
     else if (!s.live && r?.status === 'interrupted') this.showNotice('This sweep was interrupted. Resume continues it from its journal.');

@@ -1,7 +1,7 @@
 // What the Sweep panel shows, computed from a snapshot without the DOM: table rows and their order, the
 // best-so-far line, time left, headline numbers. Unit-tested in plain Node (test/unit/webview/sweep*.test.ts).
 import type { ExperimentRecord, TrialRecord } from '../../src/protocol/experiment.js';
-import type { LiveSweep, SweepSnapshot, TrialSortKey } from '../../src/protocol/sweepPanel.js';
+import type { LiveSweep, QueuedInfo, SweepSnapshot, TrialSortKey } from '../../src/protocol/sweepPanel.js';
 import { metricLabel, modelLabel } from '../../src/protocol/labels.js';
 
 // Labels have one source, shared with the host and the report: src/protocol/labels.ts.
@@ -274,4 +274,21 @@ export function countsText(rows: readonly TrialRow[]): string {
   if (n.pruned) parts.push(`${n.pruned} pruned`);
   if (n.failed) parts.push(`${n.failed} failed`);
   return parts.join(' · ');
+}
+
+/** "1st", "2nd", "3rd", "11th", "22nd". */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
+  return `${n}${suffix}`;
+}
+
+/** What the panel says about a sweep still waiting in this window's queue. */
+export function queuedText(q: QueuedInfo, state: LiveSweep['state'] | undefined): { title: string; meta: string; notice: string } {
+  const place = q.position === 1 ? 'next in line' : `${ordinal(q.position)} in line`;
+  const notice =
+    state === 'stopping'
+      ? 'Cancelling this queued sweep…'
+      : `Queued: ${place} of ${q.waiting} waiting. It starts when a running sweep ends (the setting mllab.sweep.concurrency runs more at once); this panel then shows it live.${state === 'paused' ? ' It will start paused.' : ''}`;
+  return { title: `${q.dataset} → ${q.target}`, meta: [`queued #${q.position}`, q.budget ? `budget ${q.budget}` : ''].filter(Boolean).join(' · '), notice };
 }

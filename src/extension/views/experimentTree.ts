@@ -20,6 +20,9 @@ import { ExperimentStore } from '../../core/store/experiments.js';
 import type { ExperimentRecord } from '../../protocol/experiment.js';
 import { CommandIds } from '../commandIds.js';
 import type { SweepActivityHub } from '../sweepActivity.js';
+import type { QueuedSweep } from '../sweepQueue.js';
+import { queuedSweepRow } from './queuedSweepRow.js';
+import type { QueuedSweepRow } from './queuedSweepRow.js';
 
 /** Trials shown under an experiment before the "more" row. */
 export const TOP_TRIALS = 10;
@@ -36,7 +39,14 @@ export type ExperimentNode =
   | { kind: 'model'; workspace: string; experimentId: string; path: string; label: string; description: string }
   | { kind: 'trial'; workspace: string; experimentId: string; row: TrialRow }
   | { kind: 'moreTrials'; workspace: string; experimentId: string; hidden: number }
+  | { kind: 'queued'; workspace: string; key: string; row: QueuedSweepRow }
   | { kind: 'message'; text: string };
+
+/** The part of SweepQueue the tree reads: sweeps waiting for the worker, and when that changes. */
+export interface WaitingSweeps {
+  waiting(): QueuedSweep[];
+  onDidChange(listener: () => void): { dispose(): void };
+}
 
 /**
  * The experiment id a command was given: an id string, a node of this tree (or anything with an
@@ -64,7 +74,12 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
   private poll: ReturnType<typeof setInterval> | undefined;
   private polledSignature: string | null = null;
 
-  constructor(private readonly hub: SweepActivityHub | null) {
+  private queuedSignature = '';
+
+  constructor(
+    private readonly hub: SweepActivityHub | null,
+    private readonly queue: WaitingSweeps | null = null,
+  ) {
     this.resetFolders();
     // The watcher is cheap to create: nothing is read until the view is shown and asks for children.
     const watcher = vscode.workspace.createFileSystemWatcher('**/.mllab/experiments/**');
@@ -79,6 +94,20 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
       }),
     );
     if (hub) this.disposables.push(hub.onDidChange(() => this.refreshSoon()));
+    // The queue changes on every progress event: redraw only when the waiting sweeps change (no store read).
+    if (queue) {
+      this.disposables.push(
+        queue.onDidChange(() => {
+          const signature = queue
+            .waiting()
+            .map((s) => `${s.key}:${s.state}:${s.experimentId ?? ''}`)
+            .join('|');
+          if (signature === this.queuedSignature) return;
+          this.queuedSignature = signature;
+          this.changed.fire(undefined);
+        }),
+      );
+    }
   }
 
   /** Re-read the records now (the Refresh button, after an edit). */
@@ -221,6 +250,17 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
         item.id = `more:${node.workspace}:${node.experimentId}`;
         return item;
       }
+      case 'queued': {
+        const row = node.row;
+        const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
+        item.description = row.description;
+        item.tooltip = new vscode.MarkdownString(row.tooltip);
+        item.iconPath = new vscode.ThemeIcon(row.icon);
+        item.id = `queued:${node.key}`;
+        item.contextValue = 'queuedSweep';
+        item.command = { command: CommandIds.openSweepPanel, title: 'Open Sweep Panel', arguments: [node.key] };
+        return item;
+      }
       case 'message':
         return new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
     }
@@ -280,9 +320,25 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
 
   private async datasetNodes(f: FolderState): Promise<ExperimentNode[]> {
     const groups = await this.load(f);
+    // Queued sweeps on top: they have no experiment (nor dataset version) to hang under yet.
+    const queued = this.queuedNodes(f.workspace);
     // None: the view's welcome content (package.json viewsWelcome) offers Start AutoML Sweep.
-    if (groups.length === 0) return [];
-    return groups.map((group) => ({ kind: 'dataset', workspace: f.workspace, group }));
+    if (groups.length === 0) return queued;
+    return [...queued, ...groups.map((group): ExperimentNode => ({ kind: 'dataset', workspace: f.workspace, group }))];
+  }
+
+  /**
+   * A row per sweep of this folder waiting for the worker. A resumed experiment waiting its turn is not
+   * repeated here: its own row already says queued.
+   */
+  private queuedNodes(workspace: string): ExperimentNode[] {
+    const waiting = this.queue?.waiting() ?? [];
+    const out: ExperimentNode[] = [];
+    waiting.forEach((sweep, i) => {
+      if (sweep.workspace !== workspace || sweep.experimentId !== null) return;
+      out.push({ kind: 'queued', workspace, key: sweep.key, row: queuedSweepRow(sweep, i + 1, waiting.length) });
+    });
+    return out;
   }
 
   private async experimentNodes(workspace: string, record: ExperimentRecord, showAll: boolean): Promise<ExperimentNode[]> {

@@ -8,9 +8,12 @@ import { ExperimentStore } from '../../core/store/experiments.js';
 import type { ExperimentRecord, TrialRecord } from '../../protocol/experiment.js';
 import { SWEEP_PROTOCOL_VERSION, applyActivity, isSweepWebviewMessage, parseSweepState } from '../../protocol/sweepPanel.js';
 import type { SweepControl, SweepHostMessage, SweepSnapshot, SweepWebviewMessage } from '../../protocol/sweepPanel.js';
+import { isRecord } from '../../protocol/jsonShape.js';
 import { CommandIds } from '../commandIds.js';
 import type { SweepActivity, SweepActivityHub } from '../sweepActivity.js';
-import { buildSweepSnapshot, chooseExperiment, isActive, liveFrom, locateExperiment, snapshotKey } from './sweepSnapshot.js';
+import { isQueuedKey } from '../sweepQueue.js';
+import type { SweepQueue } from '../sweepQueue.js';
+import { buildSweepSnapshot, chooseExperiment, isActive, liveFrom, locateExperiment, queuedSnapshot, snapshotKey } from './sweepSnapshot.js';
 import type { ExperimentReader } from './sweepSnapshot.js';
 
 /** Live deltas are coalesced to this interval: at least one update a second, never a flood. */
@@ -24,6 +27,8 @@ export interface SweepPanelDeps {
   workspaces(): string[];
   /** The store of a workspace folder; tests pass their own. */
   store?(workspace: string): ExperimentReader;
+  /** This window's sweep queue: a panel opened on a queued sweep's key follows it until it starts. */
+  queue?: Pick<SweepQueue, 'find' | 'waiting' | 'onDidChange'>;
 }
 
 const CONTROL_COMMANDS: Record<SweepControl, string> = {
@@ -37,8 +42,12 @@ export class SweepPanel implements vscode.Disposable {
 
   private static readonly open = new Map<string, SweepPanel>();
 
-  /** Opens (or reveals) the panel for this experiment. */
-  static show(extensionUri: vscode.Uri, deps: SweepPanelDeps, experimentId: string): SweepPanel {
+  /** Opens (or reveals) the panel for this experiment, or for a queued sweep's key (`queued-N`). */
+  static show(extensionUri: vscode.Uri, deps: SweepPanelDeps, id: string): SweepPanel {
+    // A queued sweep that has started is shown by its experiment; a panel opened while it waited moves along.
+    const started = isQueuedKey(id) ? deps.queue?.find(id)?.experimentId : undefined;
+    const experimentId = started ?? id;
+    SweepPanel.moveStarted(deps);
     const existing = SweepPanel.open.get(experimentId);
     if (existing) {
       existing.panel.reveal();
@@ -50,6 +59,9 @@ export class SweepPanel implements vscode.Disposable {
 
   /** The command `mllab.openSweepPanel`: an id, a tree item, or nothing (the running or most recent sweep). */
   static async openFromCommand(extensionUri: vscode.Uri, deps: SweepPanelDeps, arg: unknown): Promise<SweepPanel | undefined> {
+    // A queued sweep's key (the tree's Queued row, the status bar while the sweep waits).
+    const key = typeof arg === 'string' ? arg : isRecord(arg) && typeof arg.key === 'string' ? arg.key : undefined;
+    if (key !== undefined && isQueuedKey(key)) return SweepPanel.show(extensionUri, deps, key);
     let recent: Awaited<ReturnType<ExperimentStore['list']>> = [];
     if (arg === undefined || arg === null) {
       // Listing reads every experiment.json: only when no id was given.
@@ -61,6 +73,14 @@ export class SweepPanel implements vscode.Disposable {
       return undefined;
     }
     return SweepPanel.show(extensionUri, deps, id);
+  }
+
+  /** Panels still on a queued key whose sweep now has its experiment: switch them to it. */
+  private static moveStarted(deps: SweepPanelDeps): void {
+    for (const [id, panel] of [...SweepPanel.open]) {
+      const started = isQueuedKey(id) ? deps.queue?.find(id)?.experimentId : undefined;
+      if (started) panel.rebind(started);
+    }
   }
 
   /** For the WebviewPanelSerializer after a window reload; state is what the webview saved. */
@@ -97,8 +117,9 @@ export class SweepPanel implements vscode.Disposable {
     private readonly panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
     private readonly deps: SweepPanelDeps,
-    readonly experimentId: string,
+    private id: string,
   ) {
+    const experimentId = id;
     SweepPanel.open.set(experimentId, this);
     this.snapshot = { experimentId, record: null, trials: [], live: null, notice: null };
     panel.title = `Sweep: ${experimentId}`;
@@ -118,9 +139,15 @@ export class SweepPanel implements vscode.Disposable {
         if (a.experimentId === this.experimentId) this.onActivity(a);
       }),
     );
+    if (deps.queue) this.disposables.push(deps.queue.onDidChange(() => this.onQueueChange()));
     panel.webview.html = this.html();
     this.loading = this.reload();
     this.pollTimer = setInterval(() => void this.poll(), POLL_INTERVAL_MS);
+  }
+
+  /** The experiment shown; a queued sweep's key (`queued-N`) until that sweep starts. */
+  get experimentId(): string {
+    return this.id;
   }
 
   /** Resolves once the first store read has finished (tests wait on it). */
@@ -145,11 +172,40 @@ export class SweepPanel implements vscode.Disposable {
     return this.deps.store ? this.deps.store(workspace) : new ExperimentStore(workspace);
   }
 
+  /** The queue moved: a queued sweep's panel shows its new place, or follows it to its experiment once it starts. */
+  private onQueueChange(): void {
+    if (this.disposed || !isQueuedKey(this.id)) return;
+    const started = this.deps.queue?.find(this.id)?.experimentId;
+    if (started) this.rebind(started);
+    else void this.reload(false);
+  }
+
+  /** From a queued key to the experiment the worker created for it: same panel, now live. */
+  private rebind(experimentId: string): void {
+    if (this.disposed || this.id === experimentId) return;
+    const other = SweepPanel.open.get(experimentId);
+    if (other && other !== this) {
+      // Someone opened the experiment meanwhile: one panel per experiment, keep that one.
+      other.panel.reveal(undefined, true);
+      this.dispose();
+      return;
+    }
+    if (SweepPanel.open.get(this.id) === this) SweepPanel.open.delete(this.id);
+    this.id = experimentId;
+    SweepPanel.open.set(experimentId, this);
+    this.lastState = null;
+    this.loading = this.reload();
+  }
+
   /** Reads the store afresh; posts the snapshot when the page is up and something changed. */
   private async reload(force = true): Promise<void> {
     const before = snapshotKey(this.snapshot);
-    const next = await buildSweepSnapshot(this.experimentId, this.store(), this.deps.hub.get(this.experimentId), Date.now());
-    if (this.disposed) return;
+    const id = this.id;
+    const next = isQueuedKey(id)
+      ? queuedSnapshot(id, this.deps.queue?.find(id), this.deps.queue?.waiting() ?? [], Date.now())
+      : await buildSweepSnapshot(id, this.store(), this.deps.hub.get(id), Date.now());
+    // A rebind while the store was read: the newer reload posts its own snapshot.
+    if (this.disposed || id !== this.id) return;
     this.snapshot = next;
     this.lastState = next.live?.state ?? next.record?.status ?? null;
     this.updateTitle();
@@ -158,6 +214,8 @@ export class SweepPanel implements vscode.Disposable {
 
   /** A sweep not driven by this window, still running per its record: follow its journal. */
   private async poll(): Promise<void> {
+    // A queued sweep's panel follows the queue's events, not the store.
+    if (isQueuedKey(this.id)) return;
     const activity = this.deps.hub.get(this.experimentId);
     if (activity && isActive(activity)) return;
     const status = this.snapshot.record?.status;
@@ -215,6 +273,12 @@ export class SweepPanel implements vscode.Disposable {
 
   private updateTitle(): void {
     const r = this.snapshot.record;
+    const q = this.snapshot.queued;
+    if (!r && q) {
+      const queuedTitle = `Sweep: ${q.dataset} → ${q.target} (queued)`;
+      if (this.panel.title !== queuedTitle) this.panel.title = queuedTitle;
+      return;
+    }
     const name = r ? r.dataset.path.split(/[\\/]/).pop() ?? r.id : this.experimentId;
     const title = `Sweep: ${name}${r ? ` → ${r.config.target}` : ''}`;
     if (this.panel.title !== title) this.panel.title = title;

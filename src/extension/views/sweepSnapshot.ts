@@ -8,6 +8,8 @@ import type { ExperimentRecord, ExperimentSummary, TrialRecord } from '../../pro
 import { mergeTrials } from '../../protocol/sweepPanel.js';
 import type { LiveSweep, SweepSnapshot } from '../../protocol/sweepPanel.js';
 import type { SweepActivity } from '../sweepActivity.js';
+import { isWaiting } from '../sweepQueue.js';
+import type { QueuedSweep } from '../sweepQueue.js';
 
 /** The store reads the panel needs (ExperimentStore has them). */
 export interface ExperimentReader {
@@ -79,7 +81,27 @@ export function chooseExperiment(arg: unknown, activities: readonly SweepActivit
   return newest?.id ?? activities.at(-1)?.experimentId ?? null;
 }
 
+/**
+ * The snapshot of a panel opened on a queued sweep's key (`queued-N`): the sweep as it waits (its place in
+ * the queue, dataset, target, budget), or a notice when it no longer waits under that key (cancelled,
+ * failed before it started, or the window reloaded: the queue does not outlive it).
+ */
+export function queuedSnapshot(key: string, sweep: QueuedSweep | undefined, waiting: readonly QueuedSweep[], now: number): SweepSnapshot {
+  const at = sweep && isWaiting(sweep) ? waiting.indexOf(sweep) : -1;
+  if (!sweep || at < 0) {
+    return { experimentId: key, record: null, trials: [], live: null, notice: 'This sweep is no longer queued: it was cancelled, or VS Code reloaded (queued sweeps do not outlive the window).', queued: null };
+  }
+  return {
+    experimentId: key,
+    record: null,
+    trials: [],
+    live: { state: sweep.state, progress: null, running: [], error: null, receivedAt: now },
+    notice: null,
+    queued: { position: at + 1, waiting: waiting.length, dataset: sweep.dataset, target: sweep.target, budget: sweep.budget },
+  };
+}
+
 /** A cheap fingerprint of what a re-read would change on screen, to skip posting identical snapshots. */
 export function snapshotKey(s: SweepSnapshot): string {
-  return `${s.record?.status}|${s.record?.times.updated}|${s.record?.bestTrial}|${s.trials.length}|${s.trials.at(-1)?.index}|${s.notice}`;
+  return `${s.record?.status}|${s.record?.times.updated}|${s.record?.bestTrial}|${s.trials.length}|${s.trials.at(-1)?.index}|${s.notice}|${s.queued ? `${s.queued.position}/${s.queued.waiting}:${s.live?.state}` : ''}`;
 }

@@ -11,6 +11,7 @@ import type { ExperimentNode, ExperimentTreeProvider as TreeClass, experimentIdO
 import type { DatasetsTreeProvider as DatasetsClass } from '../../../src/extension/views/datasetsTree.js';
 import type { ExperimentCommands as CommandsClass } from '../../../src/extension/commands/experimentCommands.js';
 import type { SweepActivityHub as HubClass } from '../../../src/extension/sweepActivity.js';
+import { SweepQueue } from '../../../src/extension/sweepQueue.js';
 import { writeSyntheticStore } from '../../../bench/store/syntheticStore.js';
 import { stableStringify } from '../../../src/core/store/atomicFile.js';
 import type { ExperimentRecord } from '../../../src/protocol/experiment.js';
@@ -195,12 +196,14 @@ test('Compare passes the selected experiments\' ids; Re-run starts a sweep prefi
   assert.match(shown.at(-1)!.message, /trusted workspace/);
 });
 
-test('Export Model copies the model and report into the chosen folder', async () => {
-  writeFileSync(join(ws, '.mllab', 'experiments', ids[0]!, 'report.json'), '{}\n');
-  answers.openDialog.push([Uri.file(join(ws, 'out'))]);
+test('Export Model exports into the chosen folder; a folder that is not there is an error shown to the user', async () => {
+  // The package itself (a child process running mllab export) is checked in test/integration/exportPackage.test.ts.
+  answers.openDialog.push([Uri.file(join(ws, 'no-such-folder'))]);
+  shown.length = 0;
   await commands.executeCommand('mllab.exportModel', ids[0]);
-  assert.ok(existsSync(join(ws, 'out', `${ids[0]!}.model.json`)));
-  assert.ok(existsSync(join(ws, 'out', `${ids[0]!}.report.json`)));
+  assert.match(shown.at(-1)?.message ?? '', /^ML Lab: Cannot export to .*no-such-folder: it is not a folder\.$/);
+  assert.equal(shown.at(-1)?.kind, 'error');
+  assert.equal(existsSync(join(ws, 'no-such-folder')), false);
 });
 
 test('the Datasets tree lists profiled sources with cleaned versions as children, as Uris', async () => {
@@ -301,4 +304,35 @@ test('the Datasets view\'s poll refreshes when a cleaned version is recorded', a
     (await datasets.getChildren()).map((u) => u.fsPath),
     [join(ws, 'data', 'd0.csv')],
   );
+});
+
+test('sweeps waiting in the queue are rows on top: dataset → target, place and budget, clock icon, cancel menu; a resume is not repeated', async () => {
+  const worker = { startSweep: () => ({ requestId: 'r', result: new Promise<never>(() => undefined) }), controlSweep: async () => true };
+  const queue = new SweepQueue({ worker, hub, concurrency: () => 1 });
+  const queuedTree = new ExperimentTreeProvider(hub, queue);
+  disposables.push(queuedTree);
+  let fired = 0;
+  queuedTree.onDidChangeTreeData(() => fired++);
+  queue.start({ dataset: join(ws, 'data', 'loans.csv'), target: 'default', workspace: ws, budgetSeconds: 120 });
+  queue.start({ dataset: join(ws, 'data', 'd0.csv'), target: 'y', workspace: ws, resume: ids[0]! });
+  queue.start({ dataset: join(ws, 'wine.csv'), target: 'quality', workspace: ws, maxTrials: 40 });
+  queue.start({ dataset: '/elsewhere/x.csv', target: 'z', workspace: '/elsewhere', maxTrials: 5 });
+  assert.ok(fired > 0, 'a new queued sweep redraws the tree');
+  const roots = await queuedTree.getChildren();
+  const view = (n: ExperimentNode): unknown[] => {
+    const i = queuedTree.getTreeItem(n) as unknown as TreeItem;
+    return [i.label, i.description, (i.iconPath as ThemeIcon).id, i.contextValue, i.command?.arguments?.[0]];
+  };
+  assert.deepEqual(roots.map(view), [
+    ['loans.csv → default', 'queued #1 · 2 min', 'clock', 'queuedSweep', 'queued-1'],
+    // #2 is the resume of ids[0]: its experiment row says queued; #4 belongs to another folder.
+    ['wine.csv → quality', 'queued #3 · 40 trials', 'clock', 'queuedSweep', 'queued-3'],
+    ['d0.csv', 'data', 'database', 'dataset', undefined],
+  ]);
+  const first = queuedTree.getTreeItem(roots[0]!) as unknown as TreeItem;
+  assert.equal(first.command?.command, 'mllab.openSweepPanel');
+  // Cancelling: the row says so until the worker confirms.
+  await queue.stop('queued-1');
+  const after = await queuedTree.getChildren();
+  assert.equal((queuedTree.getTreeItem(after[0]!) as unknown as TreeItem).description, 'cancelling… · 2 min');
 });

@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import type { SweepPanel as PanelClass, SweepPanelDeps } from '../../../src/extension/views/sweepPanel.js';
 import type { SweepActivity, SweepActivityHub as HubClass } from '../../../src/extension/sweepActivity.js';
+import { SweepQueue } from '../../../src/extension/sweepQueue.js';
+import type { SweepWorker } from '../../../src/extension/sweepQueue.js';
+import type { SweepHostHooks } from '../../../src/extension/workerClient.js';
 import type { ExperimentSummary } from '../../../src/protocol/experiment.js';
 import type { SweepHostMessage } from '../../../src/protocol/sweepPanel.js';
 import { SWEEP_PROTOCOL_VERSION } from '../../../src/protocol/sweepPanel.js';
@@ -232,4 +235,82 @@ test('the command with no argument opens the newest stored experiment; with none
   rmSync(join(workspace, '.mllab'), { recursive: true });
   assert.equal(await SweepPanel.openFromCommand(extensionUri, deps, undefined), undefined);
   assert.ok(editor.messages.some((m) => /no AutoML sweep/.test(m)));
+});
+
+/** A worker that never answers by itself: the test drives each request's hooks. */
+function holdingWorker(): SweepWorker & { hooks: SweepHostHooks[]; controls: [string, string][] } {
+  const w = {
+    hooks: [] as SweepHostHooks[],
+    controls: [] as [string, string][],
+    startSweep(_params: unknown, hooks: SweepHostHooks) {
+      w.hooks.push(hooks);
+      return { requestId: `r${w.hooks.length}`, result: new Promise<never>(() => undefined) };
+    },
+    async controlSweep(action: 'pause' | 'resume' | 'stop', requestId: string) {
+      w.controls.push([action, requestId]);
+      return true;
+    },
+  };
+  return w;
+}
+
+test('a queued sweep\'s panel shows its place in the queue, then becomes the live panel of its experiment when it starts', async () => {
+  const worker = holdingWorker();
+  const queue = new SweepQueue({ worker, hub, concurrency: () => 1 });
+  deps = { ...deps, queue };
+  const progress = (experimentId: string) => ({ experimentId, phase: 'searching' as const, metric: 'accuracy' as const, task: 'multiclass' as const, finishedTrials: 0, runningTrials: 1, elapsedSeconds: 0, budgetSeconds: 60, maxTrials: null, bestScore: null, bestTrial: null });
+  queue.start({ dataset: join(workspace, 'iris.csv'), target: 'species', workspace, budgetSeconds: 60 });
+  const second = queue.start({ dataset: join(workspace, 'penguins.csv'), target: 'species', workspace, maxTrials: 30 });
+  queue.start({ dataset: join(workspace, 'wine.csv'), target: 'quality', workspace, budgetSeconds: 300 });
+  worker.hooks[0]!.onProgress?.(progress('20261128-070000-iris-111'));
+
+  const { controller, panel } = await open(second.key);
+  panel.webview.send({ type: 'ready', protocolVersion: SWEEP_PROTOCOL_VERSION });
+  const first = posted(panel).at(-1);
+  assert.ok(first?.type === 'snapshot');
+  assert.equal(first.snapshot.experimentId, 'queued-2');
+  assert.deepEqual(first.snapshot.queued, { position: 1, waiting: 2, dataset: 'penguins.csv', target: 'species', budget: '30 trials' });
+  assert.equal(first.snapshot.live?.state, 'queued');
+  assert.equal(first.snapshot.record, null);
+  assert.equal(panel.title, 'Sweep: penguins.csv → species (queued)');
+
+  // Stop in a queued panel cancels it by its key.
+  let ran: unknown[] = [];
+  mock.method(commands, 'executeCommand', async (...args: unknown[]) => {
+    ran = args;
+    return undefined;
+  });
+  panel.webview.send({ type: 'control', action: 'stop' });
+  assert.deepEqual(ran, ['mllab.stopSweep', 'queued-2']);
+
+  // The worker starts it: the same panel moves to the experiment, reads its record and shows it live.
+  writeExperiment(workspace, makeRecord({ status: 'running', owner }), []);
+  worker.hooks[1]!.onProgress?.(progress(EXPERIMENT_ID));
+  await controller.whenLoaded();
+  assert.equal(controller.experimentId, EXPERIMENT_ID);
+  const live = posted(panel).filter((m) => m.type === 'snapshot').at(-1);
+  assert.ok(live?.type === 'snapshot');
+  assert.equal(live.snapshot.experimentId, EXPERIMENT_ID);
+  assert.equal(live.snapshot.record?.id, EXPERIMENT_ID);
+  assert.equal(live.snapshot.live?.state, 'running');
+  assert.ok(!live.snapshot.queued);
+  assert.equal(panel.title, 'Sweep: penguins.csv → species');
+  // Opening the experiment (as Start AutoML Sweep does once it exists) reveals this panel, not a second one.
+  assert.equal(SweepPanel.show(extensionUri, deps, EXPERIMENT_ID), controller);
+  assert.equal(SweepPanel.show(extensionUri, deps, 'queued-2'), controller);
+  assert.equal(editor.panels.length, 1);
+});
+
+test('a panel opened on a queued key that no longer waits says so', async () => {
+  deps = { ...deps, queue: new SweepQueue({ worker: holdingWorker(), hub, concurrency: () => 1 }) };
+  const controller = await SweepPanel.openFromCommand(extensionUri, deps, 'queued-9');
+  assert.ok(controller);
+  opened.push(controller);
+  await controller.whenLoaded();
+  const panel = editor.panels.at(-1)!;
+  panel.webview.send({ type: 'ready', protocolVersion: SWEEP_PROTOCOL_VERSION });
+  const m = posted(panel).at(-1);
+  assert.ok(m?.type === 'snapshot');
+  assert.match(m.snapshot.notice ?? '', /no longer queued/);
+  assert.equal(m.snapshot.queued, null);
 });

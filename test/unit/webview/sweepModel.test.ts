@@ -15,6 +15,8 @@ import {
   formatSeconds,
   keyMetrics,
   nextSort,
+  ordinal,
+  queuedText,
   sortRows,
   timeLeft,
   trialRows,
@@ -176,4 +178,17 @@ test('the headline best: the live best while running, the saved ensemble once it
   assert.deepEqual(bestHeadline(snapshot({ live: null, record: ensemble })), { score: 0.96, source: 'ensemble of trials' });
   assert.deepEqual(bestHeadline(snapshot({ live: null, record: makeRecord({ bestKind: 'trial', bestScore: 0.95, bestTrial: 1 }) })), { score: 0.95, source: 'trial #1' });
   assert.deepEqual(bestHeadline(snapshot({ live: null, record: makeRecord(), trials: [] })), { score: null, source: '' });
+});
+
+test('a queued sweep: title, place in line and budget; cancelling and paused say so', () => {
+  assert.deepEqual([1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 112].map(ordinal), ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st', '112th']);
+  const q = { position: 2, waiting: 3, dataset: 'loans.csv', target: 'default', budget: '5 min' };
+  const t = queuedText(q, 'queued');
+  assert.equal(t.title, 'loans.csv → default');
+  assert.equal(t.meta, 'queued #2 · budget 5 min');
+  assert.match(t.notice, /^Queued: 2nd in line of 3 waiting\./);
+  assert.match(queuedText({ ...q, position: 1 }, 'queued').notice, /next in line/);
+  assert.match(queuedText(q, 'paused').notice, /start paused/);
+  assert.equal(queuedText(q, 'stopping').notice, 'Cancelling this queued sweep…');
+  assert.equal(queuedText({ ...q, budget: null }, 'queued').meta, 'queued #2');
 });

@@ -52,3 +52,13 @@ test('a delta adds finished trials, drops them from running, and keeps the recor
   const record = makeRecord({ bestTrial: 2, bestScore: 0.8 });
   assert.equal(applyActivity(snapshot, live, [], record).record, record);
 });
+
+test('a snapshot may carry a queued sweep\'s place; a malformed one is refused', () => {
+  const base = { experimentId: 'queued-2', record: null, trials: [], live: null, notice: null };
+  const queued = { position: 1, waiting: 2, dataset: 'loans.csv', target: 'default', budget: null };
+  assert.equal(isSweepHostMessage({ type: 'snapshot', snapshot: base }), true, 'absent: a host from before the field');
+  assert.equal(isSweepHostMessage({ type: 'snapshot', snapshot: { ...base, queued } }), true);
+  assert.equal(isSweepHostMessage({ type: 'snapshot', snapshot: { ...base, queued: null } }), true);
+  assert.equal(isSweepHostMessage({ type: 'snapshot', snapshot: { ...base, queued: { ...queued, position: '1' } } }), false);
+  assert.equal(isSweepHostMessage({ type: 'snapshot', snapshot: { ...base, queued: { ...queued, budget: 5 } } }), false);
+});
