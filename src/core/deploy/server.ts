@@ -49,6 +49,8 @@ export interface RunningServer {
   url: string;
   host: string;
   port: number;
+  /** The experiment the served package came from. */
+  experimentId: string;
   /** Stops accepting, waits for requests in flight (at most SHUTDOWN_GRACE_MS), flushes and closes the log. */
   close(): Promise<void>;
 }
@@ -285,5 +287,5 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     })();
     return closing;
   };
-  return { url: `http://${urlHost}:${address.port}`, host: address.address, port: address.port, close };
+  return { url: `http://${urlHost}:${address.port}`, host: address.address, port: address.port, experimentId: pkg.experimentId, close };
 }
