@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,8 +82,15 @@ test('rename and export work on a real experiment; the renamed record still read
   assert.deepEqual(row.record.tags, ['baseline']);
   assert.equal(row.status, 'done');
 
+  // A package folder named after the experiment inside the chosen folder, README.md first.
   const out = join(work, 'exported');
-  const files = await exportModel(store, id, out);
-  assert.deepEqual(readdirSync(out).sort(), [`${id}.model.json`, `${id}.report.json`]);
-  assert.equal(readFileSync(files[0]!, 'utf8'), readFileSync(join(store.path(id), 'models', 'best.json'), 'utf8'));
+  mkdirSync(out);
+  const files = await exportModel(store, id, out, { cliPath: builtFile('cli.js') });
+  assert.deepEqual(readdirSync(out), [id]);
+  assert.equal(files[0], join(out, id, 'README.md'));
+  assert.ok(['model.json', 'schema.json', 'model-card.json', 'model-card.md', 'predict.mjs'].every((f) => files.includes(join(out, id, f))));
+  assert.equal(readFileSync(join(out, id, 'model.json'), 'utf8'), readFileSync(join(store.path(id), 'models', 'best.json'), 'utf8'));
+  // Exporting again does not touch the first folder.
+  const again = await exportModel(store, id, out, { cliPath: builtFile('cli.js') });
+  assert.equal(again[0], join(out, `${id}-2`, 'README.md'));
 });

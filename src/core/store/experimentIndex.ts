@@ -4,6 +4,8 @@
 // (trials.jsonl, the bulk of the store) is read only when its experiment is expanded. Experiments are grouped
 // by the dataset they ran on: the source file at the root of the dataset's lineage (followed through
 // `.mllab/datasets` records), then the version (content hash) the sweep actually read.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { UserError } from '../errors.js';
@@ -349,16 +351,40 @@ export async function deleteExperiment(store: ExperimentStore, id: string): Prom
   }
 }
 
-/** Copies models/best.json and report.json (when there is one) into `folder` as `<id>.model.json` / `<id>.report.json`. */
-export async function exportModel(store: ExperimentStore, id: string, folder: string): Promise<string[]> {
+/**
+ * Exports the experiment's model as a package folder (`mllab export`: model, schema, Recipe, model card,
+ * predict.mjs) named after the experiment inside `folder` (`<id>`, or `<id>-2`... when taken), and returns
+ * its files' absolute paths, README.md first. The export runs in a child process — the bundled CLI beside
+ * this bundle, or dist/cli.js from source — because it loads TensorFlow.js and may profile the training file,
+ * work the extension host must not do.
+ */
+export async function exportModel(store: ExperimentStore, id: string, folder: string, options: { signal?: AbortSignal; cliPath?: string } = {}): Promise<string[]> {
   const model = await modelPath(store, id);
   if (!model) throw new UserError('NOT_FOUND', `Experiment ${id} has no saved model (models/best.json).`);
-  const copies: [string, string][] = [[model, join(folder, `${id}.model.json`)]];
-  const report = join(store.path(id), 'report.json');
-  if ((await fsp.stat(report).catch(() => null))?.isFile()) copies.push([report, join(folder, `${id}.report.json`)]);
-  await fsp.mkdir(folder, { recursive: true });
-  for (const [from, to] of copies) await fsp.copyFile(from, to);
-  return copies.map(([, to]) => to);
+  if (!(await fsp.stat(folder).catch(() => null))?.isDirectory()) throw new UserError('BAD_ARGUMENT', `Cannot export to ${folder}: it is not a folder.`);
+  let out = join(folder, id);
+  for (let n = 2; await fsp.stat(out).catch(() => null); n++) out = join(folder, `${id}-${n}`);
+  const cli = options.cliPath ?? [join(__dirname, 'cli.js'), join(__dirname, '..', '..', '..', 'dist', 'cli.js')].find((p) => existsSync(p));
+  if (!cli) throw new UserError('NOT_FOUND', `The ML Lab command line (cli.js) is missing beside ${__dirname}: cannot export.`);
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
+    // ELECTRON_RUN_AS_NODE: inside VS Code, process.execPath is the editor's binary, run as plain Node.
+    const child = execFile(process.execPath, [cli, 'export', model, '--out', out, '--json'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, maxBuffer: 1 << 20, ...(options.signal ? { signal: options.signal } : {}) }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') {
+        if (options.signal?.aborted) return fail(new UserError('CANCELLED', 'Cancelled.'));
+        return fail(error);
+      }
+      done({ code: child.exitCode, stdout, stderr });
+    });
+  });
+  if (code === 130) throw new UserError('CANCELLED', 'Cancelled.');
+  if (code !== 0) {
+    const line = stderr.split('\n').find((l) => l.startsWith('mllab: ')) ?? stderr.trim().split('\n')[0] ?? `exit code ${String(code)}`;
+    throw new UserError('BAD_ARGUMENT', line.replace(/^mllab: /, ''));
+  }
+  const exported = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { dir?: string; files?: string[] };
+  const dir = exported.dir ?? out;
+  const files = exported.files ?? [];
+  return [...files.filter((f) => f === 'README.md'), ...files.filter((f) => f !== 'README.md')].map((f) => join(dir, ...f.split('/')));
 }
 
 /** The record's folder name back from a path inside the store (the file watcher's events). */

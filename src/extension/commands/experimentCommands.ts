@@ -102,8 +102,9 @@ export class ExperimentCommands {
     const folder = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Export Here', title: `Export the model of ${label(found.record)}` });
     const target = folder?.[0];
     if (!target) return;
-    const files = await exportModel(found.store, found.record.id, target.fsPath);
-    const reveal = await vscode.window.showInformationMessage(`ML Lab: exported ${files.length === 1 ? 'the model' : 'the model and its report'} to ${target.fsPath}.`, 'Reveal');
+    // A package folder named after the experiment inside the chosen folder (mllab export, in a child process).
+    const files = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ML Lab: exporting the model of ${label(found.record)}…` }, () => exportModel(found.store, found.record.id, target.fsPath));
+    const reveal = await vscode.window.showInformationMessage(`ML Lab: exported the model package to ${files[0] ? dirname(files[0]) : target.fsPath} (run it with node predict.mjs input.csv).`, 'Reveal');
     if (reveal === 'Reveal' && files[0]) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(files[0]));
   }
 

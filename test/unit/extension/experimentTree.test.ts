@@ -221,17 +221,13 @@ test('delete refuses a running experiment and removes a finished one whole', asy
   await assert.rejects(deleteExperiment(store, ids[1]!), /No experiment/);
 });
 
-test('export model copies models/best.json and report.json byte for byte', async () => {
+test('export model refuses an experiment without a model and a destination that is not a folder, before any work', async () => {
+  // The package folder itself is checked on real sweeps in test/integration/exportPackage.test.ts.
   const [id] = writeSyntheticStore(ws, { experiments: 1, trials: 3 });
   const store = new ExperimentStore(ws);
-  writeFileSync(join(store.path(id!), 'report.json'), '{"metrics":{"roc_auc":0.9}}\n');
-  const out = join(ws, 'export');
-  const files = await exportModel(store, id!, out);
-  assert.deepEqual(files, [join(out, `${id!}.model.json`), join(out, `${id!}.report.json`)]);
-  assert.equal(readFileSync(files[0]!, 'utf8'), readFileSync(join(store.path(id!), 'models', 'best.json'), 'utf8'));
-  assert.equal(readFileSync(files[1]!, 'utf8'), '{"metrics":{"roc_auc":0.9}}\n');
+  await assert.rejects(exportModel(store, id!, join(ws, 'missing')), /Cannot export to .*missing: it is not a folder/);
   rmSync(join(store.path(id!), 'models'), { recursive: true });
-  await assert.rejects(exportModel(store, id!, out), /no saved model/);
+  await assert.rejects(exportModel(store, id!, ws), /no saved model/);
 });
 
 test('command arguments and watcher paths resolve to experiment ids; anything else does not', () => {

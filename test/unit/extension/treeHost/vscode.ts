@@ -110,7 +110,10 @@ export const window = {
   },
   showQuickPick: (): Promise<unknown> => Promise.resolve(answers.quickPick.shift()),
   showOpenDialog: (): Promise<Uri[] | undefined> => Promise.resolve(answers.openDialog.shift()),
+  withProgress: <R>(_options: unknown, task: () => Promise<R>): Promise<R> => task(),
 };
+
+export const ProgressLocation = { SourceControl: 1, Window: 10, Notification: 15 } as const;
 
 export const executed: { command: string; args: unknown[] }[] = [];
 const registered = new Map<string, (...args: unknown[]) => unknown>();
