@@ -71,24 +71,31 @@ export function metricOrder(task: Task, optimised: MetricName): MetricName[] {
 export interface MetricRow {
   metric: MetricName;
   label: string;
-  /** Out-of-fold value on the lead trial (the ensemble's score for the optimised metric of an ensemble). */
-  value: number;
+  /** Out-of-fold value on the lead trial (the ensemble's score for the optimised metric of an ensemble); null when unknown. */
+  value: number | null;
+  /** The shipped model on the held-out test rows (report.heldOut); null when none were held out or undefined there. */
+  heldOut: number | null;
   greaterIsBetter: boolean;
   optimised: boolean;
 }
 
+const finite = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
+
 /**
- * The winner's cross-validated metrics. For an ensemble only its optimised score is known (the journal
- * holds per-trial metrics), so the other rows are the lead member's and say so through `source`.
+ * The winner's metrics: cross-validated, and on the held-out test rows when the sweep set some aside. For
+ * an ensemble only its optimised cross-validated score is known (the journal holds per-trial metrics), so
+ * the other cross-validated values are the lead member's and say so through `source`; the held-out values
+ * are always the shipped model's own. A row is listed when either value is known.
  */
 export function bestMetrics(report: ExperimentReport): { rows: MetricRow[]; source: string } {
   const lead = leadTrial(report);
   const rows: MetricRow[] = [];
   for (const m of metricOrder(report.task, report.metric)) {
     const optimised = m === report.metric;
-    const value = optimised && report.best.score !== null ? report.best.score : lead?.metrics[m];
-    if (value === undefined || value === null || !Number.isFinite(value)) continue;
-    rows.push({ metric: m, label: metricLabel(m), value, greaterIsBetter: greaterIsBetter(m), optimised });
+    const value = finite(optimised && report.best.score !== null ? report.best.score : lead?.metrics[m]);
+    const heldOut = finite(report.heldOut?.metrics[m]);
+    if (value === null && heldOut === null) continue;
+    rows.push({ metric: m, label: metricLabel(m), value, heldOut, greaterIsBetter: greaterIsBetter(m), optimised });
   }
   const source = report.best.kind === 'ensemble' && lead ? `ensemble of ${report.best.members.length} trials; other metrics are trial ${lead.index}'s` : lead ? `trial ${lead.index}` : 'no trial';
   return { rows, source };
@@ -153,6 +160,14 @@ function stepColumns(step: RecipeStep): string {
 /** One line per Recipe step: the operation and the columns it touches (names are data: escape on output). */
 export function recipeSteps(version: DatasetVersion | null): { op: string; columns: string }[] {
   return (version?.recipe?.steps ?? []).map((step) => ({ op: step.op, columns: stepColumns(step) }));
+}
+
+/** "20% of rows (35) held out before the search, stratified" or "none" (older records: none). */
+export function testSplitText(record: ExperimentRecord, heldOutRows: number | null): string {
+  const f = record.config.testFraction ?? 0;
+  if (!(f > 0)) return 'none: every row was used for the search';
+  const rows = heldOutRows === null ? '' : ` (${heldOutRows} rows)`;
+  return `${Math.round(f * 1000) / 10}% of rows${rows} set aside before the search${record.task === 'regression' ? '' : ', stratified'}; listed in split.json`;
 }
 
 /** "5-fold cross-validation (stratified)" or "holdout 20%". */

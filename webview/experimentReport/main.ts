@@ -15,6 +15,7 @@ import {
   paramsText,
   rankTrials,
   recipeSteps,
+  testSplitText,
   trialHistory,
   trialsFromJournal,
   validationText,
@@ -91,6 +92,7 @@ function overview(s: ReportSnapshot): HTMLElement {
     ['Target', el('span', null, el('code', null, x.config.target), ` (${x.task})`)],
     ['Metric', `${metricLabel(x.metric)} (${greaterIsBetter(x.metric) ? 'higher' : 'lower'} is better)`],
     ['Validation', validationText(x)],
+    ['Test split', testSplitText(x, s.report?.heldOut?.rows ?? null)],
     ['Search', `${x.config.search}, seed ${x.config.seed}, ${x.trials} trials in ${formatSeconds(x.times.searchSeconds)}`],
     ['Models', x.config.models.map(modelLabel).join(', ')],
     ['Created', new Date(x.times.created).toLocaleString()],
@@ -105,13 +107,19 @@ function overview(s: ReportSnapshot): HTMLElement {
 function metricsSection(s: ReportSnapshot, report: ExperimentReport): HTMLElement {
   const { rows, source } = bestMetrics(report);
   const lead = leadTrial(report);
+  const held = report.heldOut ?? null;
   return section(
     'metrics',
-    'Cross-validated metrics',
-    el('p', { class: 'dim' }, `Out-of-fold predictions (${validationText(s.experiment)}): every row scored by a model that never saw it; from ${source}.`),
+    held ? 'Metrics: cross-validated and held out' : 'Cross-validated metrics',
+    el('p', { class: 'dim' },
+      `Cross-validated: out-of-fold predictions (${validationText(s.experiment)}), every training row scored by a model that never saw it; from ${source}.`,
+      held ? ` Held out: the shipped model, refitted on the training rows, on ${held.rows} rows the search never saw.` : ''),
     el('table', { class: 'metrics' },
-      el('thead', null, el('tr', null, el('th', null, 'Metric'), el('th', { class: 'num' }, 'Value'))),
-      el('tbody', null, ...rows.map((r) => el('tr', { class: r.optimised ? 'best' : '' }, el('td', null, r.label, r.optimised ? el('span', { class: 'dim' }, ' (optimised)') : null), num(r.value, { 'data-metric': r.metric })))),
+      el('thead', null, el('tr', null, el('th', null, 'Metric'), el('th', { class: 'num' }, 'Cross-validated'), held ? el('th', { class: 'num' }, `Held out (${held.rows} rows)`) : null)),
+      el('tbody', null, ...rows.map((r) => el('tr', { class: r.optimised ? 'best' : '' },
+        el('td', null, r.label, r.optimised ? el('span', { class: 'dim' }, ' (optimised)') : null),
+        num(r.value, { 'data-metric': r.metric }),
+        held ? num(r.heldOut, { 'data-heldout-metric': r.metric }) : null))),
     ),
     lead && lead.foldScores.length
       ? el('p', null, 'Per fold: ', ...lead.foldScores.flatMap((v, i) => [i ? ', ' : '', el('span', { class: 'num', attrs: { 'data-value': String(v) } }, formatScore(v))]), ` (std ${formatScore(lead.foldStd)})`)
@@ -124,7 +132,7 @@ function modelSection(report: ExperimentReport): HTMLElement {
   return section(
     'model',
     'Best model',
-    el('p', null, report.best.kind === 'ensemble' ? `A weighted ensemble of ${report.best.members.length} trials, refitted on all rows.` : 'A single trial, refitted on all rows.'),
+    el('p', null, `${report.best.kind === 'ensemble' ? `A weighted ensemble of ${report.best.members.length} trials` : 'A single trial'}, refitted on all ${report.heldOut ? 'training ' : ''}rows.`),
     el('table', null,
       el('thead', null, el('tr', null, el('th', { class: 'num' }, 'Trial'), el('th', null, 'Model'), el('th', { class: 'num' }, 'Weight'), el('th', { class: 'num' }, 'CV score'))),
       el('tbody', null, ...report.best.members.map((m) => el('tr', null, el('td', { class: 'num' }, m.trial), el('td', null, modelLabel(m.model)), num(m.weight), num(m.score)))),
@@ -140,17 +148,46 @@ function className(classes: string[] | null, i: number): string {
   return classes?.[i] ?? `class ${i}`;
 }
 
-function evaluationSection(ev: ExperimentReport['evaluation'], classes: string[] | null): HTMLElement {
+/** Which predictions the Evaluation section shows; held out when the report has them, until the user switches. */
+type EvaluationView = 'heldOut' | 'outOfFold';
+let evaluationView: EvaluationView = 'heldOut';
+
+function evaluationRows(ev: ExperimentReport['evaluation']): number {
+  return ev.task === 'regression' ? ev.residuals.rows : ev.confusion.counts.flat().reduce((a, b) => a + b, 0);
+}
+
+/** Two pressed/unpressed buttons switching the Evaluation section between the two sets of predictions. */
+function evaluationSwitch(report: ExperimentReport, view: EvaluationView): HTMLElement | null {
+  const held = report.heldOut;
+  if (!held) return null;
+  const option = (key: EvaluationView, label: string): HTMLElement =>
+    el('button', { class: `segment${view === key ? ' selected' : ''}`, attrs: { type: 'button', 'aria-pressed': String(view === key), 'data-view': key }, on: { click: () => { evaluationView = key; render(); } } }, label);
+  return el('div', { class: 'segmented', attrs: { role: 'group', 'aria-label': 'Predictions shown' } },
+    option('heldOut', `Held out (${held.rows} rows)`),
+    option('outOfFold', `Out-of-fold (${evaluationRows(report.evaluation)} rows)`));
+}
+
+function evaluationSection(report: ExperimentReport): HTMLElement {
+  const view: EvaluationView = report.heldOut ? evaluationView : 'outOfFold';
+  const ev = view === 'heldOut' && report.heldOut ? report.heldOut.evaluation : report.evaluation;
+  const classes = report.classes;
+  const which = view === 'heldOut' ? 'held out' : 'out-of-fold';
+  const intro = report.heldOut
+    ? el('div', null, evaluationSwitch(report, view),
+        el('p', { class: 'dim', attrs: { 'data-evaluation': view } }, view === 'heldOut'
+          ? 'The shipped model, refitted on the training rows, on the test rows set aside before the search.'
+          : 'Out-of-fold predictions of the cross-validation: each training row predicted by the fold model that did not train on it.'))
+    : null;
   const theme = readTheme();
   if (ev.task === 'regression') {
     const r = ev.residuals;
     const lo = Math.min(...r.sample.map((p) => Math.min(p.actual, p.predicted)));
     const hi = Math.max(...r.sample.map((p) => Math.max(p.actual, p.predicted)));
     const h = r.histogram;
-    return section('evaluation', 'Evaluation',
+    return section('evaluation', 'Evaluation', intro,
       kvTable([['Rows', el('span', { attrs: { 'data-value': String(r.rows) } }, String(r.rows))], ['Mean residual', el('span', { attrs: { 'data-value': String(r.mean) } }, formatScore(r.mean))], ['Residual std', el('span', { attrs: { 'data-value': String(r.std) } }, formatScore(r.std))]]),
       el('div', { class: 'charts' },
-        chartFigure([{ name: 'Rows (sample)', kind: 'points', points: r.sample.map((p) => ({ x: p.predicted, y: p.actual })) }, { name: 'Perfect', kind: 'line', dashed: true, points: [{ x: lo, y: lo }, { x: hi, y: hi }] }], { title: 'Predicted vs actual (out-of-fold)', xLabel: 'Predicted', yLabel: 'Actual' }, theme, charts),
+        chartFigure([{ name: 'Rows (sample)', kind: 'points', points: r.sample.map((p) => ({ x: p.predicted, y: p.actual })) }, { name: 'Perfect', kind: 'line', dashed: true, points: [{ x: lo, y: lo }, { x: hi, y: hi }] }], { title: `Predicted vs actual (${which})`, xLabel: 'Predicted', yLabel: 'Actual' }, theme, charts),
         chartFigure([{ name: 'Residuals', kind: 'points', points: r.sample.map((p) => ({ x: p.predicted, y: p.residual })) }], { title: 'Residual vs predicted', xLabel: 'Predicted', yLabel: 'Actual − predicted' }, theme, charts),
         chartFigure([{ name: 'Rows', kind: 'step', points: [...h.counts.map((c, i) => ({ x: h.edges[i] ?? 0, y: c })), { x: h.edges[h.counts.length] ?? 0, y: h.counts[h.counts.length - 1] ?? 0 }] }], { title: 'Residual distribution', xLabel: 'Residual', yLabel: 'Rows' }, theme, charts),
       ),
@@ -177,7 +214,7 @@ function evaluationSection(ev: ExperimentReport['evaluation'], classes: string[]
     }));
   const diag = (name: string): ChartSeries => ({ name, kind: 'line', dashed: true, points: [{ x: 0, y: 0 }, { x: 1, y: 1 }] });
   const unit: [number, number] = [0, 1];
-  return section('evaluation', 'Evaluation', confusion,
+  return section('evaluation', 'Evaluation', intro, confusion,
     curves.length
       ? el('div', { class: 'charts' },
           chartFigure([...series('roc'), diag('Chance')], { title: `ROC curve${suffix}`, xLabel: 'False positive rate', yLabel: 'True positive rate', x: unit, y: unit }, theme, charts),
@@ -190,10 +227,13 @@ function evaluationSection(ev: ExperimentReport['evaluation'], classes: string[]
 
 function importanceSection(report: ExperimentReport, metric: string): HTMLElement | null {
   const imp = report.importance;
-  if (!imp) return null;
+  // Why importance is missing or partial (skipped at the end of the budget, failed), as report.json says.
+  const note = report.importanceNote ? el('p', { class: 'notice', attrs: { id: 'importance-note', role: 'note' } }, icon('info'), ` ${imp ? 'Partial' : 'Not measured'}: ${report.importanceNote}.`) : null;
+  if (!imp) return note ? section('importance', 'Permutation importance', note) : null;
   const max = Math.max(1e-12, ...imp.features.map((f) => Math.abs(f.mean) + f.std));
   return section('importance', 'Permutation importance',
-    el('p', { class: 'dim' }, `Drop of the ${metricLabel(metric)} objective when a feature is shuffled in held-out rows (trial ${imp.trial}, ${imp.folds} folds). ≤ 0 means the model does not use it.`),
+    el('p', { class: 'dim' }, `Drop of the ${metricLabel(metric)} objective when a feature is shuffled in the validation rows of a fold (trial ${imp.trial}, ${imp.folds} folds). ≤ 0 means the model does not use it.`),
+    note,
     el('table', { class: 'bars' },
       el('thead', null, el('tr', null, el('th', null, 'Feature'), el('th', null, el('span', { class: 'sr' }, 'Bar')), el('th', { class: 'num' }, 'Mean drop'), el('th', { class: 'num' }, 'Std'))),
       el('tbody', null, ...imp.features.map((f) => el('tr', null, el('td', null, f.feature),
@@ -277,7 +317,7 @@ function render(): void {
     overview(s),
     report ? metricsSection(s, report) : s.experiment.bestScore !== null ? section('metrics', 'Best so far', kvTable([[metricLabel(s.experiment.metric), el('span', { attrs: { 'data-value': String(s.experiment.bestScore), 'data-metric': s.experiment.metric } }, formatScore(s.experiment.bestScore))]]), el('p', { class: 'dim' }, 'The full report is written when the sweep finishes.')) : null,
     report ? modelSection(report) : null,
-    report ? evaluationSection(report.evaluation, report.classes) : null,
+    report ? evaluationSection(report) : null,
     report ? importanceSection(report, s.experiment.metric) : null,
     trialsSection(s, trials, lead?.index ?? s.experiment.bestTrial),
     lineageSection(s),

@@ -19,6 +19,7 @@ import {
   paramsText,
   rankTrials,
   recipeSteps,
+  testSplitText,
   trialHistory,
   trialsFromJournal,
   validationText,
@@ -55,7 +56,8 @@ function curveSeries(curves: ClassCurves[], classes: string[] | null, pick: 'roc
 
 const diagonal = (name: string): Series => ({ name, kind: 'line', dashed: true, points: [{ x: 0, y: 0 }, { x: 1, y: 1 }] });
 
-function evaluationHtml(ev: Evaluation, classes: string[] | null): string {
+/** `which` names the rows in chart titles: "out-of-fold" or "held out". */
+function evaluationHtml(ev: Evaluation, classes: string[] | null, which: string): string {
   if (ev.task === 'regression') {
     const r = ev.residuals;
     const h = r.histogram;
@@ -68,7 +70,7 @@ function evaluationHtml(ev: Evaluation, classes: string[] | null): string {
         { name: 'Rows (sample)', kind: 'points', points: r.sample.map((s) => ({ x: s.predicted, y: s.actual })) },
         { name: 'Perfect', kind: 'line', dashed: true, points: [{ x: lo, y: lo }, { x: hi, y: hi }] },
       ],
-      { title: 'Predicted vs actual (out-of-fold)', xLabel: 'Predicted', yLabel: 'Actual' },
+      { title: `Predicted vs actual (${which})`, xLabel: 'Predicted', yLabel: 'Actual' },
     );
     const resid = lineChartSvg([{ name: 'Residuals', kind: 'points', points: r.sample.map((s) => ({ x: s.predicted, y: s.residual })) }], { title: 'Residual vs predicted', xLabel: 'Predicted', yLabel: 'Actual − predicted' });
     const hist = lineChartSvg([bars], { title: 'Residual distribution', xLabel: 'Residual', yLabel: 'Rows' });
@@ -121,6 +123,7 @@ svg .line{fill:none;stroke-width:1.8}svg .dashed{stroke-dasharray:4 3;stroke-wid
 ${[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `svg .line.s${i}{stroke:var(--s${i})}svg .pts.s${i}{fill:var(--s${i});fill-opacity:.6}.key.s${i}{background:var(--s${i})}`).join('')}
 svg .line.dashed{stroke:var(--dim)}.legend{display:flex;gap:10px;flex-wrap:wrap;font-size:.9em}.key{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}
 .bars .barcell{width:220px}.hbar{width:100%;height:10px}.hbar .bar{fill:var(--bar)}
+.note{border-left:3px solid var(--s3);padding:2px 8px}
 .tags span{border:1px solid var(--line);border-radius:8px;padding:0 6px;margin-right:4px}
 `;
 
@@ -138,6 +141,7 @@ export function renderExperimentHtml(snapshot: ReportSnapshot, generated: Date =
     ['Target', `<code>${e(x.config.target)}</code> (${e(x.task)})`],
     ['Metric', `${e(metricLabel(x.metric))} (${greater ? 'higher' : 'lower'} is better)`],
     ['Validation', e(validationText(x))],
+    ['Test split', e(testSplitText(x, report?.heldOut?.rows ?? null))],
     ['Search', `${e(x.config.search)}, seed ${x.config.seed}, ${x.trials} trials in ${e(formatSeconds(x.times.searchSeconds))}`],
     ['Created', e(x.times.created)],
   ];
@@ -150,10 +154,16 @@ export function renderExperimentHtml(snapshot: ReportSnapshot, generated: Date =
   let metrics = '';
   if (report) {
     const { rows, source } = bestMetrics(report);
+    const held = report.heldOut ?? null;
     metrics =
-      `<p class="dim">Out-of-fold predictions (${e(validationText(x))}): every row scored by a model that never saw it; from ${e(source)}.</p>` +
-      `<table class="metrics"><thead><tr><th>Metric</th><th class="num">Value</th></tr></thead><tbody>${rows
-        .map((r) => `<tr${r.optimised ? ' class="best"' : ''}><td>${e(r.label)}${r.optimised ? ' <span class="dim">(optimised)</span>' : ''}</td>${num(r.value, ` data-metric="${e(r.metric)}"`)}</tr>`)
+      `<p class="dim">Cross-validated: out-of-fold predictions (${e(validationText(x))}), every training row scored by a model that never saw it; from ${e(source)}.` +
+      (held ? ` Held out: the shipped model, refitted on the training rows, on ${held.rows} rows the search never saw.` : '') +
+      `</p><table class="metrics"><thead><tr><th>Metric</th><th class="num">Cross-validated</th>${held ? `<th class="num">Held out (${held.rows} rows)</th>` : ''}</tr></thead><tbody>${rows
+        .map(
+          (r) =>
+            `<tr${r.optimised ? ' class="best"' : ''}><td>${e(r.label)}${r.optimised ? ' <span class="dim">(optimised)</span>' : ''}</td>${num(r.value, ` data-metric="${e(r.metric)}"`)}` +
+            `${held ? num(r.heldOut, ` data-heldout-metric="${e(r.metric)}"`) : ''}</tr>`,
+        )
         .join('')}</tbody></table>` +
       (lead && lead.foldScores.length ? `<p>Per fold: ${lead.foldScores.map((s) => `<span class="num" data-value="${s}">${formatScore(s)}</span>`).join(', ')} (std <span data-value="${lead.foldStd ?? ''}">${formatScore(lead.foldStd)}</span>)</p>` : '');
   } else if (x.bestScore !== null) {
@@ -166,13 +176,15 @@ export function renderExperimentHtml(snapshot: ReportSnapshot, generated: Date =
       .map((m) => `<tr><td class="num">${m.trial}</td><td>${e(modelLabel(m.model))}</td>${num(m.weight)}${num(m.score)}</tr>`)
       .join('');
     const params = lead ? `<h3>Hyperparameters of trial ${lead.index} (${e(modelLabel(lead.model))})</h3><table class="kv params-table"><tbody>${Object.keys(lead.params).sort().map((k) => `<tr><th>${e(k)}</th><td class="num">${e(formatParam(lead.params[k]!))}</td></tr>`).join('')}</tbody></table>` : '';
-    model = `<p>${report.best.kind === 'ensemble' ? `A weighted ensemble of ${report.best.members.length} trials` : 'A single trial'}, refitted on all rows.</p><table><thead><tr><th class="num">Trial</th><th>Model</th><th class="num">Weight</th><th class="num">CV score</th></tr></thead><tbody>${members}</tbody></table>${params}`;
+    model = `<p>${report.best.kind === 'ensemble' ? `A weighted ensemble of ${report.best.members.length} trials` : 'A single trial'}, refitted on all ${report.heldOut ? 'training ' : ''}rows.</p><table><thead><tr><th class="num">Trial</th><th>Model</th><th class="num">Weight</th><th class="num">CV score</th></tr></thead><tbody>${members}</tbody></table>${params}`;
   }
 
+  const importanceNote = report?.importanceNote ? `<p class="note" id="importance-note">${report.importance ? 'Partial' : 'Not measured'}: ${e(report.importanceNote)}.</p>` : '';
   const importance = report?.importance
-    ? `<p class="dim">Drop of the ${e(metricLabel(x.metric))} objective when a feature is shuffled in held-out rows (trial ${report.importance.trial}, ${report.importance.folds} folds). ≤ 0 means the model does not use it.</p>` +
+    ? `<p class="dim">Drop of the ${e(metricLabel(x.metric))} objective when a feature is shuffled in the validation rows of a fold (trial ${report.importance.trial}, ${report.importance.folds} folds). ≤ 0 means the model does not use it.</p>` +
+      importanceNote +
       barTable(report.importance.features.map((f) => ({ label: f.feature, value: f.mean, spread: f.std })), 'Mean drop')
-    : '';
+    : importanceNote;
 
   const history = trialHistory(trials, greater);
   const historyChart = history.some((h) => h.score !== null)
@@ -208,9 +220,10 @@ export function renderExperimentHtml(snapshot: ReportSnapshot, generated: Date =
 <body>
 <header><h1>${e(title)}</h1><p class="dim">${e(file)} → ${e(x.config.target)} · best ${e(metricLabel(x.metric))} <strong data-value="${x.bestScore ?? ''}" id="best-score">${formatScore(x.bestScore)}</strong>${x.bestTrial !== null ? ` (trial ${x.bestTrial}${x.bestKind === 'ensemble' ? ', ensemble' : ''})` : ''} · generated ${e(generated.toISOString())} by ML Lab</p></header>
 ${section('overview', 'Overview', overview)}
-${section('metrics', 'Cross-validated metrics', metrics)}
+${section('metrics', report?.heldOut ? 'Metrics: cross-validated and held out' : 'Cross-validated metrics', metrics)}
 ${section('model', 'Best model', model)}
-${report ? section('evaluation', 'Evaluation', evaluationHtml(report.evaluation, report.classes)) : ''}
+${report?.heldOut ? section('evaluation-heldout', `Evaluation on the held-out rows (${report.heldOut.rows})`, evaluationHtml(report.heldOut.evaluation, report.classes, 'held out')) : ''}
+${report ? section('evaluation', report.heldOut ? 'Evaluation out-of-fold (cross-validation)' : 'Evaluation', evaluationHtml(report.evaluation, report.classes, 'out-of-fold')) : ''}
 ${section('importance', 'Permutation importance', importance)}
 ${section('history', 'Trials', historyChart + trialsTable(trials, greater, lead?.index ?? x.bestTrial))}
 ${section('lineage', 'Lineage', lineageHtml)}

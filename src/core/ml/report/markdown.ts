@@ -1,6 +1,6 @@
 // The experiment report as Markdown (GitHub-flavoured tables): the numbers, no charts. Data strings go
 // through escapeMarkdown, so a class called `| x | <img>` stays one cell of text.
-import type { ReportSnapshot } from '../../../protocol/experimentReport.js';
+import type { Evaluation, ReportSnapshot } from '../../../protocol/experimentReport.js';
 import { escapeMarkdown } from '../../profile/report/escape.js';
 import {
   bestMetrics,
@@ -14,6 +14,7 @@ import {
   paramsText,
   rankTrials,
   recipeSteps,
+  testSplitText,
   trialsFromJournal,
   validationText,
 } from '../../../protocol/experimentReportFormat.js';
@@ -41,6 +42,7 @@ export function renderExperimentMarkdown(snapshot: ReportSnapshot, generated: Da
     ['Target', `${m(x.config.target)} (${x.task})`],
     ['Metric', `${m(metricLabel(x.metric))} (${greater ? 'higher' : 'lower'} is better)`],
     ['Validation', m(validationText(x))],
+    ['Test split', m(testSplitText(x, report?.heldOut?.rows ?? null))],
     ['Search', `${m(x.config.search)}, seed ${x.config.seed}, ${x.trials} trials in ${formatSeconds(x.times.searchSeconds)}`],
     ['Created', m(x.times.created)],
   ];
@@ -52,29 +54,42 @@ export function renderExperimentMarkdown(snapshot: ReportSnapshot, generated: Da
 
   if (report) {
     const { rows, source } = bestMetrics(report);
-    out.push('## Cross-validated metrics', '', `Out-of-fold predictions (${m(validationText(x))}), from ${m(source)}.`, '');
-    out.push(table(['Metric', 'Value'], rows.map((r) => [`${m(r.label)}${r.optimised ? ' (optimised)' : ''}`, formatScore(r.value)]), [false, true]), '');
+    const held = report.heldOut ?? null;
+    if (held) {
+      out.push('## Metrics: cross-validated and held out', '', `Cross-validated: out-of-fold predictions (${m(validationText(x))}), from ${m(source)}. Held out: the shipped model, refitted on the training rows, on ${held.rows} rows the search never saw.`, '');
+      out.push(table(['Metric', 'Cross-validated', `Held out (${held.rows} rows)`], rows.map((r) => [`${m(r.label)}${r.optimised ? ' (optimised)' : ''}`, formatScore(r.value), formatScore(r.heldOut)]), [false, true, true]), '');
+    } else {
+      out.push('## Cross-validated metrics', '', `Out-of-fold predictions (${m(validationText(x))}), from ${m(source)}.`, '');
+      out.push(table(['Metric', 'Value'], rows.map((r) => [`${m(r.label)}${r.optimised ? ' (optimised)' : ''}`, formatScore(r.value)]), [false, true]), '');
+    }
     if (lead && lead.foldScores.length) out.push(`Per fold: ${lead.foldScores.map(formatScore).join(', ')} (std ${formatScore(lead.foldStd)})`, '');
 
-    out.push('## Best model', '', report.best.kind === 'ensemble' ? `A weighted ensemble of ${report.best.members.length} trials, refitted on all rows.` : 'A single trial, refitted on all rows.', '');
+    out.push('## Best model', '', `${report.best.kind === 'ensemble' ? `A weighted ensemble of ${report.best.members.length} trials` : 'A single trial'}, refitted on all ${held ? 'training ' : ''}rows.`, '');
     out.push(table(['Trial', 'Model', 'Weight', 'CV score'], report.best.members.map((b) => [String(b.trial), m(modelLabel(b.model)), formatScore(b.weight), formatScore(b.score)]), [true, false, true, true]), '');
     if (lead) {
       out.push(`### Hyperparameters of trial ${lead.index} (${m(modelLabel(lead.model))})`, '');
       out.push(table(['Parameter', 'Value'], Object.keys(lead.params).sort().map((k) => [m(k), m(formatParam(lead.params[k]!))])), '');
     }
 
-    const ev = report.evaluation;
-    out.push('## Evaluation', '');
-    if (ev.task === 'regression') {
-      const r = ev.residuals;
-      out.push(table(['', ''], [['Rows', String(r.rows)], ['Mean residual', formatScore(r.mean)], ['Residual std', formatScore(r.std)]]), '');
-    } else {
-      const name = (i: number): string => m(report.classes?.[i] ?? `class ${i}`);
-      out.push('Confusion matrix (rows: actual, columns: predicted):', '');
-      out.push(table(['', ...ev.confusion.classes.map(name)], ev.confusion.counts.map((row, a) => [name(ev.confusion.classes[a] ?? a), ...row.map(String)]), [false, ...ev.confusion.classes.map(() => true)]), '');
-    }
+    const evaluation = (ev: Evaluation, title: string): void => {
+      out.push(title, '');
+      if (ev.task === 'regression') {
+        const r = ev.residuals;
+        out.push(table(['', ''], [['Rows', String(r.rows)], ['Mean residual', formatScore(r.mean)], ['Residual std', formatScore(r.std)]]), '');
+      } else {
+        const name = (i: number): string => m(report.classes?.[i] ?? `class ${i}`);
+        out.push('Confusion matrix (rows: actual, columns: predicted):', '');
+        out.push(table(['', ...ev.confusion.classes.map(name)], ev.confusion.counts.map((row, a) => [name(ev.confusion.classes[a] ?? a), ...row.map(String)]), [false, ...ev.confusion.classes.map(() => true)]), '');
+      }
+    };
+    if (held) evaluation(held.evaluation, `## Evaluation on the held-out rows (${held.rows})`);
+    evaluation(report.evaluation, held ? '## Evaluation out-of-fold (cross-validation)' : '## Evaluation');
+    if (report.importance || report.importanceNote) out.push('## Permutation importance', '');
     if (report.importance) {
-      out.push('## Permutation importance', '', `Mean drop of the objective when a feature is shuffled in held-out rows (trial ${report.importance.trial}, ${report.importance.folds} folds).`, '');
+      out.push(`Mean drop of the objective when a feature is shuffled in the validation rows of a fold (trial ${report.importance.trial}, ${report.importance.folds} folds).`, '');
+    }
+    if (report.importanceNote) out.push(`${report.importance ? 'Partial' : 'Not measured'}: ${m(report.importanceNote)}.`, '');
+    if (report.importance) {
       out.push(table(['Feature', 'Mean drop', 'Std'], report.importance.features.map((f) => [m(f.feature), formatScore(f.mean), formatScore(f.std)]), [false, true, true]), '');
     }
   } else if (x.bestScore !== null) {
