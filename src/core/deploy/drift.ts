@@ -523,9 +523,15 @@ export async function checkDrift(options: CheckDriftOptions): Promise<DriftRepor
   }
 
   const features = specs.map((s, j) => (s.kind === 'numeric' ? compareNumeric(s.name, reference[j]!, current[j]!, thresholds) : compareCategorical(s.name, reference[j]!, current[j]!, thresholds)));
-  const sampled = specs.flatMap((s, j) => (s.kind === 'numeric' && (reference[j]!.sample!.sampled || current[j]!.sample!.sampled) ? [s.name] : []));
-  if (sampled.length > 0) {
-    notes.push(`KS and the reference's numeric bins use a seeded sample of ${SAMPLE_SIZE.toLocaleString('en-US')} values per side for ${featureList(sampled)} (the files hold more); category counts are exact.`);
+  const sampledOn = (tallies: readonly ColumnTally[]): string[] => specs.flatMap((s, j) => (s.kind === 'numeric' && tallies[j]!.sample!.sampled ? [s.name] : []));
+  const refSampled = sampledOn(reference);
+  const curSampled = sampledOn(current);
+  if (refSampled.length > 0 || curSampled.length > 0) {
+    const sides = [
+      ...(refSampled.length > 0 ? [`the reference's ${featureList(refSampled)} (its numeric bin shares too)`] : []),
+      ...(curSampled.length > 0 ? [`the new data's ${featureList(curSampled)}`] : []),
+    ];
+    notes.push(`KS used a seeded sample of ${SAMPLE_SIZE.toLocaleString('en-US')} values of ${sides.join(' and of ')}, which hold more; category counts and the new data's bin shares are exact.`);
   }
   const overflowing = specs.flatMap((s, j) => (reference[j]!.overflow > 0 || current[j]!.overflow > 0 ? [s.name] : []));
   if (overflowing.length > 0) notes.push(`More than ${MAX_DISTINCT.toLocaleString('en-US')} distinct values in ${featureList(overflowing)}: the rest are counted together as "${OTHER_BIN}".`);
