@@ -606,7 +606,7 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
       id,
       status: 'running',
       config: settings,
-      dataset: { path: datasetPath, sha256, rows: table.rows, features: table.features.length },
+      dataset: { path: datasetPath, sha256, rows: full.rows, features: full.features.length },
       task: settings.task,
       metric: settings.metric,
       greaterIsBetter,

@@ -159,7 +159,10 @@ test('trials, importance and the refit never see the test rows; held-out metrics
   assert.equal(report.heldOut.metrics.accuracy, correct / 45);
   assert.ok(Math.abs((report.heldOut.metrics.log_loss ?? NaN) - logLoss / 45) < 1e-9);
   assert.equal(r.heldOutScore, correct / 45);
-  assert.equal((await new ExperimentStore(root).read(r.experimentId))?.heldOutScore, correct / 45);
+  const stored = await new ExperimentStore(root).read(r.experimentId);
+  assert.equal(stored?.heldOutScore, correct / 45);
+  assert.equal(stored?.dataset.rows, 150, 'the record counts every row read, test rows included');
+  assert.equal(stored?.config.testFraction, 0.3);
   const ev = report.heldOut.evaluation;
   assert.equal(ev.task, 'binary');
   if (ev.task === 'binary') assert.equal(ev.confusion.counts.flat().reduce((a, b) => a + b, 0), 45);
