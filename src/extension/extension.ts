@@ -77,7 +77,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   // The ML Lab view container's trees read nothing until shown (providers are lazy).
   // Sweeps waiting in the queue show on top of the tree (they have no experiment yet), with Cancel Queued Sweep.
-  const experimentTree = new ExperimentTreeProvider(sweepActivity, sweepQueue);
+  const experimentTree = new ExperimentTreeProvider(sweepActivity, sweepQueue, log);
   const experimentsView = vscode.window.createTreeView('mllab.experiments', { treeDataProvider: experimentTree, canSelectMany: true, showCollapseAll: true });
   const datasetsTree = new DatasetsTreeProvider();
   const datasetsView = vscode.window.createTreeView('mllab.datasets', { treeDataProvider: datasetsTree, showCollapseAll: true });

@@ -289,6 +289,6 @@ export function queuedText(q: QueuedInfo, state: LiveSweep['state'] | undefined)
   const notice =
     state === 'stopping'
       ? 'Cancelling this queued sweep…'
-      : `Queued: ${place} of ${q.waiting} waiting. It starts when a running sweep ends (the setting mllab.sweep.concurrency runs more at once); this panel then shows it live.${state === 'paused' ? ' It will start paused.' : ''}`;
+      : `Queued: ${place}${q.waiting > 1 ? ` (${q.waiting} waiting)` : ''}. It starts when a running sweep ends (the setting mllab.sweep.concurrency runs more at once); this panel then shows it live.${state === 'paused' ? ' It will start paused.' : ''}`;
   return { title: `${q.dataset} → ${q.target}`, meta: [`queued #${q.position}`, q.budget ? `budget ${q.budget}` : ''].filter(Boolean).join(' · '), notice };
 }

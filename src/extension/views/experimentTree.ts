@@ -76,9 +76,13 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
 
   private queuedSignature = '';
 
+  /** Root reads so far: the first is logged at info (bench/store's workbench mode reads it), later ones at debug. */
+  private loads = 0;
+
   constructor(
     private readonly hub: SweepActivityHub | null,
     private readonly queue: WaitingSweeps | null = null,
+    private readonly log: Pick<vscode.LogOutputChannel, 'info' | 'debug'> | null = null,
   ) {
     this.resetFolders();
     // The watcher is cheap to create: nothing is read until the view is shown and asks for children.
@@ -312,9 +316,13 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
 
   private async load(f: FolderState): Promise<DatasetGroup[]> {
     if (f.groups) return f.groups;
+    const t0 = performance.now();
     const data = await readExperimentIndex(f.workspace);
     f.records = new Map(data.records.map((r) => [r.id, r]));
     f.groups = buildExperimentTree(data, this.liveState(f.workspace));
+    const line = `Experiments tree: ${data.records.length} experiments read and grouped in ${(performance.now() - t0).toFixed(1)} ms (${f.name})`;
+    if (this.loads++ === 0) this.log?.info(line);
+    else this.log?.debug(line);
     return f.groups;
   }
 

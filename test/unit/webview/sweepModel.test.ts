@@ -186,7 +186,8 @@ test('a queued sweep: title, place in line and budget; cancelling and paused say
   const t = queuedText(q, 'queued');
   assert.equal(t.title, 'loans.csv → default');
   assert.equal(t.meta, 'queued #2 · budget 5 min');
-  assert.match(t.notice, /^Queued: 2nd in line of 3 waiting\./);
+  assert.match(t.notice, /^Queued: 2nd in line \(3 waiting\)\. It starts/);
+  assert.match(queuedText({ ...q, position: 1, waiting: 1 }, 'queued').notice, /^Queued: next in line\. It starts/);
   assert.match(queuedText({ ...q, position: 1 }, 'queued').notice, /next in line/);
   assert.match(queuedText(q, 'paused').notice, /start paused/);
   assert.equal(queuedText(q, 'stopping').notice, 'Cancelling this queued sweep…');
