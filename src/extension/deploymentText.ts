@@ -23,13 +23,22 @@ export function newDeploymentId(name: string, now: Date, suffix: string): string
   return `${safe}-${stamp}-${suffix.replace(/[^a-z0-9]/gi, '').slice(0, 6)}`;
 }
 
-/** What a deployment is called in the view and the status bar: its experiment, else the model's folder. */
+/**
+ * What a deployment is called in the view and the status bar: its experiment, else the model's folder. An
+ * experiment id's start time (20261128-093723-) is left out: the sidebar is narrow and the tooltip has it.
+ */
 export function deploymentName(record: Pick<DeploymentRecord, 'experimentId' | 'model'>): string {
-  if (record.experimentId) return record.experimentId;
+  if (record.experimentId) return shortExperimentName(record.experimentId);
   const file = basename(record.model);
   // models/best.json → the experiment folder; an exported model.json → its package folder.
   const folder = basename(dirname(record.model));
   return folder === 'models' ? basename(dirname(dirname(record.model))) : folder || file;
+}
+
+/** "20261128-093723-penguins-cd7" → "penguins-cd7"; anything else unchanged. */
+export function shortExperimentName(id: string): string {
+  const short = id.replace(/^\d{8}-\d{6}-/, '');
+  return short === '' ? id : short;
 }
 
 /** ":8123" from a served deployment's URL, or null. */
@@ -86,7 +95,7 @@ function driftText(lastDrift: DeploymentRecord['lastDrift']): string | null {
 
 export function deploymentRow(record: DeploymentRecord, state: DeploymentState, stats: DeploymentStats | null): DeploymentRow {
   const parts: string[] = [];
-  const tooltip: string[] = [deploymentName(record)];
+  const tooltip: string[] = [record.experimentId ? `Experiment ${record.experimentId}` : deploymentName(record)];
   if (state === 'exported') {
     parts.push(`exported · ${basename(record.location)}`);
     tooltip.push(`Exported to ${record.location}`);

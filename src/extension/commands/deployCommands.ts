@@ -10,7 +10,7 @@ import { experimentIdFromArg, modelPath, readDatasetsIndex } from '../../core/st
 import { ExperimentStore } from '../../core/store/experiments.js';
 import type { DeploymentRecord, DriftReport, RetrainOutcome } from '../../protocol/deploy.js';
 import { CommandIds } from '../commandIds.js';
-import { deploymentName } from '../deploymentText.js';
+import { deploymentName, shortExperimentName } from '../deploymentText.js';
 import type { ServedModels } from '../serveStatus.js';
 import { readDriftThresholds, readRetrainSettings } from '../settings.js';
 import { DriftReportPanel } from '../views/driftReport.js';
@@ -100,7 +100,7 @@ export class DeployCommands {
     }
     const found = await this.experimentModel(arg, 'Serve Model: pick an experiment');
     if (!found) return;
-    const name = found.experimentId;
+    const name = shortExperimentName(found.experimentId);
     const served = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Starting a model server for ${name}…`, cancellable: true },
       (_progress, token) => {
@@ -110,7 +110,7 @@ export class DeployCommands {
       },
     );
     this.deps.models.refresh();
-    const choice = await vscode.window.showInformationMessage(`Serving ${name} at ${served.url} (POST /predict).`, 'Open /health', 'Copy URL');
+    const choice = await vscode.window.showInformationMessage(`Serving ${found.experimentId} at ${served.url} (POST /predict).`, 'Open /health', 'Copy URL');
     if (choice === 'Open /health') await vscode.env.openExternal(vscode.Uri.parse(`${served.url}/health`));
     else if (choice === 'Copy URL') await vscode.env.clipboard.writeText(served.url);
   }
@@ -244,7 +244,7 @@ export class DeployCommands {
       await this.retrainFromReport(report);
       return;
     }
-    const choice = await vscode.window.showWarningMessage(`Drift detected in ${basename(current)}: ${report.verdict}. Retrain ${report.model!.experimentId!} on it?`, 'Retrain');
+    const choice = await vscode.window.showWarningMessage(`Drift detected in ${basename(current)}: ${report.verdict.replace(/\.$/, '')}. Retrain ${report.model!.experimentId!} on it?`, 'Retrain');
     if (choice === 'Retrain') await this.retrainFromReport(report);
   }
 

@@ -12,6 +12,7 @@ import {
   newDeploymentId,
   orderDeployments,
   parseListeningLine,
+  shortExperimentName,
   statsText,
 } from '../../../src/extension/deploymentText.js';
 import type { DeploymentRecord, DeploymentStats } from '../../../src/protocol/deploy.js';
@@ -48,8 +49,10 @@ const base: DeploymentRecord = {
   lastDrift: null,
 };
 
-test('deploymentName: the experiment id, else the experiment or package folder', () => {
+test('deploymentName: the experiment id without its start time, else the experiment or package folder', () => {
   assert.equal(deploymentName({ ...base, experimentId: 'exp-7' }), 'exp-7');
+  assert.equal(deploymentName({ ...base, experimentId: '20261128-093723-penguins-cd7' }), 'penguins-cd7');
+  assert.equal(shortExperimentName('20261128-093723-'), '20261128-093723-');
   assert.equal(deploymentName(base), 'exp-1');
   assert.equal(deploymentName({ ...base, model: '/out/penguins-model/model.json' }), 'penguins-model');
 });
