@@ -10,17 +10,21 @@
 //   SAMPLE_SIZE values per side (KS and the reference deciles use it; the report says when a side was
 //   sampled), categories are counted exactly (up to MAX_DISTINCT distinct values a column, the rest counted
 //   together). Current-side bin shares are exact counts; reference-side numeric shares come from its
-//   sample once it holds more than SAMPLE_SIZE values. Prediction drift predicts both files whole
-//   (predictFile), like `mllab predict`.
+//   sample once it holds more than SAMPLE_SIZE values. Prediction drift runs the model (predictFile, as
+//   `mllab predict`) on each file, or on a seeded sample of PREDICTION_SAMPLE_ROWS rows of a larger one; a
+//   prediction log brings its own predictions.
 // - A feature drifts when PSI ≥ thresholds.psi, or when its test's p-value < thresholds.pValue AND its
 //   effect (KS statistic, Cramér's V) ≥ thresholds.effect: with tens of thousands of rows a p-value alone
 //   flags differences too small to matter.
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { cancelled, UserError } from '../errors.js';
 import { dataRecords, readLayout } from '../clean/applyFile.js';
+import { csvField } from '../clean/cells.js';
+import { seededRandom } from '../clean/random.js';
 import { parseModelPackage, predictFile } from '../ml/modelPackage.js';
 import type { ModelPackage } from '../ml/modelPackage.js';
 import { dateOf, describeMissingColumn, missingSet } from '../ml/table.js';
@@ -49,6 +53,8 @@ const MISSING_BIN = '(missing)';
 const OTHER_BIN = '(other)';
 const SEED = 20261128;
 const YIELD_ROWS = 20_000;
+/** Rows of each file the model predicts for prediction drift; larger files are sampled (seeded). */
+export const PREDICTION_SAMPLE_ROWS = 50_000;
 /** Rows the no-model check reads to decide each column's kind. */
 const KIND_ROWS = 2_000;
 
@@ -129,7 +135,39 @@ class ColumnTally {
 
 // --- Reading ------------------------------------------------------------------------------------------------
 
-async function readCsvInto(path: string, tallies: readonly ColumnTally[], signal: AbortSignal | undefined): Promise<number> {
+/** A seeded uniform sample of whole records (algorithm R), for predicting a large file in bounded memory. */
+class RowSample {
+  readonly rows: string[][] = [];
+  seen = 0;
+  private readonly next: () => number;
+
+  constructor(
+    readonly capacity: number,
+    seed: number,
+  ) {
+    this.next = seededRandom(seed);
+  }
+
+  add(record: string[]): void {
+    if (this.seen < this.capacity) this.rows.push(record);
+    else {
+      const slot = Math.floor(this.next() * (this.seen + 1));
+      if (slot < this.capacity) this.rows[slot] = record;
+    }
+    this.seen++;
+  }
+
+  get sampled(): boolean {
+    return this.seen > this.capacity;
+  }
+}
+
+interface CsvRead {
+  rows: number;
+  columns: string[];
+}
+
+async function readCsvInto(path: string, tallies: readonly ColumnTally[], sample: RowSample | null, signal: AbortSignal | undefined): Promise<CsvRead> {
   const layout = readLayout(path);
   const absent = tallies.filter((t) => !layout.columns.includes(t.spec.name)).map((t) => t.spec.name);
   if (absent.length > 0) {
@@ -142,6 +180,7 @@ async function readCsvInto(path: string, tallies: readonly ColumnTally[], signal
   let rows = 0;
   for (const record of dataRecords(path, layout.dialect)) {
     for (const p of picks) p.tally.addText(record[p.index]);
+    sample?.add(record);
     rows++;
     if (rows % YIELD_ROWS === 0) {
       await new Promise<void>((r) => setImmediate(r));
@@ -150,13 +189,13 @@ async function readCsvInto(path: string, tallies: readonly ColumnTally[], signal
   }
   if (signal?.aborted) throw cancelled();
   if (rows === 0) throw new UserError('NO_DATA_ROWS', `${path} has a header but no data rows.`);
-  return rows;
+  return { rows, columns: layout.columns };
 }
 
 interface LogRead {
   rows: number;
-  /** The predictions logged with the rows, in row order (null when a line lacked them). */
-  predictions: (string | number)[] | null;
+  /** Every logged row came with its prediction (tallied into `predictions`). */
+  predicted: boolean;
   skippedLines: number;
 }
 
@@ -172,10 +211,10 @@ async function logFilesOf(path: string): Promise<string[]> {
   return [path];
 }
 
-async function readLogInto(path: string, tallies: readonly ColumnTally[], signal: AbortSignal | undefined): Promise<LogRead> {
+async function readLogInto(path: string, tallies: readonly ColumnTally[], predictions: ColumnTally | null, signal: AbortSignal | undefined): Promise<LogRead> {
   let rows = 0;
   let skippedLines = 0;
-  let predictions: (string | number)[] | null = [];
+  let predicted = true;
   for (const file of await logFilesOf(path)) {
     const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
     for await (const line of lines) {
@@ -192,8 +231,9 @@ async function readLogInto(path: string, tallies: readonly ColumnTally[], signal
         const record = typeof row === 'object' && row !== null ? (row as Record<string, unknown>) : {};
         for (const t of tallies) t.addValue(record[t.spec.name]);
       }
-      if (predictions && Array.isArray(parsed.predictions) && parsed.predictions.length === parsed.rows.length) predictions.push(...parsed.predictions);
-      else predictions = null;
+      if (Array.isArray(parsed.predictions) && parsed.predictions.length === parsed.rows.length) {
+        if (predictions) for (const v of parsed.predictions) predictions.addValue(v);
+      } else predicted = false;
       rows += parsed.rows.length;
       if (rows % YIELD_ROWS < parsed.rows.length) {
         await new Promise<void>((r) => setImmediate(r));
@@ -202,7 +242,7 @@ async function readLogInto(path: string, tallies: readonly ColumnTally[], signal
     }
   }
   if (rows === 0) throw new UserError('NO_DATA_ROWS', `${path} logs no predicted rows${skippedLines > 0 ? ` (${skippedLines} unreadable line${skippedLines === 1 ? '' : 's'})` : ''}.`);
-  return { rows, predictions, skippedLines };
+  return { rows, predicted, skippedLines };
 }
 
 async function isLog(path: string): Promise<boolean> {
@@ -429,10 +469,23 @@ function featureList(names: readonly string[], max = 5): string {
   return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
 
-/** Predicted labels or values, one per row of a CSV (the model's own reading, Recipe replay included). */
-async function predictionsOf(modelPath: string, csv: string, signal: AbortSignal | undefined): Promise<(string | number)[]> {
-  const p = await predictFile(modelPath, csv, signal ? { signal } : {});
-  return p.rows.map((r) => r[0]!);
+/**
+ * Predicted labels or values for a CSV's rows (the model's own reading, Recipe replay included): the whole
+ * file when it fits the row sample, else the sampled rows through a private temporary CSV.
+ */
+async function predictionsOf(modelPath: string, csv: string, read: CsvRead, sample: RowSample, signal: AbortSignal | undefined): Promise<(string | number)[]> {
+  const options = signal ? { signal } : {};
+  if (!sample.sampled) return (await predictFile(modelPath, csv, options)).rows.map((r) => r[0]!);
+  const dir = await mkdtemp(join(tmpdir(), 'mllab-drift-'));
+  try {
+    const file = join(dir, 'sample.csv');
+    const width = read.columns.length;
+    const lines = [read.columns.map(csvField).join(','), ...sample.rows.map((r) => Array.from({ length: width }, (_, i) => csvField(r[i] ?? '')).join(','))];
+    await writeFile(file, lines.join('\n') + '\n');
+    return (await predictFile(modelPath, file, options)).rows.map((r) => r[0]!);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function predictionTallies(pkg: ModelPackage): [ColumnTally, ColumnTally] {
@@ -502,7 +555,18 @@ export async function checkDrift(options: CheckDriftOptions): Promise<DriftRepor
   if (specs.length === 0) throw new UserError('NO_FEATURES', `${referencePath} has no column to compare.`);
 
   const reference = specs.map((s, j) => new ColumnTally(s, missingTokens, SEED + 2 * j));
-  const referenceRows = await readCsvInto(referencePath, reference, signal);
+  const referenceSample = pkg ? new RowSample(PREDICTION_SAMPLE_ROWS, SEED - 1) : null;
+  const referenceRead = await readCsvInto(referencePath, reference, referenceSample, signal);
+  // The model's answers on the reference first: a regression's value bins come from them.
+  const predictionTally = pkg ? predictionTallies(pkg) : null;
+  if (predictionTally && modelPath && referenceSample) {
+    const [refPred, curPred] = predictionTally;
+    for (const v of await predictionsOf(modelPath, referencePath, referenceRead, referenceSample, signal)) refPred.addValue(v);
+    if (refPred.spec.kind === 'numeric') {
+      curPred.edges = numericEdges(refPred);
+      curPred.binCounts = new Float64Array(curPred.edges.length + 1);
+    }
+  }
   const current = specs.map((s, j) => {
     const t = new ColumnTally(s, missingTokens, SEED + 2 * j + 1);
     if (s.kind === 'numeric') {
@@ -512,14 +576,22 @@ export async function checkDrift(options: CheckDriftOptions): Promise<DriftRepor
     return t;
   });
   let currentRows: number;
-  let loggedPredictions: (string | number)[] | null = null;
+  let currentPredicted = true;
   if (currentIsLog) {
-    const read = await readLogInto(currentPath, current, signal);
+    const read = await readLogInto(currentPath, current, predictionTally?.[1] ?? null, signal);
     currentRows = read.rows;
-    loggedPredictions = read.predictions;
+    currentPredicted = read.predicted;
     if (read.skippedLines > 0) notes.push(`${read.skippedLines} unreadable log line${read.skippedLines === 1 ? '' : 's'} skipped.`);
   } else {
-    currentRows = await readCsvInto(currentPath, current, signal);
+    const currentSample = pkg ? new RowSample(PREDICTION_SAMPLE_ROWS, SEED - 2) : null;
+    const read = await readCsvInto(currentPath, current, currentSample, signal);
+    currentRows = read.rows;
+    if (predictionTally && modelPath && currentSample) {
+      for (const v of await predictionsOf(modelPath, currentPath, read, currentSample, signal)) predictionTally[1].addValue(v);
+    }
+    if (referenceSample?.sampled || currentSample?.sampled) {
+      notes.push(`The model predicted a seeded sample of ${PREDICTION_SAMPLE_ROWS.toLocaleString('en-US')} rows of ${[referenceSample?.sampled ? 'the reference' : '', currentSample?.sampled ? 'the new data' : ''].filter((x) => x).join(' and of ')}.`);
+    }
   }
 
   const features = specs.map((s, j) => (s.kind === 'numeric' ? compareNumeric(s.name, reference[j]!, current[j]!, thresholds) : compareCategorical(s.name, reference[j]!, current[j]!, thresholds)));
@@ -538,19 +610,10 @@ export async function checkDrift(options: CheckDriftOptions): Promise<DriftRepor
 
   // The model's answers on both sides.
   let prediction: FeatureDrift | null = null;
-  if (pkg && modelPath) {
-    const [refPred, curPred] = predictionTallies(pkg);
-    for (const v of await predictionsOf(modelPath, referencePath, signal)) refPred.addValue(v);
-    if (currentIsLog && !loggedPredictions) notes.push('Some log lines carry no predictions: prediction drift was not checked.');
-    else {
-      const values = loggedPredictions ?? (await predictionsOf(modelPath, currentPath, signal));
-      if (refPred.spec.kind === 'numeric') {
-        curPred.edges = numericEdges(refPred);
-        curPred.binCounts = new Float64Array(curPred.edges.length + 1);
-      }
-      for (const v of values) curPred.addValue(v);
-      prediction = refPred.spec.kind === 'numeric' ? compareNumeric(refPred.spec.name, refPred, curPred, thresholds) : compareCategorical(refPred.spec.name, refPred, curPred, thresholds);
-    }
+  if (predictionTally) {
+    const [refPred, curPred] = predictionTally;
+    if (!currentPredicted) notes.push('Some log lines carry no predictions: prediction drift was not checked.');
+    else prediction = refPred.spec.kind === 'numeric' ? compareNumeric(refPred.spec.name, refPred, curPred, thresholds) : compareCategorical(refPred.spec.name, refPred, curPred, thresholds);
   }
 
   const drifted = features.filter((f) => f.drifted).map((f) => f.name);
@@ -565,7 +628,7 @@ export async function checkDrift(options: CheckDriftOptions): Promise<DriftRepor
     drifted: drifted.length > 0 || (prediction?.drifted ?? false),
     verdict,
     model: pkg && modelPath ? { path: modelPath, experimentId: pkg.experimentId } : null,
-    reference: { path: referencePath, sha256: referenceSha, rows: referenceRows },
+    reference: { path: referencePath, sha256: referenceSha, rows: referenceRead.rows },
     current: { path: currentPath, rows: currentRows },
     thresholds,
     features,

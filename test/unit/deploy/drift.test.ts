@@ -226,6 +226,18 @@ test('large files: numeric columns are sampled (and the report says so), counts 
   assert.deepEqual(k.bins[0], { label: 'q', reference: (n - Math.ceil(n / 3)) / n, current: (n - Math.ceil(n / 3)) / n });
 });
 
+test('a new file over 50,000 rows: the model predicts a seeded sample of it (said in the notes)', async () => {
+  const current = writeCsv('many.csv', rows(52_000, 14, { xShift: 1 }));
+  const report = await checkDrift({ model, current });
+  assert.equal(report.current.rows, 52_000);
+  assert.ok(report.notes?.includes('The model predicted a seeded sample of 50,000 rows of the new data.'), JSON.stringify(report.notes));
+  assert.equal(report.prediction?.drifted, true);
+  // Shares over the sample still sum to 1; "yes" grows with x.
+  const yes = report.prediction.bins.find((b) => b.label === 'yes');
+  assert.ok(yes && yes.current > yes.reference + 0.2, JSON.stringify(report.prediction.bins));
+  assert.ok(Math.abs(report.prediction.bins.reduce((a, b) => a + b.current, 0) - 1) < 1e-12);
+});
+
 test('a model trained on a cleaned version is compared on its raw source columns', async () => {
   const source = writeCsv('source.csv', rows(800, 10));
   const recipe: Recipe = {
