@@ -226,6 +226,39 @@ test('large files: numeric columns are sampled (and the report says so), counts 
   assert.deepEqual(k.bins[0], { label: 'q', reference: (n - Math.ceil(n / 3)) / n, current: (n - Math.ceil(n / 3)) / n });
 });
 
+test('regression: the predicted values are compared as numbers (deciles, KS)', async () => {
+  mkdirSync(join(dir, 'regression'));
+  // x predicted from label, w and colour: label carries most of it, so a shift in x moves the predictions.
+  const { path } = await trainedModel(join(dir, 'regression'), training, 'x', { task: 'regression' });
+  const same = await checkDrift({ model: path, current: writeCsv('reg-same.csv', rows(3000, 15)) });
+  assert.equal(same.prediction?.kind, 'numeric');
+  assert.equal(same.prediction?.drifted, false, JSON.stringify(same.prediction?.reasons));
+  assert.deepEqual(
+    same.features.map((f) => f.name),
+    ['w', 'colour', 'label'],
+  );
+  const moved = await checkDrift({ model: path, current: writeCsv('reg-moved.csv', rows(3000, 16, { xShift: 1.5 })) });
+  assert.equal(moved.prediction?.drifted, true);
+  assert.ok(moved.prediction?.ks && moved.prediction.ks.statistic > 0.2);
+  assert.equal(feature(moved, 'label').drifted, true);
+});
+
+test('dates are compared as times, their bins labelled with dates', async () => {
+  const reference = join(dir, 'dates-ref.csv');
+  const current = join(dir, 'dates-cur.csv');
+  const day = (i: number): string => new Date(Date.UTC(2026, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+  writeFileSync(reference, ['when', ...Array.from({ length: 100 }, (_, i) => day(i))].join('\n'));
+  writeFileSync(current, ['when', ...Array.from({ length: 100 }, (_, i) => day(i + 200))].join('\n'));
+  const report = await checkDrift({ reference, current });
+  const when = feature(report, 'when');
+  assert.equal(when.kind, 'numeric');
+  assert.equal(when.bins[0]?.label, '(−∞, 2026-01-11)');
+  assert.equal(when.bins.at(-1)?.label, '[2026-04-01, +∞)'); // day 90 of 2026
+  assert.equal(when.bins.at(-1)?.current, 1);
+  assert.equal(when.ks?.statistic, 1);
+  assert.equal(when.drifted, true);
+});
+
 test('a new file over 50,000 rows: the model predicts a seeded sample of it (said in the notes)', async () => {
   const current = writeCsv('many.csv', rows(52_000, 14, { xShift: 1 }));
   const report = await checkDrift({ model, current });
