@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { UserError } from '../core/errors.js';
+import { diskFullError, UserError } from '../core/errors.js';
 import { applyRecipeToFile, checkOutput, readLayout } from '../core/clean/applyFile.js';
 import { exportPython } from '../core/clean/exportPython.js';
 import { parseRecipe, recipeToJson } from '../core/clean/recipe.js';
@@ -127,7 +127,7 @@ function writeWhole(path: string, text: string): void {
     } catch {
       // The temp file was never created.
     }
-    throw new UserError('BAD_ARGUMENT', `Cannot write ${path} (${(e as { code?: string }).code ?? (e as Error).message}).`);
+    throw diskFullError(e, path) ?? new UserError('BAD_ARGUMENT', `Cannot write ${path} (${(e as { code?: string }).code ?? (e as Error).message}).`);
   }
 }
 

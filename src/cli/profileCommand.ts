@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { stat, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { UserError } from '../core/errors.js';
+import { diskFullError, UserError } from '../core/errors.js';
 import { profileFile } from '../core/profile/profileFile.js';
 import { renderProfileHtml, renderProfileMarkdown } from '../core/profile/report/index.js';
 import { DEFAULT_MISSING_TOKENS } from '../protocol/profile.js';
@@ -93,7 +93,7 @@ async function writeReport(outPath: string, text: string): Promise<void> {
   } catch (e) {
     await unlink(temp).catch(() => undefined);
     const code = (e as { code?: unknown }).code;
-    throw new UserError('BAD_ARGUMENT', `cannot write ${outPath}${typeof code === 'string' ? ` (${code})` : ''}.`);
+    throw diskFullError(e, outPath) ?? new UserError('BAD_ARGUMENT', `cannot write ${outPath}${typeof code === 'string' ? ` (${code})` : ''}.`);
   }
 }
 

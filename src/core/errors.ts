@@ -29,11 +29,16 @@ export type UserErrorCode =
   | 'EXPERIMENT_LOCKED'
   | 'NO_TRIAL_FINISHED';
 
-/** A write the disk refused for lack of space or quota: the user can fix it, so it gets a UserError. */
-export function diskFullError(e: unknown): UserError | null {
+/**
+ * A write the disk refused for lack of space or quota: the user can fix it, so it gets a UserError.
+ * A real ENOSPC from write(2) carries no path (only open-like calls set one), and the one it may carry is a
+ * temp file's: the writer passes `file`, the file the user knows.
+ */
+export function diskFullError(e: unknown, file?: string): UserError | null {
   const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
   if (code !== 'ENOSPC' && code !== 'EDQUOT') return null;
-  const path = (e as { path?: unknown }).path;
+  const own = (e as { path?: unknown }).path;
+  const path = file ?? (typeof own === 'string' ? own : undefined);
   const where = typeof path === 'string' ? ` writing ${path}` : '';
   return new UserError('DISK_FULL', `The disk is full${where}. Nothing was left half-written; free some space and try again (an interrupted sweep can be resumed).`);
 }

@@ -150,6 +150,8 @@ async function applyAndRecord(
     // Applying the same Recipe again writes the same bytes: the existing record stays if the rename fails.
     const existed = (await versions.get(hash)) !== null;
     await versions.save(version).catch((e: unknown) => {
+      // A full disk already is a one-line DISK_FULL naming the file.
+      if (isUserError(e)) throw e;
       throw new UserError('UNREADABLE', `Cannot record the version in ${versions.datasetsDir} (${(e as { code?: string }).code ?? (e as Error).message}); nothing was written.`);
     });
     if (!existed) recorded = hash;

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { cancelled, UserError } from '../errors.js';
+import { cancelled, diskFullError, UserError } from '../errors.js';
 import { columnNames, decodeField, FIELD_ESCAPED, RecordReader, RecordScanner, RecordTooLongError, SNIFF_BYTES, sniffLayout } from '../csv/index.js';
 import type { Dialect } from '../../protocol/profile.js';
 import type { ApplyReport, Recipe } from '../../protocol/recipe.js';
@@ -130,7 +130,7 @@ export async function applyRecipeToFile(sourcePath: string, recipe: Recipe, outP
   try {
     fd = openSync(temp, 'wx');
   } catch (e) {
-    throw new UserError('BAD_ARGUMENT', `Cannot write ${outPath} (${(e as { code?: string }).code ?? (e as Error).message}).`);
+    throw cannotWrite(outPath, e);
   }
   let done = false;
   try {
@@ -142,7 +142,7 @@ export async function applyRecipeToFile(sourcePath: string, recipe: Recipe, outP
       try {
         for (let at = 0; at < used; ) at += writeSync(fd, buffer, at, used - at);
       } catch (e) {
-        throw new UserError('BAD_ARGUMENT', `Cannot write ${outPath} (${(e as { code?: string }).code ?? (e as Error).message}).`);
+        throw cannotWrite(outPath, e);
       }
       used = 0;
     };
@@ -155,7 +155,7 @@ export async function applyRecipeToFile(sourcePath: string, recipe: Recipe, outP
           try {
             for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
           } catch (e) {
-            throw new UserError('BAD_ARGUMENT', `Cannot write ${outPath} (${(e as { code?: string }).code ?? (e as Error).message}).`);
+            throw cannotWrite(outPath, e);
           }
           return;
         }
@@ -212,4 +212,9 @@ export async function applyRecipeToFile(sourcePath: string, recipe: Recipe, outP
     if (fd >= 0) closeSync(fd);
     if (!done && existsSync(temp)) unlinkSync(temp);
   }
+}
+
+/** A full disk is DISK_FULL (the user frees space); any other refusal is about the output path. */
+function cannotWrite(outPath: string, e: unknown): UserError {
+  return diskFullError(e, outPath) ?? new UserError('BAD_ARGUMENT', `Cannot write ${outPath} (${(e as { code?: string }).code ?? (e as Error).message}).`);
 }

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import * as fsp from 'node:fs/promises';
+import { diskFullError } from '../errors.js';
 
 /** The file-system calls the store makes, so tests can inject failures (tests run as root: chmod proves nothing). */
 export interface StoreFs {
@@ -35,7 +36,8 @@ export async function writeFileAtomic(fs: StoreFs, path: string, data: string): 
     await fs.rename(temp, path);
   } catch (e) {
     await fs.unlink(temp).catch(() => undefined);
-    throw e;
+    // Named by the file the user knows, not the temp file (which is gone).
+    throw diskFullError(e, path) ?? e;
   }
 }
 

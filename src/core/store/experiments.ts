@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { UserError } from '../errors.js';
+import { diskFullError, UserError } from '../errors.js';
 import { isRecord } from '../../protocol/jsonShape.js';
 import { EXPERIMENT_SCHEMA_VERSION } from '../../protocol/experiment.js';
 import type { ExperimentOwner, ExperimentRecord, ExperimentSummary, TrialRecord } from '../../protocol/experiment.js';
@@ -138,9 +138,17 @@ export class ExperimentStore {
         if ((e as { code?: unknown }).code === 'EEXIST' && attempt < 20) continue;
         throw e;
       }
-      const writer = await ExperimentWriter.acquire(join(this.dir, id), id);
-      await writer.writeRecord(make(id));
-      return writer;
+      // A folder without its experiment.json (a full disk refused it) is removed, not left half-made.
+      let writer: ExperimentWriter | null = null;
+      try {
+        writer = await ExperimentWriter.acquire(join(this.dir, id), id);
+        await writer.writeRecord(make(id));
+        return writer;
+      } catch (e) {
+        await writer?.release();
+        await fsp.rm(join(this.dir, id), { recursive: true, force: true }).catch(() => undefined);
+        throw e;
+      }
     }
   }
 
@@ -231,9 +239,13 @@ export class ExperimentWriter {
         const handle = await fsp.open(lockPath, 'wx');
         try {
           await handle.writeFile(JSON.stringify(owner) + '\n');
-        } finally {
+        } catch (e) {
+          // An empty lock would keep the experiment "being opened" for a moment; ours, so remove it.
           await handle.close();
+          await fsp.unlink(lockPath).catch(() => undefined);
+          throw diskFullError(e, lockPath) ?? e;
         }
+        await handle.close();
         return new ExperimentWriter(dir, id);
       } catch (e) {
         if ((e as { code?: unknown }).code !== 'EEXIST') throw e;
@@ -262,7 +274,10 @@ export class ExperimentWriter {
 
   /** One line, one write call: either the whole line lands or a torn tail that readers skip. */
   async appendTrial(trial: TrialRecord): Promise<void> {
-    await fsp.appendFile(this.journalPath, stableStringify(trial, 0), 'utf8');
+    // A full disk may leave part of the line: the torn-last-line rule covers it (readers skip, resume cuts).
+    await fsp.appendFile(this.journalPath, stableStringify(trial, 0), 'utf8').catch((e: unknown) => {
+      throw diskFullError(e, this.journalPath) ?? e;
+    });
   }
 
   /** Resuming after a kill: drop a torn last line so the next append starts on a fresh line. */
@@ -288,8 +303,13 @@ export class ExperimentWriter {
     const path = join(this.dir, relativePath);
     await fsp.mkdir(join(path, '..'), { recursive: true });
     const temp = `${path}.${process.pid}.tmp`;
-    await fsp.writeFile(temp, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    await fsp.rename(temp, path);
+    try {
+      await fsp.writeFile(temp, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      await fsp.rename(temp, path);
+    } catch (e) {
+      await fsp.unlink(temp).catch(() => undefined);
+      throw diskFullError(e, path) ?? e;
+    }
   }
 
   async readBinary(relativePath: string): Promise<Float64Array | null> {

@@ -124,7 +124,8 @@ test('a failed write leaves the previous record whole and no temp file behind', 
   const v = version(HASH_A, '2026-01-01T00:00:00.000Z');
   await store.save(v);
   failRename = true;
-  await assert.rejects(store.rename(HASH_A, 'new name'), /disk full/);
+  // The store's own write reports a full disk as DISK_FULL naming the record (not the temp file).
+  await assert.rejects(store.rename(HASH_A, 'new name'), (e: unknown) => (e as { code?: string }).code === 'DISK_FULL' && (e as Error).message.includes(`writing ${join(mllab, 'datasets', `${HASH_A}.json`)}.`));
   assert.deepEqual(await store.get(HASH_A), v);
   assert.deepEqual(readdirSync(join(mllab, 'datasets')).filter((n) => n.endsWith('.tmp')), []);
 });

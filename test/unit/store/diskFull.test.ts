@@ -21,3 +21,11 @@ test('the worker reports a full disk as a user error with its code', () => {
   assert.equal(r.data?.userErrorCode, 'DISK_FULL');
   assert.match(r.message, /disk is full/);
 });
+
+test('a real ENOSPC from write(2) has no path: the writer names the file, and its name wins over a temp file', () => {
+  const bare = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+  assert.match(diskFullError(bare, '/ws/.mllab/experiments/x/report.json')?.message ?? '', /^The disk is full writing \/ws\/\.mllab\/experiments\/x\/report\.json\. /);
+  const onTemp = Object.assign(new Error('ENOSPC'), { code: 'ENOSPC', path: '/ws/out.csv.123.ab12cd34.tmp' });
+  assert.match(diskFullError(onTemp, '/ws/out.csv')?.message ?? '', /writing \/ws\/out\.csv\. /);
+  assert.equal(diskFullError(Object.assign(new Error('denied'), { code: 'EACCES' }), '/ws/out.csv'), null);
+});
