@@ -82,6 +82,27 @@ export function parseMinutes(text: string): number | string {
   return Math.max(1, Math.round(x * 60));
 }
 
+/**
+ * The held-out test share as typed: empty = the default (null), "0" = none, "0.2" or "20%"; or an error
+ * message. At most half the rows: the search needs the rest.
+ */
+export function parseTestFraction(text: string): number | null | string {
+  const t = text.trim().replace(',', '.');
+  if (t === '') return null;
+  const percent = t.endsWith('%');
+  const x = Number(percent ? t.slice(0, -1).trim() : t);
+  const f = percent ? x / 100 : x;
+  if (!Number.isFinite(x) || !(f >= 0 && f <= 0.5)) return 'Type a share from 0 (none) to 0.5, e.g. 0.2 or 20%; leave empty for the default.';
+  return f;
+}
+
+/** "held out: 20%", "no held-out rows", or the default's rule. */
+export function testFractionLabel(f: number | null): string {
+  if (f === null) return 'held out: 20% from 100 rows';
+  if (f === 0) return 'no held-out rows';
+  return `held out: ${Math.round(f * 1000) / 10}%`;
+}
+
 /** A positive whole number within [min, max], or an error message. */
 export function parseWhole(text: string, what: string, min: number, max: number): number | string {
   const t = text.trim();
@@ -107,6 +128,11 @@ export interface SweepChoices {
   models: ModelKind[] | null;
   folds: number;
   seed: number;
+  /**
+   * Share of rows held out before the search to score the final model on; null = the engine's default
+   * (0.2 with at least 100 rows, else 0). Remembered choices from before it existed read as null.
+   */
+  testFraction: number | null;
 }
 
 export const DEFAULT_FOLDS = 5;
@@ -124,6 +150,7 @@ export function sweepConfig(dataset: string, workspace: string, choices: SweepCh
     ...(choices.models && choices.models.length > 0 ? { models: [...choices.models] } : {}),
     folds: choices.folds,
     seed: choices.seed,
+    ...(choices.testFraction !== null ? { testFraction: choices.testFraction } : {}),
     ...(parent ? { parent } : {}),
   };
 }
@@ -144,7 +171,7 @@ const MODEL_KINDS: readonly ModelKind[] = MODELS.map((m) => m.kind);
 /** Remembered choices as read back from workspaceState (or a Re-run's config): null unless every field is sound. */
 export function parseChoices(value: unknown): SweepChoices | null {
   if (!isRecord(value)) return null;
-  const { target, metric, budget, search, models, folds, seed } = value;
+  const { target, metric, budget, search, models, folds, seed, testFraction } = value;
   if (typeof target !== 'string' || target === '') return null;
   if (typeof metric !== 'string' || !(metric in METRICS)) return null;
   if (!isRecord(budget) || (budget.kind !== 'seconds' && budget.kind !== 'trials') || typeof budget.value !== 'number' || !(budget.value > 0)) return null;
@@ -152,6 +179,7 @@ export function parseChoices(value: unknown): SweepChoices | null {
   if (models !== null && !(Array.isArray(models) && models.every((m) => typeof m === 'string' && (MODEL_KINDS as readonly string[]).includes(m)))) return null;
   if (typeof folds !== 'number' || !Number.isInteger(folds) || folds < 2) return null;
   if (typeof seed !== 'number' || !Number.isInteger(seed)) return null;
+  if (testFraction !== undefined && testFraction !== null && !(typeof testFraction === 'number' && testFraction >= 0 && testFraction < 1)) return null;
   return {
     target,
     metric: metric as MetricName,
@@ -160,6 +188,7 @@ export function parseChoices(value: unknown): SweepChoices | null {
     models: models === null ? null : [...(models as ModelKind[])],
     folds,
     seed,
+    testFraction: typeof testFraction === 'number' ? testFraction : null,
   };
 }
 
@@ -185,6 +214,7 @@ export function choicesFromConfig(arg: unknown): { dataset: string; choices: Swe
     models: Array.isArray(arg.models) ? arg.models : null,
     folds,
     seed: typeof arg.seed === 'number' ? arg.seed : DEFAULT_SEED,
+    testFraction: typeof arg.testFraction === 'number' ? arg.testFraction : null,
   });
   if (!choices) return null;
   return { dataset: arg.dataset, choices, parent: typeof arg.parent === 'string' ? arg.parent : null };

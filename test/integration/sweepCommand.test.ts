@@ -106,6 +106,7 @@ test('the full quick pick from the palette: steps as shown, Back, validation, ad
     { pick: 'Advanced' },
     { pickMany: ['k nearest', 'Naive Bayes'] },
     { type: ['1', '2'] },
+    { type: ['0.9', '0.2'] },
     { type: ['5'] },
   ];
   await run('mllab.startSweep');
@@ -136,6 +137,7 @@ test('the full quick pick from the palette: steps as shown, Back, validation, ad
   assert.match(step(8).items[0]?.detail ?? '', /target species · Balanced accuracy · 3 trials · random · all models · 5 folds · seed 0/);
   assert.deepEqual(step(9).selected.length, 7, 'all models preselected for a classification target');
   assert.equal(step(10).validation[0], 'Folds must be a whole number from 2 to 20.');
+  assert.match(step(11).validation[0] ?? '', /^Type a share from 0 \(none\) to 0\.5/);
 
   await waitFor(() => opened().length === 1, 'the Sweep panel to open');
   const id = opened()[0]!;
@@ -144,8 +146,8 @@ test('the full quick pick from the palette: steps as shown, Back, validation, ad
   const record = await new ExperimentStore(ws).read(id);
   assert.equal(record?.status, 'done');
   assert.deepEqual(
-    [record?.config.metric, record?.config.maxTrials, record?.config.budgetSeconds, record?.config.search, record?.config.models, record?.config.validation, record?.config.seed, record?.trials],
-    ['balanced_accuracy', 3, null, 'random', ['knn', 'naiveBayes'], { kind: 'kfold', folds: 2, stratified: true }, 5, 3],
+    [record?.config.metric, record?.config.maxTrials, record?.config.budgetSeconds, record?.config.search, record?.config.models, record?.config.validation, record?.config.seed, record?.config.testFraction, record?.trials],
+    ['balanced_accuracy', 3, null, 'random', ['knn', 'naiveBayes'], { kind: 'kfold', folds: 2, stratified: true }, 5, 0.2, 3],
   );
   assert.ok(sweepEditor.status.history.some((t) => /^\$\(sync~spin\) Sweep: \d+ trials? · of 3/.test(t)), sweepEditor.status.history.join('\n'));
   assert.equal(sweepEditor.status.visible, false, 'hidden once nothing runs');
@@ -161,7 +163,7 @@ test('from the explorer with remembered choices; stop, Resume from the notificat
   assert.equal(step(2).items.find((i) => i.label === 'Trial count…')?.description, 'last: 3 trials');
   assert.equal(step(3).value, '3');
   assert.equal(step(4).active, 'Random');
-  assert.match(step(5).items[0]?.detail ?? '', /300 trials · random · knn, naiveBayes · 2 folds · seed 5/);
+  assert.match(step(5).items[0]?.detail ?? '', /300 trials · random · knn, naiveBayes · 2 folds · seed 5 · held out: 20%$/, 'the remembered test share');
 
   await waitFor(() => opened().length === 1, 'the Sweep panel to open');
   const id = opened()[0]!;

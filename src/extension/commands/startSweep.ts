@@ -25,6 +25,7 @@ import {
   metricChoices,
   MODELS,
   parseMinutes,
+  parseTestFraction,
   parseWhole,
   recalled,
   remember,
@@ -32,6 +33,7 @@ import {
   SEARCHES,
   sweepConfig,
   targetOptions,
+  testFractionLabel,
 } from '../sweepChoices.js';
 import type { Budget, SweepChoices } from '../sweepChoices.js';
 import type { SweepFinished, SweepQueue } from '../sweepQueue.js';
@@ -396,7 +398,7 @@ export class SweepCommands implements vscode.Disposable {
 
   private summary(c: SweepChoices): string {
     const models = c.models ? c.models.join(', ') : 'all models';
-    return `target ${c.target} · ${METRICS[c.metric].label} · ${budgetLabel(c.budget)} · ${c.search} · ${models} · ${c.folds} folds · seed ${c.seed}`;
+    return `target ${c.target} · ${METRICS[c.metric].label} · ${budgetLabel(c.budget)} · ${c.search} · ${models} · ${c.folds} folds · seed ${c.seed} · ${testFractionLabel(c.testFraction)}`;
   }
 
   private datasetOf(uri: vscode.Uri): Dataset | null {
@@ -525,11 +527,13 @@ export class SweepCommands implements vscode.Disposable {
       models: last?.models ?? null,
       folds: last?.folds ?? DEFAULT_FOLDS,
       seed: last?.seed ?? DEFAULT_SEED,
+      testFraction: last?.testFraction ?? null,
     };
+    const chosen = (): SweepChoices => ({ target: c.target, metric: c.metric ?? metricChoices(taskOf(c.target))[0]!.metric, budget: c.budget, search: c.search, models: c.models, folds: c.folds, seed: c.seed, testFraction: c.testFraction });
     const first = canGoBack ? 2 : 1;
     const total = first + 4;
     const taskOf = (target: string): Task => usable.find((o) => o.column === target)!.task!;
-    type StepName = 'target' | 'metric' | 'budget' | 'search' | 'confirm' | 'models' | 'folds' | 'seed';
+    type StepName = 'target' | 'metric' | 'budget' | 'search' | 'confirm' | 'models' | 'folds' | 'testFraction' | 'seed';
     const flow: StepName[] = ['target', 'metric', 'budget', 'search', 'confirm'];
     let at = 0;
     for (;;) {
@@ -619,13 +623,13 @@ export class SweepCommands implements vscode.Disposable {
         c.search = r.value;
         at++;
       } else if (name === 'confirm') {
-        const current: SweepChoices = { target: c.target, metric: c.metric ?? metricChoices(taskOf(c.target))[0]!.metric, budget: c.budget, search: c.search, models: c.models, folds: c.folds, seed: c.seed };
+        const current = chosen();
         const r = await pickOne<'start' | 'advanced'>({
           ...o,
-          placeholder: 'Start the sweep, or change models, folds and seed first',
+          placeholder: 'Start the sweep, or change models, folds, the held-out test share and seed first',
           items: [
             { label: '$(play) Start Sweep', detail: this.summary(current), value: 'start' },
-            { label: '$(settings) Advanced: models, folds, seed…', value: 'advanced' },
+            { label: '$(settings) Advanced: models, folds, test share, seed…', value: 'advanced' },
           ],
         });
         if (r.kind === 'cancel') return null;
@@ -634,7 +638,7 @@ export class SweepCommands implements vscode.Disposable {
           continue;
         }
         if (r.value === 'start') return current;
-        flow.push('models', 'folds', 'seed');
+        flow.push('models', 'folds', 'testFraction', 'seed');
         at++;
       } else if (name === 'models') {
         const task = taskOf(c.target);
@@ -662,6 +666,21 @@ export class SweepCommands implements vscode.Disposable {
         }
         c.folds = r.value;
         at++;
+      } else if (name === 'testFraction') {
+        const r = await inputValue<number | null>({
+          ...o,
+          placeholder: 'empty: 0.2 with at least 100 rows, else none',
+          prompt: 'Held-out test share: rows set aside before the search, to score the final model on (0 = none)',
+          value: c.testFraction === null ? '' : String(c.testFraction),
+          parse: parseTestFraction,
+        });
+        if (r.kind === 'cancel') return null;
+        if (r.kind === 'back') {
+          at--;
+          continue;
+        }
+        c.testFraction = r.value;
+        at++;
       } else {
         const r = await inputValue<number>({ ...o, placeholder: String(DEFAULT_SEED), prompt: 'Random seed (the same seed proposes the same trials)', value: String(c.seed), parse: (t) => parseWhole(t, 'The seed', 0, 2 ** 31 - 1) });
         if (r.kind === 'cancel') return null;
@@ -670,7 +689,7 @@ export class SweepCommands implements vscode.Disposable {
           continue;
         }
         c.seed = r.value;
-        return { target: c.target, metric: c.metric ?? metricChoices(taskOf(c.target))[0]!.metric, budget: c.budget, search: c.search, models: c.models, folds: c.folds, seed: c.seed };
+        return chosen();
       }
     }
     return null;

@@ -10,12 +10,14 @@ import {
   metricChoices,
   parseChoices,
   parseMinutes,
+  parseTestFraction,
   parseWhole,
   recalled,
   remember,
   REMEMBERED_MAX,
   sweepConfig,
   targetOptions,
+  testFractionLabel,
 } from '../../../src/extension/sweepChoices.js';
 import type { SweepChoices } from '../../../src/extension/sweepChoices.js';
 import type { ColumnProfile } from '../../../src/protocol/profile.js';
@@ -100,7 +102,7 @@ test('budgets: labels and typed values', () => {
   assert.equal(typeof parseWhole('', 'Folds', 2, 20), 'string');
 });
 
-const choices: SweepChoices = { target: 'species', metric: 'accuracy', budget: { kind: 'trials', value: 25 }, search: 'random', models: ['knn', 'gbdt'], folds: 3, seed: 7 };
+const choices: SweepChoices = { target: 'species', metric: 'accuracy', budget: { kind: 'trials', value: 25 }, search: 'random', models: ['knn', 'gbdt'], folds: 3, seed: 7, testFraction: null };
 
 test('the runner’s config: a trial budget sets maxTrials only; no models means all', () => {
   assert.deepEqual(sweepConfig('/ws/iris.csv', '/ws', choices), {
@@ -119,6 +121,27 @@ test('the runner’s config: a trial budget sets maxTrials only; no models means
   assert.equal(timed.maxTrials, undefined);
   assert.equal(timed.models, undefined);
   assert.equal(timed.parent, 'E0');
+  assert.equal(timed.testFraction, undefined, 'null: the engine picks its default');
+  assert.equal(sweepConfig('/ws/iris.csv', '/ws', { ...choices, testFraction: 0 }).testFraction, 0);
+});
+
+test('the held-out test share as typed: empty = default, 0 = none, a fraction or a percentage up to a half', () => {
+  assert.equal(parseTestFraction(''), null);
+  assert.equal(parseTestFraction(' 0 '), 0);
+  assert.equal(parseTestFraction('0.25'), 0.25);
+  assert.equal(parseTestFraction('0,1'), 0.1);
+  assert.equal(parseTestFraction('20%'), 0.2);
+  assert.equal(typeof parseTestFraction('0.6'), 'string');
+  assert.equal(typeof parseTestFraction('-0.1'), 'string');
+  assert.equal(typeof parseTestFraction('abc'), 'string');
+  assert.equal(testFractionLabel(null), 'held out: 20% from 100 rows');
+  assert.equal(testFractionLabel(0), 'no held-out rows');
+  assert.equal(testFractionLabel(0.25), 'held out: 25%');
+  // Remembered before the test share existed: read as the default.
+  const { testFraction: _dropped, ...old } = { ...choices, testFraction: 0.3 };
+  assert.equal(parseChoices(old)?.testFraction, null);
+  assert.equal(parseChoices({ ...choices, testFraction: 0.3 })?.testFraction, 0.3);
+  assert.equal(parseChoices({ ...choices, testFraction: 1 }), null);
 });
 
 test('remembered choices: per dataset, newest last, bad entries dropped, at most REMEMBERED_MAX', () => {
@@ -158,8 +181,9 @@ test('a Re-run’s prefilled config (stored settings + parent) becomes the same 
   assert.deepEqual(choicesFromConfig(settings), {
     dataset: '/ws/iris.csv',
     parent: 'E9',
-    choices: { target: 'species', metric: 'f1_macro', budget: { kind: 'trials', value: 30 }, search: 'tpe', models: ['knn'], folds: 4, seed: 3 },
+    choices: { target: 'species', metric: 'f1_macro', budget: { kind: 'trials', value: 30 }, search: 'tpe', models: ['knn'], folds: 4, seed: 3, testFraction: null },
   });
+  assert.equal(choicesFromConfig({ ...settings, testFraction: 0 })?.choices.testFraction, 0, 'a stored share is kept');
   assert.equal(choicesFromConfig({ dataset: '/ws/iris.csv' }), null);
   assert.equal(choicesFromConfig('E9'), null);
 });
