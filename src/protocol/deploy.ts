@@ -198,8 +198,10 @@ export interface RetrainOutcome {
   /** One line for people: why it was or was not promoted. */
   reason: string;
   /**
-   * The files the new data was split into (under .mllab/retrain/): the child trained on `train`, both models
-   * were scored on `holdout`. Optional: added after the first contract.
+   * The two parts the new data was split into (under .mllab/retrain/, in the new file's columns): the child
+   * trained on `train` (plus the parent's rows when combined, through the parent's Recipe when it had one:
+   * its record's config.dataset is the exact file), both models were scored on `holdout`. Optional: added
+   * after the first contract.
    */
   split?: { train: string; holdout: string };
 }

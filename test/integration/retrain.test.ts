@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, cpSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { retrain } from '../../src/core/deploy/retrain.js';
 import { runSweep } from '../../src/core/search/sweep.js';
 import type { SweepConfig } from '../../src/core/search/sweep.js';
@@ -17,6 +17,12 @@ import { ExperimentStore } from '../../src/core/store/experiments.js';
 import { isUserError } from '../../src/core/errors.js';
 import { runCli } from '../../src/cli/main.js';
 import type { RetrainOutcome } from '../../src/protocol/deploy.js';
+import { parseRecipe } from '../../src/core/clean/recipe.js';
+import type { ModelPackage } from '../../src/core/ml/modelPackage.js';
+import { DatasetVersions } from '../../src/core/store/datasetVersions.js';
+import { hashFile } from '../../src/core/store/profileCache.js';
+import { nodeStoreFs } from '../../src/core/store/atomicFile.js';
+import { DATASET_VERSION_SCHEMA_VERSION } from '../../src/protocol/datasetVersion.js';
 import { repoRoot } from './builtFiles.js';
 
 let work: string;
@@ -214,21 +220,74 @@ test("'combined' trains on the parent's rows then the new training rows, in the 
   const parent = await tinySweep(ws, old, 'species');
   const outcome = await retrain({ root: ws, experimentId: parent.experimentId, newData: fresh, mode: 'combined', maxTrials: 2 });
   assert.equal(outcome.mode, 'combined');
-  const trainText = readFileSync(outcome.split!.train, 'utf8');
-  assert.equal(trainText.split('\n')[0], IRIS_HEADER);
-  assert.equal(readFileSync(outcome.split!.holdout, 'utf8').split('\n')[0], IRIS_HEADER);
-  const train = dataLines(outcome.split!.train);
+  const child = await new ExperimentStore(ws).read(outcome.childExperiment);
+  assert.ok(child);
+  // The split keeps the new file's column order; the child's training file is in the parent's.
+  assert.equal(readFileSync(outcome.split!.holdout, 'utf8').split('\n')[0], reordered);
+  assert.equal(readFileSync(child.config.dataset, 'utf8').split('\n')[0], IRIS_HEADER);
+  const newTrain = dataLines(outcome.split!.train);
   const holdout = dataLines(outcome.split!.holdout);
   assert.equal(holdout.length, 6); // round(30 × 0.2)
+  assert.equal(newTrain.length, 24);
+  assert.deepEqual([...newTrain, ...holdout].sort(), dataLines(fresh).sort());
+  const train = dataLines(child.config.dataset);
   assert.equal(train.length, 120 + 24);
   assert.deepEqual(train.slice(0, 120), dataLines(old));
-  assert.deepEqual([...train.slice(120), ...holdout].sort(), irisLines.filter((_, i) => i % 5 === 0).sort());
-  const child = await new ExperimentStore(ws).read(outcome.childExperiment);
-  assert.equal(child?.dataset.rows, 144);
+  assert.deepEqual(train.slice(120), newTrain.map(swap));
+  assert.equal(child.dataset.rows, 144);
 
   // A new file with other columns cannot be combined (nor used alone).
   const other = writeCsv(join(ws, 'iris-c.csv'), `${IRIS_HEADER},petal_area`, irisLines.slice(0, 40).map((l) => `${l},1`));
   await rejects(retrain({ root: ws, experimentId: parent.experimentId, newData: other, mode: 'combined' }), 'MISSING_COLUMN', /has columns the training data did not \("petal_area"\)/);
+});
+
+test('a parent trained on a cleaned version: the raw new rows go through its Recipe and the child keeps the lineage', async () => {
+  const ws = join(work, 'lineage');
+  mkdirSync(ws);
+  const raw = writeCsv(join(ws, 'penguins.csv'), penguinHeader.join(','), penguinLines.filter((_, i) => i % 3 !== 0));
+  const fresh = writeCsv(join(ws, 'penguins-new.csv'), penguinHeader.join(','), penguinLines.filter((_, i) => i % 3 === 0));
+  assert.equal((await cli('clean', raw, '--auto', '--out', join(ws, 'auto.csv'), '--save-recipe', join(ws, 'auto.recipe.json'))).code, 0);
+  const recipe = parseRecipe(readFileSync(join(ws, 'auto.recipe.json'), 'utf8'));
+  // The Recipe also rewrites the target: the holdout's labels must go through it to be compared.
+  recipe.steps.push({ op: 'unifyCase', column: 'Species', mapping: { Adelie: 'adelie', Chinstrap: 'chinstrap', Gentoo: 'gentoo' } });
+  writeFileSync(join(ws, 'recipe.json'), JSON.stringify(recipe));
+  const cleaned = join(ws, 'penguins.clean.csv');
+  assert.equal((await cli('clean', raw, '--recipe', join(ws, 'recipe.json'), '--out', cleaned)).code, 0);
+  await new DatasetVersions(join(ws, '.mllab')).save({
+    schemaVersion: DATASET_VERSION_SCHEMA_VERSION,
+    hash: await hashFile(nodeStoreFs, cleaned),
+    path: 'penguins.clean.csv',
+    name: 'penguins.clean.csv',
+    parent: { hash: await hashFile(nodeStoreFs, raw), path: 'penguins.csv' },
+    recipe,
+    report: null,
+    rows: dataLines(cleaned).length,
+    createdAt: new Date().toISOString(),
+  });
+  const parent = await tinySweep(ws, cleaned, 'Species');
+  const parentPkg = JSON.parse(readFileSync(parent.modelPath, 'utf8')) as ModelPackage;
+  assert.ok(parentPkg.lineage, 'the parent model replays the Recipe');
+
+  const outcome = await retrain({ root: ws, experimentId: parent.experimentId, newData: fresh, maxTrials: 2 });
+  const child = (await new ExperimentStore(ws).read(outcome.childExperiment))!;
+  assert.match(child.config.dataset, /penguins-new-train\.clean\.csv$/);
+  const childModel = join(ws, '.mllab', 'experiments', outcome.childExperiment, 'models', 'best.json');
+  const childPkg = JSON.parse(readFileSync(childModel, 'utf8')) as ModelPackage;
+  assert.deepEqual(childPkg.lineage?.recipe, parentPkg.lineage.recipe);
+  assert.deepEqual(childPkg.target.classes, ['adelie', 'chinstrap', 'gentoo']);
+  const version = await new DatasetVersions(join(ws, '.mllab')).get(child.dataset.sha256);
+  assert.equal(version?.parent?.path, relative(ws, outcome.split!.train));
+
+  // Both models take the raw holdout; accuracy by hand against its species, lower-cased as the Recipe does.
+  const truth = dataLines(outcome.split!.holdout).map((l) => l.slice(0, l.indexOf(',')).toLowerCase());
+  for (const [model, score] of [[parent.modelPath, outcome.parentScore], [childModel, outcome.childScore]] as const) {
+    const p = await cli('predict', model, outcome.split!.holdout);
+    assert.equal(p.code, 0, p.stderr);
+    const predicted = p.stdout.trimEnd().split('\n').slice(1).map((l) => l.slice(0, l.indexOf(',')));
+    const accuracy = predicted.filter((x, i) => x === truth[i]).length / truth.length;
+    assert.equal(score, accuracy);
+    assert.ok(accuracy > 0.8, `accuracy ${accuracy}`);
+  }
 });
 
 test('bad input: unknown experiment, no model, target or columns missing, too few rows; nothing is left behind', async () => {

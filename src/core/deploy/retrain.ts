@@ -9,13 +9,13 @@
 //      better; the comparison (RetrainOutcome) is stored on the child's record either way.
 import { existsSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { cancelled, UserError } from '../errors.js';
-import { dataRecords, readLayout } from '../clean/applyFile.js';
+import { applyRecipeToFile, dataRecords, readLayout } from '../clean/applyFile.js';
 import { csvField } from '../clean/cells.js';
 import { holdout } from '../ml/folds.js';
 import { computeMetric, METRICS } from '../ml/metrics.js';
-import { parseModelPackage, predictFile } from '../ml/modelPackage.js';
+import { parseModelPackage, predictFile, stepsForPrediction } from '../ml/modelPackage.js';
 import type { Predictions } from '../ml/modelPackage.js';
 import { mixSeed } from '../ml/random.js';
 import { labelNumber } from '../ml/task.js';
@@ -25,7 +25,10 @@ import { runSweep } from '../search/sweep.js';
 import type { SweepConfig, SweepHooks } from '../search/sweep.js';
 import { nodeStoreFs, writeFileAtomic } from '../store/atomicFile.js';
 import { ExperimentStore, experimentId as newFolderName } from '../store/experiments.js';
+import { DatasetVersions } from '../store/datasetVersions.js';
 import { hashFile } from '../store/profileCache.js';
+import { DATASET_VERSION_SCHEMA_VERSION } from '../../protocol/datasetVersion.js';
+import type { ApplyReport, Recipe } from '../../protocol/recipe.js';
 import { DEFAULT_MISSING_TOKENS } from '../../protocol/profile.js';
 import type { RetrainOutcome } from '../../protocol/deploy.js';
 import type { ExperimentRecord } from '../../protocol/experiment.js';
@@ -89,9 +92,11 @@ export async function retrain(options: RetrainOptions): Promise<RetrainOutcome> 
   const settings = parent.config;
   const target = settings.target;
 
-  // ---- the new rows: same columns as the parent's training data ----
-  const expected = await parentColumns(parent, pkg.features.map((f) => f.name));
-  if (mode === 'combined' && expected.columns === null) {
+  // ---- the new rows: same columns as the parent's training data (its raw source's, when it was cleaned) ----
+  const lineage = pkg.lineage ?? null;
+  const expected = lineage ? sourceColumns(options.root, lineage.parent, target) : parentColumns(parent, pkg.features.map((f) => f.name));
+  const parentHeader = existsSync(settings.dataset) ? readLayout(settings.dataset).columns : null;
+  if (mode === 'combined' && parentHeader === null) {
     throw new UserError('NOT_FOUND', `The training data of experiment ${parent.id} (${settings.dataset}) is gone: 'combined' needs its rows; retrain on the new data alone instead.`);
   }
   const fresh = await readNewRows(options.newData, target, settings.task === 'regression', expected, signal);
@@ -122,21 +127,55 @@ export async function retrain(options: RetrainOptions): Promise<RetrainOutcome> 
   // ---- the files: written whole (temp + rename); the folder goes again if anything fails before the sweep ----
   const folder = await newFolder(join(options.root, '.mllab', 'retrain'), options.newData);
   const stem = stemOf(options.newData);
-  const trainPath = join(folder, `${stem}-${mode === 'combined' ? 'combined' : 'train'}.csv`);
+  const rawTrainPath = join(folder, `${stem}-train.csv`);
   const holdoutPath = join(folder, `${stem}-holdout.csv`);
   let sweepStarted = false;
   let sweepDone = false;
   let childId: string | null = null;
+  const versions = new DatasetVersions(join(options.root, '.mllab'));
+  let savedVersion: string | null = null;
   try {
-    const header = mode === 'combined' && expected.columns ? expected.columns : fresh.columns;
-    const order = header.map((c) => fresh.columns.indexOf(c));
-    const line = (row: readonly string[]): string => order.map((j) => csvField(row[j] ?? '')).join(',');
-    await writeFileAtomic(nodeStoreFs, holdoutPath, [header.map(csvField).join(','), ...holdIdx.map((i) => line(fresh.rows[i]!))].join('\n') + '\n');
-    const trainLines = [header.map(csvField).join(',')];
-    if (mode === 'combined') trainLines.push(...(await parentRows(parent, header, signal)));
-    for (const i of trainIdx) trainLines.push(line(fresh.rows[i]!));
-    await writeFileAtomic(nodeStoreFs, trainPath, trainLines.join('\n') + '\n');
+    // The two parts as the new data has them (its columns, raw).
+    const header = fresh.columns.map(csvField).join(',');
+    const line = (row: readonly string[]): string => fresh.columns.map((_, j) => csvField(row[j] ?? '')).join(',');
+    await writeFileAtomic(nodeStoreFs, holdoutPath, [header, ...holdIdx.map((i) => line(fresh.rows[i]!))].join('\n') + '\n');
+    await writeFileAtomic(nodeStoreFs, rawTrainPath, [header, ...trainIdx.map((i) => line(fresh.rows[i]!))].join('\n') + '\n');
+    // A parent trained on a cleaned version: the new rows go through the same fitted Recipe first.
+    let newTrainPath = rawTrainPath;
+    let applied: ApplyReport | null = null;
+    if (lineage) {
+      newTrainPath = join(folder, `${stem}-train.clean.csv`);
+      applied = await applyRecipeToFile(rawTrainPath, lineage.recipe, newTrainPath, signal ? { signal } : {});
+    }
+    let trainPath = newTrainPath;
+    if (mode === 'combined') {
+      trainPath = join(folder, `${stem}-combined.csv`);
+      const lines = [parentHeader!.map(csvField).join(',')];
+      lines.push(...(await parentRows(parent, parentHeader!, signal)));
+      lines.push(...(await fileRows(newTrainPath, parentHeader!, signal)));
+      await writeFileAtomic(nodeStoreFs, trainPath, lines.join('\n') + '\n');
+    }
     if (signal?.aborted) throw cancelled();
+    if (lineage) {
+      // Recorded as a dataset version with the parent's Recipe, so the child's model replays it too and
+      // predicts raw rows like its parent.
+      const hash = await hashFile(nodeStoreFs, trainPath, signal);
+      // The same new data split the same way gives the same file: its first record stays.
+      if (!(await versions.get(hash))) {
+        savedVersion = hash;
+        await versions.save({
+          schemaVersion: DATASET_VERSION_SCHEMA_VERSION,
+          hash,
+          path: workspacePath(options.root, trainPath),
+          name: basename(trainPath),
+          parent: { hash: await hashFile(nodeStoreFs, rawTrainPath, signal), path: workspacePath(options.root, rawTrainPath) },
+          recipe: lineage.recipe,
+          report: applied,
+          rows: (await fileRows(trainPath, null, signal)).length,
+          createdAt: new Date().toISOString(),
+        });
+      }
+    }
 
     // ---- the child sweep: the parent's settings, warm-started from it ----
     const v = settings.validation;
@@ -179,7 +218,7 @@ export async function retrain(options: RetrainOptions): Promise<RetrainOutcome> 
 
     // ---- the comparison: both models over the same class list (the parent's classes first) ----
     const metric = parent.metric;
-    const holdLabels = holdIdx.map((i) => fresh.rows[i]![targetIndex] ?? '');
+    const holdLabels = lineage ? await cleanedLabels(holdoutPath, join(folder, `${stem}-holdout.labels.csv`), lineage.recipe, target, signal) : holdIdx.map((i) => fresh.rows[i]![targetIndex] ?? '');
     const parentPredictions = await predictFile(parentModel, holdoutPath, signal ? { signal } : {});
     const childPredictions = await predictFile(result.modelPath, holdoutPath, signal ? { signal } : {});
     if (signal?.aborted) throw cancelled();
@@ -201,14 +240,18 @@ export async function retrain(options: RetrainOptions): Promise<RetrainOutcome> 
       childScore,
       promoted,
       reason: reasonFor(info.label, info.greaterIsBetter, parentScore, childScore, holdIdx.length, promoted),
-      split: { train: trainPath, holdout: holdoutPath },
+      split: { train: rawTrainPath, holdout: holdoutPath },
     };
     await updateRecord(store, result.experimentId, (r) => ({ ...r, retrain: outcome }));
     return outcome;
   } catch (e) {
-    if (!sweepStarted || (childId === null && !(await childExists(store, trainPath)))) {
+    if (!sweepStarted || (childId === null && !(await childExists(store, folder)))) {
       // Nothing refers to the split yet: it goes, so a failed retrain leaves nothing behind.
       await fsp.rm(folder, { recursive: true, force: true });
+      if (savedVersion !== null) {
+        await fsp.rm(versions.recipePath(savedVersion), { force: true });
+        await fsp.rm(versions.recordPath(savedVersion), { force: true });
+      }
     } else if (sweepDone && childId !== null && signal?.aborted) {
       // Stopped after the child's sweep ended (while comparing): it reads as interrupted, like a stopped sweep.
       const id = childId;
@@ -233,15 +276,32 @@ function stemOf(path: string): string {
 }
 
 /**
- * The columns new data must have: the parent's training file's header when it is still there (the rows of
- * 'combined' come from it), else the target and the features the parent's model reads.
+ * The columns new data must have: the parent's training file's header when it is still there, else the
+ * target and the features the parent's model reads.
  */
-async function parentColumns(parent: ExperimentRecord, features: string[]): Promise<{ columns: string[] | null; required: string[] }> {
+function parentColumns(parent: ExperimentRecord, features: string[]): { columns: string[] | null; required: string[] } {
   if (existsSync(parent.config.dataset)) {
     const columns = readLayout(parent.config.dataset).columns;
     return { columns, required: columns };
   }
   return { columns: null, required: [parent.config.target, ...features] };
+}
+
+/** A cleaned version's model reads its source's columns: that file's header when it is still there. */
+function sourceColumns(root: string, source: { path: string } | null, target: string): { columns: string[] | null; required: string[] } {
+  const path = source ? resolve(root, source.path) : null;
+  if (path && existsSync(path)) {
+    const columns = readLayout(path).columns;
+    return { columns, required: columns };
+  }
+  // Unknown: the Recipe's replay names a column it misses.
+  return { columns: null, required: [target] };
+}
+
+/** Workspace-relative with '/' inside the workspace (as dataset versions record paths), else absolute. */
+function workspacePath(root: string, path: string): string {
+  const rel = relative(root, path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel.split(sep).join('/');
 }
 
 async function readNewRows(path: string, target: string, regression: boolean, expected: { columns: string[] | null; required: string[] }, signal: AbortSignal | undefined): Promise<NewRows> {
@@ -276,12 +336,21 @@ async function readNewRows(path: string, target: string, regression: boolean, ex
 /** Every data row of the parent's training file as CSV lines in `header` order; the file must be the one it trained on. */
 async function parentRows(parent: ExperimentRecord, header: readonly string[], signal: AbortSignal | undefined): Promise<string[]> {
   const path = parent.config.dataset;
-  if (!existsSync(path)) throw new UserError('NOT_FOUND', `The training data of experiment ${parent.id} (${path}) is gone: 'combined' needs its rows; retrain on the new data alone instead.`);
   if ((await hashFile(nodeStoreFs, path, signal)) !== parent.dataset.sha256) {
     throw new UserError('FILE_CHANGED', `${path} changed since experiment ${parent.id} trained on it: 'combined' would not add the rows the parent saw.`);
   }
+  return fileRows(path, header, signal);
+}
+
+/** The data rows of a CSV as lines in `header` order (null: the file's own order); its columns must be those. */
+async function fileRows(path: string, header: readonly string[] | null, signal: AbortSignal | undefined): Promise<string[]> {
   const layout = readLayout(path);
-  const order = header.map((c) => layout.columns.indexOf(c));
+  if (header && (header.length !== layout.columns.length || header.some((c) => !layout.columns.includes(c)))) {
+    const missing = header.filter((c) => !layout.columns.includes(c));
+    const extra = layout.columns.filter((c) => !header.includes(c));
+    throw new UserError('MISSING_COLUMN', `The new rows do not have the parent's training columns${missing.length ? `: missing ${missing.map((c) => JSON.stringify(c)).join(', ')}` : ''}${extra.length ? `; other columns ${extra.map((c) => JSON.stringify(c)).join(', ')}` : ''}.`);
+  }
+  const order = (header ?? layout.columns).map((c) => layout.columns.indexOf(c));
   const out: string[] = [];
   for (const record of dataRecords(path, layout.dialect)) {
     out.push(order.map((j) => csvField(record[j] ?? '')).join(','));
@@ -291,6 +360,26 @@ async function parentRows(parent: ExperimentRecord, header: readonly string[], s
     }
   }
   return out;
+}
+
+/**
+ * The holdout's target as the models learnt it: when the Recipe rewrites the target (e.g. unifies its case),
+ * its row-by-row steps run over the holdout first (prediction skips them; the labels need them).
+ */
+async function cleanedLabels(holdoutPath: string, scratch: string, recipe: Recipe, target: string, signal: AbortSignal | undefined): Promise<string[]> {
+  // stepsForPrediction keeps the row-by-row steps; a target name no column has keeps the target's own.
+  const steps = stepsForPrediction(recipe.steps, '\u0000');
+  try {
+    await applyRecipeToFile(holdoutPath, { ...recipe, steps }, scratch, { force: true, ...(signal ? { signal } : {}) });
+    const layout = readLayout(scratch);
+    const at = layout.columns.indexOf(target);
+    if (at < 0) throw new UserError('BAD_TARGET', `The Recipe of the parent's training data removes the target ${JSON.stringify(target)}.`);
+    const labels: string[] = [];
+    for (const record of dataRecords(scratch, layout.dialect)) labels.push(record[at] ?? '');
+    return labels;
+  } finally {
+    await fsp.rm(scratch, { force: true });
+  }
 }
 
 function classesOf(predictions: Predictions): string[] {
@@ -356,7 +445,7 @@ async function updateRecord(store: ExperimentStore, id: string, change: (record:
   }
 }
 
-/** Whether an experiment trains on `trainPath` (its sweep got as far as creating it). */
-async function childExists(store: ExperimentStore, trainPath: string): Promise<boolean> {
-  return (await store.list()).some((s) => s.dataset === trainPath);
+/** Whether an experiment trains on a file in `folder` (the child's sweep got as far as creating it). */
+async function childExists(store: ExperimentStore, folder: string): Promise<boolean> {
+  return (await store.list()).some((s) => s.dataset.startsWith(folder + sep));
 }
