@@ -2,7 +2,7 @@
 // line `mllab serve` prints when it listens, new deployment ids, and the Models view's rows (label,
 // description, tooltip, menu context) from a DeploymentRecord and its DeploymentStats.
 import { basename, dirname } from 'node:path';
-import type { DeploymentRecord, DeploymentStats } from '../protocol/deploy.js';
+import type { DeploymentRecord, DeploymentStats, RetrainOutcome } from '../protocol/deploy.js';
 
 /** `mllab serve` prints exactly one `listening on http://HOST:PORT` line on stdout once it accepts requests. */
 export function parseListeningLine(line: string): { url: string; host: string; port: number } | null {
@@ -127,4 +127,14 @@ export function deploymentRow(record: DeploymentRecord, state: DeploymentState, 
 export function orderDeployments<T extends { record: DeploymentRecord; state: DeploymentState }>(rows: T[]): T[] {
   const rank: Record<DeploymentState, number> = { serving: 0, stopped: 1, exported: 2 };
   return [...rows].sort((a, b) => rank[a.state] - rank[b.state] || (a.record.created < b.record.created ? 1 : a.record.created > b.record.created ? -1 : 0));
+}
+
+/** The Experiments tree's row, under a parent experiment, for a child that retrained it. */
+export function retrainedRow(outcome: RetrainOutcome, childLabel: string): { label: string; description: string; tooltip: string } {
+  const score = (v: number): string => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v));
+  return {
+    label: `Retrained → ${childLabel}`,
+    description: `${outcome.promoted ? 'promoted' : 'not promoted'} · ${outcome.metric} ${score(outcome.childScore)} vs ${score(outcome.parentScore)}`,
+    tooltip: `${outcome.childExperiment}, trained on ${outcome.mode === 'combined' ? 'the training data plus ' : ''}${basename(outcome.newData.path)}\n${outcome.reason}`,
+  };
 }

@@ -12,6 +12,7 @@ import {
   experimentIdFromArg,
   modelPath,
   readExperimentIndex,
+  startedLabel,
   statusIcon,
   trialIcon,
 } from '../../core/store/experimentIndex.js';
@@ -22,6 +23,7 @@ import { CommandIds } from '../commandIds.js';
 import type { SweepActivityHub } from '../sweepActivity.js';
 import type { QueuedSweep } from '../sweepQueue.js';
 import { queuedSweepRow } from './queuedSweepRow.js';
+import { retrainedRow } from '../deploymentText.js';
 import type { QueuedSweepRow } from './queuedSweepRow.js';
 
 /** Trials shown under an experiment before the "more" row. */
@@ -40,6 +42,8 @@ export type ExperimentNode =
   | { kind: 'trial'; workspace: string; experimentId: string; row: TrialRow }
   | { kind: 'moreTrials'; workspace: string; experimentId: string; hidden: number }
   | { kind: 'queued'; workspace: string; key: string; row: QueuedSweepRow }
+  /** A child experiment that retrained this one (#6): shown under the parent, opens the child's report. */
+  | { kind: 'retrained'; workspace: string; experimentId: string; parentId: string; child: ExperimentRecord }
   | { kind: 'message'; text: string };
 
 /** The part of SweepQueue the tree reads: sweeps waiting for the worker, and when that changes. */
@@ -265,6 +269,17 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
         item.command = { command: CommandIds.openSweepPanel, title: 'Open Sweep Panel', arguments: [node.key] };
         return item;
       }
+      case 'retrained': {
+        const row = retrainedRow(node.child.retrain!, node.child.name ?? startedLabel(node.child));
+        const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
+        item.description = row.description;
+        item.tooltip = row.tooltip;
+        item.iconPath = new vscode.ThemeIcon('git-branch', node.child.retrain!.promoted ? new vscode.ThemeColor('testing.iconPassed') : undefined);
+        item.id = `retrained:${node.workspace}:${node.parentId}:${node.experimentId}`;
+        item.contextValue = 'retrainedExperiment';
+        item.command = { command: CommandIds.openExperimentReport, title: 'Open Report', arguments: [node.experimentId] };
+        return item;
+      }
       case 'message':
         return new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
     }
@@ -356,6 +371,11 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
     const children = experimentChildren(record, trials, { topN: TOP_TRIALS, showAll, modelPath: model });
     const out: ExperimentNode[] = [];
     if (!showAll && children.model) out.push({ kind: 'model', workspace, experimentId: record.id, ...children.model });
+    if (!showAll) {
+      for (const child of f.records.values()) {
+        if (child.parent === record.id && child.retrain) out.push({ kind: 'retrained', workspace, experimentId: child.id, parentId: record.id, child });
+      }
+    }
     for (const row of children.trials) out.push({ kind: 'trial', workspace, experimentId: record.id, row });
     if (children.hidden > 0) out.push({ kind: 'moreTrials', workspace, experimentId: record.id, hidden: children.hidden });
     if (out.length === 0) out.push({ kind: 'message', text: 'No finished trials yet' });

@@ -12,6 +12,7 @@ import {
   newDeploymentId,
   orderDeployments,
   parseListeningLine,
+  retrainedRow,
   shortExperimentName,
   statsText,
 } from '../../../src/extension/deploymentText.js';
@@ -110,4 +111,23 @@ test('orderDeployments: serving, stopped, exported; newest first within each', (
     { record: { ...base, id: 'd', created: '2026-11-28T09:30:00Z' }, state: 'serving' as const },
   ];
   assert.deepEqual(orderDeployments(rows).map((r) => r.record.id), ['d', 'b', 'c', 'a']);
+});
+
+test('retrainedRow: the child, whether it was promoted, and both holdout scores', () => {
+  const row = retrainedRow({
+    parentExperiment: 'p',
+    childExperiment: '20261128-093746-shifted-2c0',
+    mode: 'new',
+    newData: { path: '/ws/penguins-shifted.csv', sha256: 'x', rows: 344 },
+    holdoutRows: 69,
+    metric: 'accuracy',
+    greaterIsBetter: true,
+    parentScore: 0.94202898,
+    childScore: 0.97101449,
+    promoted: true,
+    reason: 'accuracy 0.971 > 0.942 on 69 held-out rows',
+  }, '2026-11-28 09:37:46');
+  assert.equal(row.label, 'Retrained → 2026-11-28 09:37:46');
+  assert.equal(row.description, 'promoted · accuracy 0.971 vs 0.942');
+  assert.equal(row.tooltip, '20261128-093746-shifted-2c0, trained on penguins-shifted.csv\naccuracy 0.971 > 0.942 on 69 held-out rows');
 });
