@@ -85,6 +85,8 @@ export function binUpperBound(feature: FeatureBinning, bin: number): number {
 }
 
 function binNumeric(column: Float64Array, thresholds: number[], rows: Int32Array | undefined, out: Uint8Array): void {
+  // A few rows (a served request): building the grid below costs more than binary searches do.
+  if (out.length * 16 < thresholds.length) return binFewRows(column, thresholds, rows, out);
   const t = Float64Array.from(thresholds);
   const m = t.length;
   const missing = m + 1;
@@ -118,6 +120,26 @@ function binNumeric(column: Float64Array, thresholds: number[], rows: Int32Array
       while (t[p]! < x) p++;
       out[k] = p;
     }
+  }
+}
+
+/** binNumeric's answer (the count of thresholds below x; NaN → the missing bin) by binary search. */
+function binFewRows(column: Float64Array, t: number[], rows: Int32Array | undefined, out: Uint8Array): void {
+  const m = t.length;
+  for (let k = 0; k < out.length; k++) {
+    const x = column[rows ? rows[k]! : k]!;
+    if (x !== x) {
+      out[k] = m + 1;
+      continue;
+    }
+    let lo = 0;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (t[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    out[k] = lo;
   }
 }
 

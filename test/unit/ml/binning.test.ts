@@ -110,6 +110,11 @@ test('every value lands in the bin a plain count of thresholds gives (skewed, ti
     const probes = [...values, ...t, ...t.map((v) => v * (1 + 1e-12)), ...t.map((v) => v - 1e-9)];
     const bins = applyBinning(binning, matrix([probes])).bins;
     probes.forEach((x, k) => assert.equal(bins[k], t.filter((v) => v < x).length, `value ${x}`));
+    // One row at a time (a served request takes the binary-search path): the same bins, NaN included.
+    for (const x of [...probes.slice(0, 200), ...t.slice(0, 50), NaN]) {
+      const one = applyBinning(binning, matrix([[x]])).bins[0];
+      assert.equal(one, Number.isNaN(x) ? t.length + 1 : t.filter((v) => v < x).length, `single value ${x}`);
+    }
   }
 });
 
