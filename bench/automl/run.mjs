@@ -137,7 +137,9 @@ async function runMllab(d, work) {
   const ws = join(work, 'mllab');
   mkdirSync(ws, { recursive: true });
   const train = join(DATA_DIR, d.train);
-  const args = [cli, 'sweep', train, '--target', d.target, '--task', d.task, '--metric', d.metric, '--budget', String(budget), '--seed', String(seed), '--parallel', String(threads), '--workspace', ws];
+  // --test-fraction 0: the benchmark has its own test split, so ML Lab trains on every train row, like the
+  // peer (its default would set a fifth aside and make the results incomparable with earlier runs).
+  const args = [cli, 'sweep', train, '--target', d.target, '--task', d.task, '--metric', d.metric, '--budget', String(budget), '--seed', String(seed), '--parallel', String(threads), '--test-fraction', '0', '--workspace', ws];
   const sweep = await run(process.execPath, args, { limit: hardLimit });
   writeFileSync(join(work, 'mllab-sweep.log'), `${sweep.stdout}\n--- stderr ---\n${sweep.stderr}`);
   const summary = lastJsonLine(sweep.stdout);
