@@ -80,13 +80,15 @@ async function cli(...argv: string[]): Promise<Captured> {
 }
 
 /** scikit-learn's score of the predictions (a `mllab predict` CSV) against the holdout's target column. */
-function sklearnScore(metric: 'accuracy' | 'roc_auc', holdoutCsv: string, predictionsCsv: string, target: string, positive?: string): number {
+function sklearnScore(metric: 'accuracy' | 'roc_auc' | 'rmse', holdoutCsv: string, predictionsCsv: string, target: string, positive?: string): number {
   const script = `
 import sys, pandas as pd
-from sklearn.metrics import accuracy_score, roc_auc_score
+from sklearn.metrics import accuracy_score, mean_squared_error, roc_auc_score
 truth = pd.read_csv(sys.argv[1], keep_default_na=False)[sys.argv[3]].astype(str)
 pred = pd.read_csv(sys.argv[2], keep_default_na=False)
-if sys.argv[4] == 'accuracy':
+if sys.argv[4] == 'rmse':
+    print(repr(mean_squared_error(truth.astype(float), pred['prediction'].astype(float)) ** 0.5))
+elif sys.argv[4] == 'accuracy':
     print(accuracy_score(truth, pred['prediction'].astype(str)))
 else:
     print(roc_auc_score((truth == sys.argv[5]).astype(int), pred['proba_' + sys.argv[5]]))
@@ -207,6 +209,32 @@ test('a flipped label relation must be learnt again: the child is promoted; a pe
   assert.match(same.reason, /^Not promoted/);
   // The comparison is stored either way.
   assert.deepEqual((await new ExperimentStore(ws).read(same.childExperiment))?.retrain, same);
+});
+
+test('regression (RMSE, lower is better): cars whose fuel economy moved by 15 mpg are learnt again and promoted', async () => {
+  const ws = join(work, 'cars');
+  mkdirSync(ws);
+  const cars = JSON.parse(readFileSync(join(repoRoot, 'node_modules/vega-datasets/data/cars.json'), 'utf8')) as Record<string, unknown>[];
+  const header = Object.keys(cars[0]!).filter((c) => c !== 'Name');
+  const line = (r: Record<string, unknown>, shift: number): string => header.map((c) => csvField(c === 'Miles_per_Gallon' && typeof r[c] === 'number' ? (r[c] as number) + shift : r[c])).join(',');
+  const old = writeCsv(join(ws, 'cars.csv'), header.join(','), cars.filter((_, i) => i % 2 === 0).map((r) => line(r, 0)));
+  const moved = writeCsv(join(ws, 'cars-2026.csv'), header.join(','), cars.filter((_, i) => i % 2 === 1).map((r) => line(r, 15)));
+  const parent = await tinySweep(ws, old, 'Miles_per_Gallon', { models: ['knn'] });
+  const outcome = await retrain({ root: ws, experimentId: parent.experimentId, newData: moved, maxTrials: 2 });
+  assert.equal(outcome.metric, 'rmse');
+  assert.equal(outcome.greaterIsBetter, false);
+  // Rows without a target (4 of the 203 new cars) are neither trained on nor scored.
+  const withTarget = cars.filter((r, i) => i % 2 === 1 && typeof r.Miles_per_Gallon === 'number').length;
+  assert.equal(outcome.newData.rows, 203);
+  assert.equal(outcome.holdoutRows, Math.round(withTarget * 0.2));
+  const pred = join(ws, 'parent-pred.csv');
+  assert.equal((await cli('predict', parent.modelPath, outcome.split!.holdout, '--out', pred)).code, 0);
+  const reference = sklearnScore('rmse', outcome.split!.holdout, pred, 'Miles_per_Gallon');
+  assert.ok(Math.abs(outcome.parentScore - reference) < 1e-9 * reference, `${outcome.parentScore} vs scikit-learn ${reference}`);
+  assert.ok(outcome.parentScore > 10, `the parent misses by about 15 mpg: RMSE ${outcome.parentScore}`);
+  assert.ok(outcome.childScore < outcome.parentScore / 2, `RMSE ${outcome.childScore}`);
+  assert.equal(outcome.promoted, true);
+  assert.match(outcome.reason, /lower is better/);
 });
 
 test("'combined' trains on the parent's rows then the new training rows, in the parent's column order", async () => {
