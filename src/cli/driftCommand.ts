@@ -124,7 +124,7 @@ export function driftText(report: DriftReport): string {
     for (const f of flagged) lines.push(`${safeText(f.name, 30)}: ${f.reasons.join('; ')}`);
   }
   lines.push('');
-  lines.push(`${report.drifted ? 'DRIFTED' : 'No drift'}: ${report.verdict}`);
+  lines.push(`${report.drifted ? 'DRIFTED' : 'OK'}: ${report.verdict}`);
   for (const n of report.notes ?? []) lines.push(`Note: ${safeText(n)}`);
   return lines.join('\n') + '\n';
 }

@@ -268,7 +268,17 @@ function verdictOf(
   t: DriftThresholds,
 ): { drifted: boolean; reasons: string[] } {
   const reasons: string[] = [];
-  if (f.psi >= t.psi) reasons.push(`PSI ${formatNumber(f.psi)} ≥ ${t.psi}`);
+  if (f.psi >= t.psi) {
+    // Name the bin that moved most, so "PSI 0.7" reads as "a tenth of the values are now missing".
+    let top: DriftBin | null = null;
+    let topPart = -Infinity;
+    for (const b of f.bins) {
+      const part = populationStabilityIndex([b.reference], [b.current]);
+      if (part > topPart) [top, topPart] = [b, part];
+    }
+    const share = (x: number): string => `${formatNumber(100 * x, 2)}%`;
+    reasons.push(`PSI ${formatNumber(f.psi)} ≥ ${t.psi}${top ? `, most from ${top.label}: ${share(top.reference)} → ${share(top.current)}` : ''}`);
+  }
   if (f.ks && f.ks.pValue < t.pValue && f.ks.statistic >= t.effect) {
     reasons.push(`KS ${formatNumber(f.ks.statistic)} ≥ ${t.effect} with p = ${formatNumber(f.ks.pValue, 2)} < ${t.pValue}`);
   }
@@ -309,7 +319,8 @@ function compareNumeric(name: string, reference: ColumnTally, current: ColumnTal
     reference: refSorted.length === 0 ? 0 : (refCounts[i]! / refSorted.length) * refPresent,
     current: curTotal === 0 ? 0 : (curCounts[i]! / curTotal) * curPresent,
   }));
-  if (reference.missing > 0 || current.missing > 0) bins.push({ label: MISSING_BIN, reference: 1 - refPresent, current: 1 - curPresent });
+  const missingRate = { reference: rate(reference.missing, reference.rows), current: rate(current.missing, current.rows) };
+  if (reference.missing > 0 || current.missing > 0) bins.push({ label: MISSING_BIN, ...missingRate });
   const psi = populationStabilityIndex(
     bins.map((b) => b.reference),
     bins.map((b) => b.current),
@@ -319,7 +330,7 @@ function compareNumeric(name: string, reference: ColumnTally, current: ColumnTal
     kind: 'numeric' as const,
     psi,
     ...(refSorted.length > 0 && curSorted.length > 0 ? { ks: ((r) => ({ statistic: r.statistic, pValue: r.pValue }))(ksTwoSample(refSorted, curSorted)) } : {}),
-    missingRate: { reference: 1 - refPresent, current: 1 - curPresent },
+    missingRate,
     unseen: null,
     bins,
   };

@@ -107,6 +107,18 @@ test('a shifted column is flagged by name, the others are not; the predictions m
   assert.match(report.verdict, /^1 of 3 features drifted: x; the predictions drifted\.$/);
 });
 
+test('gaps where training had none: flagged through the (missing) bin, and the reason says so', async () => {
+  const data = rows(3000, 17).map((r, i) => (i % 10 === 0 ? { ...r, w: '' } : r));
+  const report = await checkDrift({ model, current: writeCsv('gaps.csv', data) });
+  const w = feature(report, 'w');
+  assert.deepEqual(w.missingRate, { reference: 0, current: 0.1 });
+  assert.equal(w.drifted, true);
+  assert.deepEqual(w.bins.at(-1), { label: '(missing)', reference: 0, current: 0.1 });
+  assert.match(w.reasons[0] ?? '', /^PSI 0\.\d+ ≥ 0\.2, most from \(missing\): 0% → 10%$/);
+  // The KS test reads the values present: still the same law.
+  assert.ok(w.ks && w.ks.statistic < 0.05);
+});
+
 test('a changed category mix is flagged by chi-square and PSI', async () => {
   const current = writeCsv('mix.csv', rows(3000, 4, { blue: 0.6 }));
   const report = await checkDrift({ model, current });
