@@ -190,6 +190,8 @@ export interface SweepRequestConfig {
   models?: ModelKind[];
   folds?: number;
   holdout?: number;
+  /** Share of rows held out before the search to score the final model on; absent = the engine's default. */
+  testFraction?: number;
   parallel?: number;
   pruner?: PrunerName;
   trialTimeoutSeconds?: number;
