@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { builtFile, repoRoot } from './builtFiles.js';
 import { parseRecipe } from '../../src/core/clean/recipe.js';
+import { inputSchemaFor } from '../../src/core/deploy/inputSchema.js';
 import { modelFamily } from '../../src/core/ml/models/index.js';
 import { initTensorflow } from '../../src/core/ml/tensorflow.js';
 import { DatasetVersions } from '../../src/core/store/datasetVersions.js';
@@ -25,6 +26,8 @@ import type { ModelPackage } from '../../src/core/ml/modelPackage.js';
 
 let cli: string;
 let work: string;
+/** The folder the first test exports (iris, gbdt). */
+let irisExport: string;
 const scratch: string[] = [];
 
 interface Run {
@@ -204,6 +207,25 @@ test('gradient boosting on iris: the folder, predict.mjs = mllab predict, exact 
   assert.match(md, new RegExp(`^# Model card: ${run.experimentId}`));
   assert.match(md, /\| batch \| categorical \| no \| 15 categories \|/);
   assert.match(readFileSync(join(pkg.dir, 'README.md'), 'utf8'), /node predict\.mjs input\.csv > predictions\.csv/);
+  irisExport = pkg.dir;
+});
+
+test('an exported folder is a MODEL too: exported again (and its schema read) without the training data', async () => {
+  const irisCsv = join(work, 'iris.csv');
+  const aside = join(work, 'iris.csv.aside');
+  renameSync(irisCsv, aside);
+  try {
+    const again = join(work, 'exports', 'iris-again');
+    ok(['export', irisExport, '--out', again]);
+    for (const f of ['schema.json', 'model.json']) assert.equal(readFileSync(join(again, f), 'utf8'), readFileSync(join(irisExport, f), 'utf8'), f);
+    const [first, second] = [irisExport, again].map((d) => JSON.parse(readFileSync(join(d, 'model-card.json'), 'utf8')) as ModelCard);
+    assert.deepEqual({ ...second, exportedAt: '' }, { ...first, exportedAt: '' }, 'the card carries over, but for its export date');
+    const pkg = JSON.parse(readFileSync(join(again, 'model.json'), 'utf8')) as ModelPackage;
+    assert.deepEqual(await inputSchemaFor(pkg, { modelPath: join(again, 'model.json') }), JSON.parse(readFileSync(join(again, 'schema.json'), 'utf8')));
+    await assert.rejects(inputSchemaFor(pkg), /iris\.csv, which is gone/);
+  } finally {
+    renameSync(aside, irisCsv);
+  }
 });
 
 test('an ensemble (cars, regression): every member travels, predictions equal, ranges and categories as pandas reads them', () => {

@@ -3,7 +3,7 @@
 // (exact), the numeric range. It comes from the training file's profile (the workspace's profile cache when
 // it holds the file, else a fresh profile). For a model trained on a cleaned dataset version, the input is
 // the source file's raw columns (prediction replays the Recipe first), so the schema describes the source.
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { cancelled, UserError } from '../errors.js';
 import { dataRecords, readLayout } from '../clean/applyFile.js';
@@ -16,6 +16,7 @@ import { hashFile, ProfileCache } from '../store/profileCache.js';
 import { nodeStoreFs } from '../store/atomicFile.js';
 import { DEPLOY_SCHEMA_VERSION, INPUT_SCHEMA_FORMAT } from '../../protocol/deploy.js';
 import type { InputColumn, InputSchema } from '../../protocol/deploy.js';
+import { isRecord } from '../../protocol/jsonShape.js';
 import { DEFAULT_MISSING_TOKENS } from '../../protocol/profile.js';
 import type { ColumnProfile, DatasetProfile, ProfileOptions } from '../../protocol/profile.js';
 import type { RecipeStep } from '../../protocol/recipe.js';
@@ -24,6 +25,22 @@ export interface InputSchemaOptions {
   signal?: AbortSignal;
   /** The folder holding `.mllab` (profile cache, dataset versions); default: found upward from the training file. */
   workspace?: string;
+  /**
+   * Where the package was read from. An exported folder carries its schema.json beside model.json: that one
+   * is used, so a deployed package needs no training data.
+   */
+  modelPath?: string;
+}
+
+/** schema.json beside a model file (an exported package folder), or null when there is none. */
+export async function packagedInputSchema(modelPath: string): Promise<InputSchema | null> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(join(dirname(modelPath), 'schema.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+  return isRecord(parsed) && parsed.format === INPUT_SCHEMA_FORMAT && Array.isArray(parsed.columns) && isRecord(parsed.target) ? (parsed as unknown as InputSchema) : null;
 }
 
 /** How often (rows) the category pass checks for a cancel. */
@@ -31,6 +48,8 @@ const CHECK_ROWS = 20_000;
 
 export async function inputSchemaFor(pkg: ModelPackage, options: InputSchemaOptions = {}): Promise<InputSchema> {
   const signal = options.signal;
+  const packaged = options.modelPath ? await packagedInputSchema(options.modelPath) : null;
+  if (packaged) return packaged;
   const workspace = options.workspace ?? (await workspaceOf(pkg.dataset.path));
   if (pkg.lineage && !pkg.lineage.parent) {
     throw new UserError('NOT_FOUND', `The model was trained on ${pkg.dataset.path}, a cleaned version whose source file is not recorded: its raw input columns are unknown.`);

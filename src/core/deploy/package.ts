@@ -25,7 +25,7 @@ import { initTensorflow, WASM_FILES } from '../ml/tensorflow.js';
 import type { ModelPackage, PackageMember } from '../ml/modelPackage.js';
 import type { FeatureColumn } from '../ml/types.js';
 import { ExperimentStore } from '../store/experiments.js';
-import { INPUT_SCHEMA_FORMAT, MODEL_CARD_FORMAT } from '../../protocol/deploy.js';
+import { MODEL_CARD_FORMAT } from '../../protocol/deploy.js';
 import type { InputSchema, ModelCard } from '../../protocol/deploy.js';
 import { isRecord } from '../../protocol/jsonShape.js';
 import { parseExperimentReport } from '../../protocol/experimentReport.js';
@@ -187,13 +187,9 @@ async function packageContext(modelPath: string, pkg: ModelPackage, signal: Abor
     const schema = await inputSchemaFor(pkg, { workspace, ...(signal ? { signal } : {}) });
     return { schema, record, report, previousCard: null };
   }
-  const previousSchema = await readJson(join(folder, 'schema.json'));
   const previousCard = await readJson(join(folder, 'model-card.json'));
   const card = isRecord(previousCard) && previousCard.format === MODEL_CARD_FORMAT ? (previousCard as unknown as ModelCard) : null;
-  if (isRecord(previousSchema) && previousSchema.format === INPUT_SCHEMA_FORMAT && Array.isArray(previousSchema.columns)) {
-    return { schema: previousSchema as unknown as InputSchema, record: null, report: null, previousCard: card };
-  }
-  return { schema: await inputSchemaFor(pkg, signal ? { signal } : {}), record: null, report: null, previousCard: card };
+  return { schema: await inputSchemaFor(pkg, { modelPath, ...(signal ? { signal } : {}) }), record: null, report: null, previousCard: card };
 }
 
 // --- TensorFlow.js layers format ----------------------------------------------------------------------------
