@@ -64,7 +64,8 @@ function stamp(now = new Date()): string {
 export class DeployCommands {
   /** What the Drift Report panel asks of these commands (also given to its serializer). */
   readonly panelActions: DriftPanelActions = {
-    canRetrain: (report) => vscode.workspace.isTrusted && report.drifted && report.model?.experimentId != null,
+    // A prediction log has no target column: only a CSV can be retrained on.
+    canRetrain: (report) => vscode.workspace.isTrusted && report.drifted && report.model?.experimentId != null && /\.(csv|tsv)$/i.test(report.current.path),
     retrain: (report) => this.retrainFromReport(report),
   };
 
@@ -183,7 +184,7 @@ export class DeployCommands {
     if (!file) return;
     const reference = await this.pickReference(file);
     if (!reference) return;
-    await this.checkAndShow({ current: file, ...reference, deployment: null });
+    await this.checkAndShow({ current: file, ...reference, deployment: null, fromLog: false });
   }
 
   /** Models view: a served model against its prediction log; an exported one against a CSV the user picks. */
@@ -194,13 +195,14 @@ export class DeployCommands {
     }
     const r = arg.record;
     let current: string;
-    if (r.kind === 'served' && r.logDir) current = join(r.logDir, 'predictions.jsonl');
+    // The log folder: checkDrift reads predictions.jsonl and its rotations.
+    if (r.kind === 'served' && r.logDir) current = r.logDir;
     else {
       const picked = await vscode.window.showOpenDialog({ title: `Check drift of ${deploymentName(r)} on…`, canSelectMany: false, filters: { 'CSV files': ['csv', 'tsv'] }, defaultUri: vscode.Uri.file(arg.workspace) });
       if (!picked?.[0]) return;
       current = picked[0].fsPath;
     }
-    await this.checkAndShow({ current, model: r.model, reference: null, experimentId: r.experimentId, workspace: arg.workspace, deployment: { workspace: arg.workspace, record: r } });
+    await this.checkAndShow({ current, model: r.model, reference: null, experimentId: r.experimentId, workspace: arg.workspace, deployment: { workspace: arg.workspace, record: r }, fromLog: current === r.logDir });
   }
 
   private async checkAndShow(options: {
@@ -210,8 +212,11 @@ export class DeployCommands {
     experimentId: string | null;
     workspace: string;
     deployment: { workspace: string; record: DeploymentRecord } | null;
+    /** `current` is a prediction log: its rows have no target, so it cannot be retrained on. */
+    fromLog: boolean;
   }): Promise<void> {
-    const out = join(options.workspace, '.mllab', 'drift', `${stamp()}-${basename(options.current).replace(/[^A-Za-z0-9._-]+/g, '-')}.json`);
+    const name = options.fromLog && options.deployment ? options.deployment.record.id : basename(options.current);
+    const out = join(options.workspace, '.mllab', 'drift', `${stamp()}-${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.json`);
     const thresholds = readDriftThresholds(vscode.Uri.file(options.current));
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Comparing ${basename(options.current)} with the training data…`, cancellable: true },
@@ -230,12 +235,12 @@ export class DeployCommands {
       this.deps.models.refresh();
     }
     DriftReportPanel.show(this.deps.extensionUri, report, reportPath, this.panelActions);
-    if (report.drifted) await this.offerRetrain(report, options.current);
+    if (report.drifted) await this.offerRetrain(report, options.current, options.fromLog);
   }
 
   /** Drifted: offer Retrain (or run it, with mllab.drift.autoRetrain) when the model came from an experiment here. */
-  private async offerRetrain(report: DriftReport, current: string): Promise<void> {
-    if (!this.panelActions.canRetrain(report) || current.endsWith('.jsonl')) {
+  private async offerRetrain(report: DriftReport, current: string, fromLog: boolean): Promise<void> {
+    if (!this.panelActions.canRetrain(report) || fromLog) {
       void vscode.window.showWarningMessage(`Drift detected in ${basename(current)}: ${report.verdict}`);
       return;
     }

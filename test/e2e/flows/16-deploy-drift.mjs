@@ -12,7 +12,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../../scripts/code-server.mjs';
 import { PENGUINS, addPenguins, openExperimentsView, processAlive, toast } from '../sweep.mjs';
-import { explorerContextCommand, snap, openWorkbench, waitFor } from '../workbench.mjs';
+import { explorerContextCommand, openWorkbench, runFromPalette, snap, waitFor } from '../workbench.mjs';
 
 const SHIFTED = 'penguins-shifted.csv';
 const SHIFTED_COLUMN = 'Body Mass (g)';
@@ -173,6 +173,20 @@ export const flow = {
     // ---- The child in the Experiments tree ----
     await openExperimentsView(page);
     await waitFor('two experiments in the tree', async () => (await experimentRows.count()) >= 2, { timeoutMs: 30_000, intervalMs: 500 });
+    // Under the parent (expanded by its twistie): "Retrained → <child's start time>", promoted or not.
+    const created = new Date(parent.times.created);
+    const p2 = (n) => String(n).padStart(2, '0');
+    const parentLabel = `${created.getFullYear()}-${p2(created.getMonth() + 1)}-${p2(created.getDate())} ${p2(created.getHours())}:${p2(created.getMinutes())}:${p2(created.getSeconds())}`;
+    const parentRow = experimentRows.filter({ hasText: parentLabel }).first();
+    const retrainedRow = page.locator('.pane-body .monaco-list-row').filter({ hasText: /^Retrained → / }).first();
+    await waitFor('the Retrained row under the parent', async () => {
+      if ((await retrainedRow.count()) > 0) return true;
+      if ((await parentRow.getAttribute('aria-expanded')) === 'false') await parentRow.locator('.monaco-tl-twistie').click();
+      return false;
+    }, { timeoutMs: 30_000, intervalMs: 1000 });
+    const retrainedText = (await retrainedRow.innerText()).replace(/\s+/g, ' ').trim();
+    assert.match(retrainedText, child.retrain.promoted ? /promoted/ : /not promoted/);
+    note(`tree: "${retrainedText}" under ${parentLabel}`);
     await snap(page, shots, '16-deploy-04-child-in-tree');
 
     // ---- Stop from the status bar item ----
@@ -184,5 +198,20 @@ export const flow = {
     await waitFor('the server process to end', () => !processAlive(record.pid), { timeoutMs: 10_000, intervalMs: 200 });
     const after = await waitFor('the record to say stopped', () => deployments(workspace).find((d) => d.id === record.id && d.stopped !== null), { timeoutMs: 10_000, intervalMs: 200 });
     note(`stopped: record ${after.id} stopped at ${after.stopped}`);
+
+    // ---- The Drift Report comes back after a window reload (its serializer), same rows ----
+    await runFromPalette(page, 'Developer: Reload Window');
+    await waitFor('the window to reload', () => frame.isDetached(), { timeoutMs: 30_000, intervalMs: 100 });
+    await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: 90_000 });
+    const revived = await waitFor('the Drift Report after the reload', () => driftFrame(page), { timeoutMs: 60_000, intervalMs: 250 });
+    const again = await revived.evaluate(() => [...document.querySelectorAll('#features tbody tr')].map((tr) => ({ name: tr.getAttribute('data-feature'), drifted: tr.getAttribute('data-drifted') })));
+    assert.deepEqual(again, shown.rows, 'the revived report lists the same features');
+    // Keyboard: focus the first feature, ArrowDown moves to the next, Enter overlays it.
+    await revived.locator('#features button.feature-select').first().focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const detail = await waitFor('the second feature selected by keyboard', () => revived.evaluate((name) => document.getElementById('detail')?.getAttribute('data-feature') === name, shown.rows[1].name), { timeoutMs: 5000, intervalMs: 100 });
+    assert.ok(detail);
+    note('Drift Report revived after a window reload; arrow keys and Enter select a feature');
   },
 };
