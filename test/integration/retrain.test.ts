@@ -411,6 +411,24 @@ test('mllab retrain: by experiment id or model path, --json prints the stored co
   assert.equal(byPath.code, 0, byPath.stderr);
   assert.match(byPath.stdout, /^(Promoted|Not promoted): .*\nchild experiment \d{8}-\d{6}-new-combined-[0-9a-f]{3}/);
 
+  // An exported folder (its model.json) does not name a workspace: --workspace, or found from the working folder up.
+  const exported = join(ws, 'exported');
+  mkdirSync(join(ws, 'deep', 'er'), { recursive: true });
+  mkdirSync(exported);
+  cpSync(parent.modelPath, join(exported, 'model.json'));
+  const withWorkspace = await cli('retrain', exported, fresh, '--workspace', ws, '--trials', '1', '--json');
+  assert.equal(withWorkspace.code, 0, withWorkspace.stderr);
+  assert.equal((JSON.parse(withWorkspace.stdout) as RetrainOutcome).parentExperiment, parent.experimentId);
+  const cwd = process.cwd();
+  process.chdir(join(ws, 'deep', 'er'));
+  try {
+    const fromBelow = await cli('retrain', exported, fresh, '--trials', '1', '--json');
+    assert.equal(fromBelow.code, 0, fromBelow.stderr);
+    assert.ok(existsSync(join(ws, '.mllab', 'experiments', (JSON.parse(fromBelow.stdout) as RetrainOutcome).childExperiment)));
+  } finally {
+    process.chdir(cwd);
+  }
+
   assert.equal((await cli('retrain', parent.experimentId)).code, 2);
   assert.equal((await cli('retrain', parent.experimentId, fresh, '--holdout', '1.5')).code, 2);
   const unknown = await cli('retrain', '20991231-000000-nothing-abc', fresh, '--workspace', ws);

@@ -71,7 +71,8 @@ interface NewRows {
   fileRows: number;
 }
 
-export async function retrain(options: RetrainOptions): Promise<RetrainOutcome> {
+export async function retrain(input: RetrainOptions): Promise<RetrainOutcome> {
+  const options = { ...input, root: resolve(input.root), newData: resolve(input.newData) };
   const signal = options.signal ?? options.hooks?.signal;
   const mode = options.mode ?? 'new';
   const fraction = options.holdoutFraction ?? DEFAULT_HOLDOUT_FRACTION;
