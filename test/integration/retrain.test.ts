@@ -388,6 +388,32 @@ test('stopped mid-sweep: the child is left interrupted (resumable) with its spli
   assert.equal(record?.retrain, undefined);
   assert.ok(existsSync(record!.config.dataset), 'the split the child trains on is kept for a resume');
   assert.equal(retrainFolders(ws).length, 1);
+
+  // Stopped once the child's sweep has ended, while the two models are compared: interrupted too, no comparison.
+  const late = new AbortController();
+  let lateChild: string | null = null;
+  await rejects(
+    retrain({
+      root: ws,
+      experimentId: parent.experimentId,
+      newData: fresh,
+      maxTrials: 1,
+      signal: late.signal,
+      hooks: {
+        onProgress: (p) => {
+          lateChild = p.experimentId;
+          if (p.phase === 'done') late.abort();
+        },
+      },
+    }),
+    'CANCELLED',
+    /Cancelled/,
+  );
+  assert.ok(lateChild);
+  const lateRecord = await new ExperimentStore(ws).read(lateChild);
+  assert.equal(lateRecord?.status, 'interrupted');
+  assert.equal(lateRecord?.retrain, undefined);
+  assert.ok(existsSync(join(ws, '.mllab', 'experiments', lateChild, 'lock')) === false, 'the lock is released');
 });
 
 test('mllab retrain: by experiment id or model path, --json prints the stored comparison; usage errors exit 2', async () => {
