@@ -33,7 +33,8 @@ import { nodeStoreFs } from '../store/atomicFile.js';
 import { hashFile } from '../store/profileCache.js';
 import { chiSquareHomogeneity } from '../stats/chi2.js';
 import { ksTwoSample } from '../stats/ks.js';
-import { binLabels, binOf, populationStabilityIndex, quantileEdges } from '../stats/psi.js';
+import { binLabels, binOf, populationStabilityIndex, PSI_NOISE_QUANTILE, PSI_NUMERIC_BINS, psiBinsFor, quantileEdges } from '../stats/psi.js';
+import { chiSquareSf } from '../stats/specialFunctions.js';
 import { Reservoir } from '../stats/reservoir.js';
 import { inputColumns } from './inputSchema.js';
 import { predictionLogFiles } from './predictionLog.js';
@@ -297,15 +298,26 @@ function numericEdges(reference: ColumnTally): number[] {
   return quantileEdges(reference.sample!.sorted());
 }
 
-function compareNumeric(name: string, reference: ColumnTally, current: ColumnTally, t: DriftThresholds): FeatureDrift {
+/** Bins (the (missing) one included) these two tallies can afford, PSI_NUMERIC_BINS + 1 at most. */
+function affordableBins(reference: ColumnTally, current: ColumnTally, t: DriftThresholds, cap: number): number {
+  return psiBinsFor(reference.present + reference.missing, current.present + current.missing, t.psi, cap);
+}
+
+function compareNumeric(name: string, reference: ColumnTally, current: ColumnTally, t: DriftThresholds, coarse: string[]): FeatureDrift {
   const refSorted = reference.sample!.sorted();
   const curSorted = current.sample!.sorted();
-  const edges = current.edges ?? quantileEdges(refSorted);
+  const hasMissing = reference.missing > 0 || current.missing > 0;
+  const valueBins = Math.max(1, affordableBins(reference, current, t, PSI_NUMERIC_BINS + (hasMissing ? 1 : 0)) - (hasMissing ? 1 : 0));
+  // Fewer rows than ten bins can carry: coarser quantiles, the new side counted again from its sample
+  // (which holds every value of a file that small).
+  const fewer = valueBins < PSI_NUMERIC_BINS;
+  if (fewer) coarse.push(name);
+  const edges = fewer ? quantileEdges(refSorted, valueBins) : (current.edges ?? quantileEdges(refSorted));
   const k = edges.length + 1;
   // Reference shares from its sample (exact below SAMPLE_SIZE values), scaled to its non-missing share.
   const refCounts = new Float64Array(k);
   for (const x of refSorted) refCounts[binOf(edges, x)]!++;
-  let curCounts = current.binCounts;
+  let curCounts = fewer ? null : current.binCounts;
   if (!curCounts) {
     curCounts = new Float64Array(k);
     for (const x of curSorted) curCounts[binOf(edges, x)]!++;
@@ -320,7 +332,7 @@ function compareNumeric(name: string, reference: ColumnTally, current: ColumnTal
     current: curTotal === 0 ? 0 : (curCounts[i]! / curTotal) * curPresent,
   }));
   const missingRate = { reference: rate(reference.missing, reference.rows), current: rate(current.missing, current.rows) };
-  if (reference.missing > 0 || current.missing > 0) bins.push({ label: MISSING_BIN, ...missingRate });
+  if (hasMissing) bins.push({ label: MISSING_BIN, ...missingRate });
   const psi = populationStabilityIndex(
     bins.map((b) => b.reference),
     bins.map((b) => b.current),
@@ -337,12 +349,18 @@ function compareNumeric(name: string, reference: ColumnTally, current: ColumnTal
   return { ...base, ...verdictOf(base, t) };
 }
 
-function compareCategorical(name: string, reference: ColumnTally, current: ColumnTally, t: DriftThresholds): FeatureDrift {
+function compareCategorical(name: string, reference: ColumnTally, current: ColumnTally, t: DriftThresholds, coarse: string[]): FeatureDrift {
   const refCounts = reference.counts!;
   const curCounts = current.counts!;
-  // Most frequent reference categories first (ties by name), the rest pooled with unseen values.
+  // Most frequent reference categories first (ties by name), the rest pooled with unseen values, as many
+  // as the row counts can carry without PSI noise (see psiBinsFor): the (missing) bin takes one.
   const ordered = [...refCounts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const shown = ordered.length > MAX_CATEGORY_BINS ? ordered.slice(0, MAX_CATEGORY_BINS - 1) : ordered;
+  const hasMissing = reference.missing > 0 || current.missing > 0;
+  const bins0 = Math.max(2, affordableBins(reference, current, t, MAX_CATEGORY_BINS + (hasMissing ? 1 : 0)) - (hasMissing ? 1 : 0));
+  const anyUnseen = [...curCounts.keys()].some((c) => !refCounts.has(c)) || current.overflow > 0 || reference.overflow > 0;
+  const room = ordered.length + (anyUnseen ? 1 : 0) <= bins0 ? ordered.length : bins0 - 1;
+  if (room < ordered.length && room < MAX_CATEGORY_BINS - 1) coarse.push(name);
+  const shown = ordered.slice(0, Math.max(1, room));
   const shownSet = new Set(shown.map(([c]) => c));
   const refOther = reference.present - shown.reduce((a, [, n]) => a + n, 0);
   let curOther = current.overflow;
@@ -362,7 +380,7 @@ function compareCategorical(name: string, reference: ColumnTally, current: Colum
     table[0].push(refOther);
     table[1].push(curOther);
   }
-  if (reference.missing > 0 || current.missing > 0) {
+  if (hasMissing) {
     labels.push(MISSING_BIN);
     table[0].push(reference.missing);
     table[1].push(current.missing);
@@ -605,7 +623,8 @@ export async function checkDrift(options: CheckDriftOptions): Promise<DriftRepor
     }
   }
 
-  const features = specs.map((s, j) => (s.kind === 'numeric' ? compareNumeric(s.name, reference[j]!, current[j]!, thresholds) : compareCategorical(s.name, reference[j]!, current[j]!, thresholds)));
+  const coarse: string[] = [];
+  const features = specs.map((s, j) => (s.kind === 'numeric' ? compareNumeric(s.name, reference[j]!, current[j]!, thresholds, coarse) : compareCategorical(s.name, reference[j]!, current[j]!, thresholds, coarse)));
   const sampledOn = (tallies: readonly ColumnTally[]): string[] => specs.flatMap((s, j) => (s.kind === 'numeric' && tallies[j]!.sample!.sampled ? [s.name] : []));
   const refSampled = sampledOn(reference);
   const curSampled = sampledOn(current);
@@ -624,8 +643,14 @@ export async function checkDrift(options: CheckDriftOptions): Promise<DriftRepor
   if (predictionTally) {
     const [refPred, curPred] = predictionTally;
     if (!currentPredicted) notes.push('Some log lines carry no predictions: prediction drift was not checked.');
-    else prediction = refPred.spec.kind === 'numeric' ? compareNumeric(refPred.spec.name, refPred, curPred, thresholds) : compareCategorical(refPred.spec.name, refPred, curPred, thresholds);
+    else prediction = refPred.spec.kind === 'numeric' ? compareNumeric(refPred.spec.name, refPred, curPred, thresholds, coarse) : compareCategorical(refPred.spec.name, refPred, curPred, thresholds, coarse);
   }
+  // Below ~55 rows even two bins cannot hold PSI's noise under the threshold: say how often chance alone flags.
+  const noise = chiSquareSf(thresholds.psi / (1 / referenceRead.rows + 1 / currentRows), 1);
+  if (noise > 1 - PSI_NOISE_QUANTILE) {
+    notes.push(`Only ${currentRows.toLocaleString('en-US')} new rows${referenceRead.rows < currentRows ? ` and ${referenceRead.rows.toLocaleString('en-US')} reference rows` : ''}: PSI is noisy at this size (a sample of the same population reaches ${thresholds.psi} about ${formatNumber(100 * noise, 2)}% of the time per column); the tests' p-values allow for the size.`);
+  }
+  if (coarse.length > 0) notes.push(`Few rows for fine bins: ${featureList(coarse)} ${coarse.length === 1 ? 'was' : 'were'} binned coarser, so that PSI's own noise stays below the threshold.`);
 
   const drifted = features.filter((f) => f.drifted).map((f) => f.name);
   const predictionPart = prediction ? (prediction.drifted ? '; the predictions drifted' : '; the predictions did not') : '';

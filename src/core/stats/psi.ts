@@ -6,6 +6,13 @@
 // (−∞, e1), [e1, e2), …, [ek, +∞). A bin with no rows on one side would make the log infinite: its share is
 // floored at PSI_EPSILON (1e-4, i.e. "at most one row in ten thousand"), which caps one empty bin's part near
 // share · ln(share / 1e-4) — 0.69 for a 10% bin.
+//
+// PSI has noise of its own: between two samples of one population it is about χ²(k − 1) · (1/n1 + 1/n2) for
+// k bins, so ten bins and a hundred new rows already average 0.09 and pass 0.2 by chance once in fifty.
+// psiBinsFor picks the most bins (up to a cap) whose 99.9th null percentile stays at or below the PSI
+// threshold: small samples get coarser bins rather than false alarms.
+
+import { chiSquareQuantile } from './specialFunctions.js';
 
 export const PSI_EPSILON = 1e-4;
 /** Deciles: ten bins when the values allow. */
@@ -59,4 +66,18 @@ export function binLabels(edges: readonly number[], format: (x: number) => strin
 
 function formatEdge(x: number): string {
   return String(Number(x.toPrecision(6)));
+}
+
+/** The null percentile psiBinsFor keeps under the threshold. */
+export const PSI_NOISE_QUANTILE = 0.999;
+
+/**
+ * Most bins (2..cap) for samples of n1 and n2 values such that two samples of one population reach `psi`
+ * with probability at most 1 − PSI_NOISE_QUANTILE (PSI ≈ χ²(k − 1)·(1/n1 + 1/n2) under no drift).
+ */
+export function psiBinsFor(n1: number, n2: number, psi: number, cap: number): number {
+  if (!(n1 > 0 && n2 > 0)) return Math.max(2, cap);
+  const scale = 1 / n1 + 1 / n2;
+  for (let k = cap; k > 2; k--) if (chiSquareQuantile(PSI_NOISE_QUANTILE, k - 1) * scale <= psi) return k;
+  return 2;
 }

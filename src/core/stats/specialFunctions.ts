@@ -155,3 +155,18 @@ export function binomialPmf(k: number, n: number, p: number, q: number): number 
   const lf = Math.log(2 * Math.PI) + Math.log(k) + Math.log1p(-k / n);
   return Math.exp(lc - 0.5 * lf);
 }
+
+/** x with P(X ≥ x) = 1 − p for X ~ χ²(dof), by bisection on the survival function (60 halvings: full precision). */
+export function chiSquareQuantile(p: number, dof: number): number {
+  if (!(p > 0 && p < 1) || !(dof > 0)) return NaN;
+  const tail = 1 - p;
+  let lo = 0;
+  let hi = Math.max(1, dof);
+  while (chiSquareSf(hi, dof) > tail) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (chiSquareSf(mid, dof) > tail) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}

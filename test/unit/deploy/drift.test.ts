@@ -174,8 +174,8 @@ test('a prediction log as the new data: the rows of every logged request, rotate
 test('a small categorical case worked by hand: shares, unseen values, PSI, chi-square', async () => {
   const reference = join(dir, 'hand-ref.csv');
   const current = join(dir, 'hand-cur.csv');
-  writeFileSync(reference, 'kind\n' + 'a\n'.repeat(6) + 'b\n'.repeat(4));
-  writeFileSync(current, 'kind\n' + 'a\n'.repeat(2) + 'b\n'.repeat(6) + 'c\n'.repeat(2));
+  writeFileSync(reference, 'kind\n' + 'a\n'.repeat(600) + 'b\n'.repeat(400));
+  writeFileSync(current, 'kind\n' + 'a\n'.repeat(200) + 'b\n'.repeat(600) + 'c\n'.repeat(200));
   const report = await checkDrift({ reference, current });
   const kind = feature(report, 'kind');
   assert.deepEqual(kind.bins, [
@@ -183,16 +183,17 @@ test('a small categorical case worked by hand: shares, unseen values, PSI, chi-s
     { label: 'b', reference: 0.4, current: 0.6 },
     { label: '(other)', reference: 0, current: 0.2 },
   ]);
-  assert.deepEqual(kind.unseen, { count: 2, examples: ['c'] });
+  assert.deepEqual(kind.unseen, { count: 200, examples: ['c'] });
   // The empty reference bin is floored at 1e-4.
   const psi = (0.2 - 0.6) * Math.log(0.2 / 0.6) + (0.6 - 0.4) * Math.log(0.6 / 0.4) + (0.2 - 1e-4) * Math.log(0.2 / 1e-4);
   assert.ok(Math.abs(kind.psi - psi) < 1e-12);
-  // Expected counts 4, 5, 1 per row: χ² = 2·(4/4 + 1/5 + 1/1) = 4.4 on 2 dof, p = e^(−2.2), V = √(4.4/20).
+  // Expected counts 400, 500, 100 per row: χ² = 2·(200²/400 + 100²/500 + 100²/100) = 440 on 2 dof,
+  // p = e^(−220) (the χ²(2) tail is e^(−x/2)), V = √(440/2000).
   assert.ok(kind.chi2);
-  assert.ok(Math.abs(kind.chi2.statistic - 4.4) < 1e-12);
+  assert.ok(Math.abs(kind.chi2.statistic - 440) < 1e-9);
   assert.equal(kind.chi2.dof, 2);
-  assert.ok(Math.abs(kind.chi2.pValue - Math.exp(-2.2)) < 1e-12);
-  assert.ok(Math.abs(kind.chi2.cramersV - Math.sqrt(4.4 / 20)) < 1e-12);
+  assert.ok(Math.abs(kind.chi2.pValue / Math.exp(-220) - 1) < 1e-9);
+  assert.ok(Math.abs(kind.chi2.cramersV - Math.sqrt(440 / 2000)) < 1e-12);
   assert.equal(report.model, null);
   assert.equal(report.prediction, null);
 });
@@ -213,7 +214,10 @@ test('without a model: every usable column of the reference, text columns left o
     report.features.map((f) => f.name),
     ['id', 'value', 'missingOften'],
   );
-  assert.deepEqual(report.notes, ['Not compared: name (text or an identifier).']);
+  assert.deepEqual(report.notes, ['Not compared: name (text or an identifier).', "Few rows for fine bins: id, value were binned coarser, so that PSI's own noise stays below the threshold."]);
+  // 200 rows a side: PSI ≈ χ²(k − 1)·(1/200 + 1/200) under no drift, whose 99.9th percentile stays ≤ 0.2 up
+  // to k = 5 (χ²(4) 99.9 % = 18.47; χ²(5) 99.9 % = 20.52 would give 0.205).
+  assert.equal(feature(report, 'id').bins.length, 5);
   const m = feature(report, 'missingOften');
   assert.equal(m.missingRate.reference, 50 / 200);
   assert.equal(m.missingRate.current, (50 + 67 - 17) / 200);
@@ -264,10 +268,17 @@ test('dates are compared as times, their bins labelled with dates', async () => 
   const report = await checkDrift({ reference, current });
   const when = feature(report, 'when');
   assert.equal(when.kind, 'numeric');
-  assert.equal(when.bins[0]?.label, '(−∞, 2026-01-11)');
-  assert.equal(when.bins.at(-1)?.label, '[2026-04-01, +∞)'); // day 90 of 2026
-  assert.equal(when.bins.at(-1)?.current, 1);
+  // 100 rows a side carry two bins (see psiBinsFor): split at the median, day 50.
+  assert.deepEqual(
+    when.bins.map((b) => [b.label, b.reference, b.current]),
+    [
+      ['(−∞, 2026-02-20)', 0.5, 0],
+      ['[2026-02-20, +∞)', 0.5, 1],
+    ],
+  );
   assert.equal(when.ks?.statistic, 1);
+  // χ²(1) tail at 0.2 / (1/100 + 1/100) = 10 is 0.00157.
+  assert.ok(report.notes?.some((n) => n.startsWith('Only 100 new rows: PSI is noisy at this size (a sample of the same population reaches 0.2 about 0.16% of the time per column)')), JSON.stringify(report.notes));
   assert.equal(when.drifted, true);
 });
 

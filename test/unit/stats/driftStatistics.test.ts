@@ -7,9 +7,9 @@ import { test } from 'node:test';
 import { chiSquareHomogeneity } from '../../../src/core/stats/chi2.js';
 import { kolmogorovSf, smirnovSf } from '../../../src/core/stats/kolmogorov.js';
 import { ksTwoSample } from '../../../src/core/stats/ks.js';
-import { binLabels, binOf, populationStabilityIndex, quantileEdges } from '../../../src/core/stats/psi.js';
+import { binLabels, binOf, populationStabilityIndex, psiBinsFor, quantileEdges } from '../../../src/core/stats/psi.js';
 import { Reservoir } from '../../../src/core/stats/reservoir.js';
-import { binomialPmf, chiSquareSf, logGamma } from '../../../src/core/stats/specialFunctions.js';
+import { binomialPmf, chiSquareQuantile, chiSquareSf, logGamma } from '../../../src/core/stats/specialFunctions.js';
 
 interface Fixtures {
   ks2samp: { name: string; a: number[]; b: number[]; statistic: number; pValue: number; method: 'exact' | 'asymptotic' }[];
@@ -124,4 +124,18 @@ test('reservoir: keeps everything up to its capacity, then a seeded sample of th
   // A uniform sample of 0..9999: its mean is near 5000 (sd of the mean ≈ 289).
   const mean = a.sorted().reduce((s, x) => s + x, 0) / 100;
   assert.ok(Math.abs(mean - 5000) < 1500, `mean ${mean}`);
+});
+
+test('PSI bins for small samples: the most whose 99.9th null percentile stays under the threshold', () => {
+  // Printed tables: χ²(1) 99.9 % = 10.828, χ²(4) 18.467, χ²(9) 27.877.
+  close(chiSquareQuantile(0.999, 1), 10.828, 1e-4, 'χ²(1) 99.9 %');
+  close(chiSquareQuantile(0.999, 4), 18.467, 1e-4, 'χ²(4) 99.9 %');
+  close(chiSquareQuantile(0.999, 9), 27.877, 1e-4, 'χ²(9) 99.9 %');
+  assert.equal(psiBinsFor(100_000, 100_000, 0.2, 10), 10);
+  // 27.877 · (1/3000 + 1/3000) = 0.0186
+  assert.equal(psiBinsFor(3000, 3000, 0.2, 10), 10);
+  // 1/200 + 1/200 = 0.01: 18.467 · 0.01 ≤ 0.2 < 20.515 · 0.01
+  assert.equal(psiBinsFor(200, 200, 0.2, 10), 5);
+  assert.equal(psiBinsFor(10, 10, 0.2, 10), 2);
+  assert.equal(psiBinsFor(200, 200, 0.5, 10), 10);
 });
