@@ -5,9 +5,13 @@
 // notification says "finished" with "Open Report" → the Experiments tree shows the experiment done with
 // its best score and trial count as description → Open Report (the notification's button) shows the same
 // numbers as .mllab/: #best-score = experiment.json bestScore, each metrics row = report.json (the
-// optimised metric is report.best.score, the others the lead trial's metrics). After a window reload the
-// report comes back by itself (its panel serializer) with the same numbers.
+// optimised metric is report.best.score, the others the lead trial's metrics), the Held out column =
+// report.json heldOut (a fifth of the rows, split.json), the Evaluation switches held out ↔ out-of-fold
+// (confusion counts = test rows / training rows). After a window reload the report comes back by itself
+// (its panel serializer) with the same numbers.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { openWorkbench, runFromPalette, snap, waitFor } from '../workbench.mjs';
 import { PENGUINS, addPenguins, experimentRow, openExperimentsView, parseExperimentRow, readExperiment, reportFrame, reportNumbers, startSweepFromPalette, sweepFrame, toast } from '../sweep.mjs';
 
@@ -115,6 +119,39 @@ export const flow = {
     assert.equal(shown.metrics[0].metric, x.record.metric);
     assert.equal(Number(shown.metrics[0].value), x.record.bestScore);
     note(`report agrees with .mllab on ${shown.metrics.length + 1} numbers (${shown.metrics.map((m) => m.metric).join(', ')})`);
+
+    // Held out: 344 rows ≥ 100, so the default test share (a fifth) was set aside before the search and
+    // listed in split.json; the report's second column is report.json's heldOut, the Evaluation shows the
+    // held-out predictions first and switches to the out-of-fold ones.
+    assert.ok(r.heldOut, 'report.json has heldOut (the default test share on 344 rows)');
+    const split = JSON.parse(readFileSync(join(workspace, '.mllab', 'experiments', x.id, 'split.json'), 'utf8'));
+    assert.equal(split.testRows.length, r.heldOut.rows);
+    assert.equal(split.trainRows + r.heldOut.rows, x.record.dataset.rows);
+    assert.equal(x.record.heldOutScore, r.heldOut.metrics[r.metric]);
+    const heldOutView = () =>
+      report.evaluate(() => ({
+        header: [...document.querySelectorAll('table.metrics thead th')].map((th) => th.textContent),
+        values: [...document.querySelectorAll('table.metrics td[data-heldout-metric]')].map((td) => ({ metric: td.getAttribute('data-heldout-metric'), value: td.getAttribute('data-value') })),
+        view: document.querySelector('#evaluation [data-evaluation]')?.getAttribute('data-evaluation') ?? '',
+        confusionRows: [...document.querySelectorAll('#evaluation table.confusion td[data-value]')].reduce((sum, td) => sum + Number(td.getAttribute('data-value')), 0),
+      }));
+    const held = await heldOutView();
+    assert.deepEqual(held.header, ['Metric', 'Cross-validated', `Held out (${r.heldOut.rows} rows)`]);
+    assert.equal(held.values.length, shown.metrics.length);
+    for (const { metric, value } of held.values) {
+      const expected = r.heldOut.metrics[metric];
+      if (expected === undefined) assert.equal(value, '', `${metric} is not defined on the held-out rows`);
+      else assert.equal(Number(value), expected, `report shows held-out ${metric} ${value}, report.json ${expected}`);
+    }
+    assert.equal(held.view, 'heldOut');
+    assert.equal(held.confusionRows, r.heldOut.rows, 'the held-out confusion matrix counts the test rows');
+    await report.locator('button[data-view="outOfFold"]').click();
+    const oof = await waitFor('the Evaluation to switch to out-of-fold', async () => {
+      const v = await heldOutView();
+      return v.view === 'outOfFold' ? v : null;
+    }, { timeoutMs: 5000, intervalMs: 100 });
+    assert.equal(oof.confusionRows, split.trainRows, 'the out-of-fold confusion matrix counts the training rows');
+    note(`held out: ${r.heldOut.rows} rows (split.json), ${held.values.length} held-out metrics equal report.json; Evaluation switches held out (${held.confusionRows} rows) ↔ out-of-fold (${oof.confusionRows} rows)`);
     await snap(page, shots, '12-sweep-03-report');
 
     // A window reload brings the report back by itself (its serializer), with the same numbers.
