@@ -139,6 +139,7 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
    */
   attach(view: Pick<vscode.TreeView<ExperimentNode>, 'visible' | 'onDidChangeVisibility'>): vscode.Disposable {
     const update = (visible: boolean): void => {
+      if (visible && this.firstOpen === undefined) this.shownAt ??= performance.now();
       if (visible && !this.poll) {
         this.polledSignature = null;
         this.poll = setInterval(() => void this.checkStore(), POLL_MS);
@@ -286,6 +287,40 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
   }
 
   async getChildren(node?: ExperimentNode): Promise<ExperimentNode[]> {
+    if (node) this.traceFirstOpen(node);
+    else this.rootAskedAt ??= performance.now();
+    const children = await this.childrenOf(node);
+    if (!node) this.traceFirstOpen(undefined);
+    return children;
+  }
+
+  /**
+   * The first open's timeline, logged once: when VS Code asked for each level down to the experiments, from
+   * the moment the root's children were returned. Each level is a round trip to the workbench.
+   */
+  private firstOpen: { root: number; dataset?: number; version?: number } | null | undefined;
+  /** When the view first became visible (VS Code tells the extension host before it asks for the root). */
+  private shownAt: number | undefined;
+  private rootAskedAt: number | undefined;
+
+  private traceFirstOpen(node: ExperimentNode | undefined): void {
+    if (this.firstOpen === null || !this.log) return;
+    const now = performance.now();
+    if (!node) {
+      this.firstOpen ??= { root: now };
+      return;
+    }
+    const t = this.firstOpen;
+    if (!t) return;
+    if (node.kind === 'dataset') t.dataset ??= now;
+    else if (node.kind === 'version' && t.dataset !== undefined) {
+      const shown = this.shownAt !== undefined && this.rootAskedAt !== undefined ? `root asked ${(this.rootAskedAt - this.shownAt).toFixed(1)} ms after the view was shown; ` : '';
+      this.log.info(`Experiments tree: first open: ${shown}after the root's children were returned, the dataset level was asked at +${(t.dataset - t.root).toFixed(1)} ms and the version level (the experiments) at +${(now - t.root).toFixed(1)} ms`);
+      this.firstOpen = null;
+    }
+  }
+
+  private async childrenOf(node?: ExperimentNode): Promise<ExperimentNode[]> {
     if (!node) {
       const folders = [...this.folders.values()];
       if (folders.length === 0) return [];
