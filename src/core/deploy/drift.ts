@@ -21,7 +21,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { cancelled, UserError } from '../errors.js';
+import { cancelled, isUserError, UserError } from '../errors.js';
 import { dataRecords, readLayout } from '../clean/applyFile.js';
 import { csvField } from '../clean/cells.js';
 import { seededRandom } from '../clean/random.js';
@@ -575,7 +575,15 @@ export async function checkDrift(options: CheckDriftOptions): Promise<DriftRepor
     // move the model, so they are left out unless something derived from them (c_year, c_missing…) is read.
     const dropped = new Set(pkg.lineage.recipe.steps.flatMap((s) => (s.op === 'dropColumns' ? s.columns : [])));
     const derivedFrom = (c: string): boolean => pkg.features.some((f) => f.name.startsWith(`${c}_`));
-    specs = inputColumns(pkg, readLayout(referencePath).columns)
+    let names: string[];
+    try {
+      names = inputColumns(pkg, readLayout(referencePath).columns);
+    } catch (e) {
+      // The Recipe cannot be replayed on the reference: it is not shaped like the model's raw input.
+      if (isUserError(e) && (e.code === 'MISSING_COLUMN' || e.code === 'BAD_RECIPE')) throw new UserError('MISSING_COLUMN', `${referencePath} does not have the raw columns the model reads (is it a cleaned version?): ${e.message}`);
+      throw e;
+    }
+    specs = names
       .filter((name) => !dropped.has(name) || derivedFrom(name))
       .map((name) => specFromType(name, types.get(name)));
   } else {

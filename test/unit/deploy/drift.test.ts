@@ -327,6 +327,9 @@ test('a model trained on a cleaned version is compared on its raw source columns
   assert.equal(feature(report, 'colour').drifted, true);
   assert.equal(feature(report, 'x').drifted, false);
   assert.ok(report.prediction);
+  // The cleaned file is not the model's raw input: given as the reference or as the new data, one clear line.
+  await assert.rejects(checkDrift({ model: path, current: source, reference: cleaned }), (e: unknown) => isUserError(e) && e.code === 'MISSING_COLUMN' && /cleaned\.csv does not have the raw columns the model reads \(is it a cleaned version\?\)/.test(e.message));
+  await assert.rejects(checkDrift({ model: path, current: cleaned }), (e: unknown) => isUserError(e) && /cleaned\.csv lacks the column "colour" the model reads/.test(e.message));
 });
 
 test('training data that moved or changed: a clear error, or a note', async () => {
