@@ -33,7 +33,7 @@ export async function runPackagePredict(argv: string[], dir: string, io: CliIo):
       io.stdout.write(PACKAGE_PREDICT_HELP);
       return 0;
     }
-    if (positionals.length !== 1) throw new UsageError(`predict.mjs needs one INPUT.csv, got ${positionals.length} arguments`);
+    if (positionals.length !== 1) throw new UsageError(`one INPUT.csv is needed, got ${positionals.length} arguments`);
     return await runPredict([join(dir, 'model.json'), ...argv], io);
   } catch (thrown) {
     const e = diskFullError(thrown) ?? thrown;

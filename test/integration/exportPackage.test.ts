@@ -358,6 +358,13 @@ test('clear errors and nothing half-written: no parent folder, a non-empty folde
   ok(['export', iris.experimentId, '--out', join(exports, 'taken'), '--force']);
   assert.equal(existsSync(join(exports, 'taken', 'keep.txt')), false);
   assert.ok(existsSync(join(exports, 'taken', 'predict.mjs')));
+  const script = (args: string[]): Run => {
+    const r = spawnSync(process.execPath, ['predict.mjs', ...args], { cwd: join(exports, 'taken'), encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  assert.match(script(['--help']).stdout, /^Usage: node predict\.mjs INPUT\.csv \[--out PREDICTIONS\.csv\]/);
+  assert.deepEqual(script([]), { status: 2, stdout: '', stderr: "predict.mjs: one INPUT.csv is needed, got 0 arguments\nTry 'node predict.mjs --help'.\n" });
+  assert.deepEqual(script(['nope.csv']), { status: 1, stdout: '', stderr: `predict.mjs: ${join(exports, 'taken', 'nope.csv')} does not exist.\n` });
   mkdirSync(join(exports, 'empty'));
   ok(['export', iris.model, '--out', join(exports, 'empty')]);
   assert.ok(existsSync(join(exports, 'empty', 'model.json')));
