@@ -13,6 +13,8 @@
 //   sample once it holds more than SAMPLE_SIZE values. Prediction drift runs the model (predictFile, as
 //   `mllab predict`) on each file, or on a seeded sample of PREDICTION_SAMPLE_ROWS rows of a larger one; a
 //   prediction log brings its own predictions.
+// - Bins: the reference's deciles (numbers) or its most frequent categories plus "(other)" and "(missing)",
+//   fewer when the row counts are too small for PSI to be more than noise (psiBinsFor).
 // - A feature drifts when PSI ≥ thresholds.psi, or when its test's p-value < thresholds.pValue AND its
 //   effect (KS statistic, Cramér's V) ≥ thresholds.effect: with tens of thousands of rows a p-value alone
 //   flags differences too small to matter.
