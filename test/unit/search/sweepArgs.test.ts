@@ -25,6 +25,9 @@ test('every contract option reaches the sweep config', () => {
   });
   assert.deepEqual(parseSweepArgs(['--resume', '20261128-071502-penguins-a3f']), { dataset: '', target: '', resume: '20261128-071502-penguins-a3f' });
   assert.equal(parseSweepArgs(['--help']), null);
+  assert.equal(parseSweepArgs(['t.csv', '--target', 'y', '--test-fraction', '0.25'])?.testFraction, 0.25);
+  assert.equal(parseSweepArgs(['t.csv', '--target', 'y', '--test-fraction', '0'])?.testFraction, 0);
+  assert.equal(parseSweepArgs(['t.csv', '--target', 'y'])?.testFraction, undefined, 'absent: the engine default');
 });
 
 test('usage errors name the option', () => {
@@ -38,6 +41,9 @@ test('usage errors name the option', () => {
     [['t.csv', '--target', 'y', '--models', 'gbdt,svm'], /--models must be one of/],
     [['t.csv', '--target', 'y', '--seed', '-1'], /--seed/],
     [['t.csv', '--target', 'y', '--holdout', '0.2', '--folds', '3'], /not both/],
+    [['t.csv', '--target', 'y', '--test-fraction', '1'], /--test-fraction must be a fraction from 0/],
+    [['t.csv', '--target', 'y', '--test-fraction', '-0.1'], /--test-fraction/],
+    [['t.csv', '--target', 'y', '--test-fraction', ''], /--test-fraction/],
     [['a.csv', 'b.csv', '--target', 'y'], /one TRAIN\.csv/],
   ];
   for (const [argv, pattern] of cases) assert.throws(() => parseSweepArgs(argv), pattern, argv.join(' '));
