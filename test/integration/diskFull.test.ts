@@ -33,7 +33,8 @@ before(() => {
   mount = join(root, 'full');
   mkdirSync(mount);
   // The CLI runs from a copy of dist/: a rebuild meanwhile (npm run build empties dist/) cannot pull it away.
-  cpSync(dirname(builtFile('cli.js')), join(root, 'dist'), { recursive: true });
+  // (Source maps are left out: most of its size, and nothing here reads them.)
+  cpSync(dirname(builtFile('cli.js')), join(root, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') });
   dataset = join(root, 'penguins.csv');
   copyFileSync(join(repoRoot, 'test', 'fixtures', 'ml', 'preprocess', 'penguins.csv'), dataset);
   if (process.platform !== 'linux') skipReason = `a tmpfs mount needs Linux (this is ${process.platform})`;
