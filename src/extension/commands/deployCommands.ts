@@ -193,6 +193,10 @@ export class DeployCommands {
       void vscode.window.showInformationMessage('Pick a model in the Models view to check its drift.');
       return;
     }
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showErrorMessage(`Check Drift ${UNTRUSTED}`);
+      return;
+    }
     const r = arg.record;
     let current: string;
     // The log folder: checkDrift reads predictions.jsonl and its rotations.
@@ -366,8 +370,10 @@ export class DeployCommands {
   private async pickReference(file: string): Promise<{ model: string | null; reference: string | null; experimentId: string | null; workspace: string } | undefined> {
     type Item = vscode.QuickPickItem & { pick?: { model: string | null; reference: string | null; experimentId: string | null; workspace: string } };
     const items: Item[] = [];
-    const models = await this.experimentModels();
-    if (models.length) items.push({ label: 'Models', kind: vscode.QuickPickItemKind.Separator });
+    // Comparing with a model runs it (prediction drift): only in a trusted workspace. Dataset versions are only read.
+    const models = vscode.workspace.isTrusted ? await this.experimentModels() : [];
+    if (!vscode.workspace.isTrusted) items.push({ label: 'Models need a trusted workspace (they are run to compare predictions)', kind: vscode.QuickPickItemKind.Separator });
+    else if (models.length) items.push({ label: 'Models', kind: vscode.QuickPickItemKind.Separator });
     for (const m of models) items.push({ label: `$(package) ${m.experimentId}`, description: `${basename(m.dataset)} → ${m.target}`, detail: 'Compare with the data this model was trained on', pick: { model: m.model, reference: null, experimentId: m.experimentId, workspace: m.workspace } });
     const versions: Item[] = [];
     for (const f of fileFolders()) {
