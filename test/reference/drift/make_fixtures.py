@@ -91,6 +91,35 @@ for dof in [1, 2, 3, 5, 10, 29, 100, 999]:
     for x in [1e-6, 0.01, 0.5, 1, 2, 3.84, 7.5, 15, 40, 100, 300, 1000, 1400]:
         chi2sf.append({'x': x, 'dof': dof, 'sf': float(stats.chi2.sf(x, dof))})
 
+# One end-to-end case for checkDrift: two small files (numeric x with gaps, categorical c with gaps and a
+# value the reference lacks); scipy's KS on x's present values and chi-square on c's category counts with
+# the missing cells as one more category.
+def with_gaps(values, every):
+    return [None if i % every == 0 else v for i, v in enumerate(values)]
+
+
+ref_x = with_gaps([float(v) for v in np.round(rng.normal(0, 1, 800), 3)], 17)
+cur_x = with_gaps([float(v) for v in np.round(rng.normal(0.15, 1.1, 600), 3)], 9)
+ref_c = with_gaps([str(v) for v in rng.choice(['north', 'south', 'east', 'west'], 800, p=[.4, .3, .2, .1])], 23)
+cur_c = with_gaps([str(v) for v in rng.choice(['north', 'south', 'east', 'west', 'up'], 600, p=[.35, .3, .2, .1, .05])], 13)
+
+
+def counts(values, categories):
+    return [sum(1 for v in values if v == c) for c in categories] + [sum(1 for v in values if v is None)]
+
+
+cats = ['north', 'south', 'east', 'west', 'up']
+table = [counts(ref_c, cats), counts(cur_c, cats)]
+ks_files = stats.ks_2samp([v for v in ref_x if v is not None], [v for v in cur_x if v is not None])
+chi_stat, chi_p, chi_dof, _ = stats.chi2_contingency(np.array(table), correction=False)
+drift_files = {
+    'reference': {'x': ref_x, 'c': ref_c},
+    'current': {'x': cur_x, 'c': cur_c},
+    'ks': {'statistic': float(ks_files.statistic), 'pValue': float(ks_files.pvalue)},
+    'chi2': {'statistic': float(chi_stat), 'pValue': float(chi_p), 'dof': int(chi_dof),
+             'cramersV': float(association(np.array(table), method='cramer', correction=False))},
+}
+
 out = {
     'generator': 'test/reference/drift/make_fixtures.py',
     'scipy': scipy.__version__,
@@ -100,6 +129,7 @@ out = {
     'smirnovSf': smirnov,
     'chi2Contingency': chi2,
     'chi2Sf': chi2sf,
+    'driftFiles': drift_files,
 }
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures.json')
 with open(path, 'w') as f:

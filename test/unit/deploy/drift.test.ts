@@ -3,7 +3,7 @@
 // version is compared on its raw source columns, and bad inputs fail with one clear error. The statistics
 // themselves are checked against scipy in test/unit/stats; here one small categorical case is worked by hand.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -196,6 +196,32 @@ test('a small categorical case worked by hand: shares, unseen values, PSI, chi-s
   assert.ok(Math.abs(kind.chi2.cramersV - Math.sqrt(440 / 2000)) < 1e-12);
   assert.equal(report.model, null);
   assert.equal(report.prediction, null);
+});
+
+test('end to end against scipy: KS on the present values, chi-square on the categories plus (missing)', async () => {
+  interface Side {
+    x: (number | null)[];
+    c: (string | null)[];
+  }
+  interface Stat {
+    statistic: number;
+    pValue: number;
+  }
+  const f = (JSON.parse(readFileSync(join(__dirname, '../../reference/drift/fixtures.json'), 'utf8')) as { driftFiles: { reference: Side; current: Side; ks: Stat; chi2: Stat & { dof: number; cramersV: number } } }).driftFiles;
+  const write = (name: string, side: Side): string => {
+    const path = join(dir, name);
+    writeFileSync(path, ['x,c', ...side.x.map((x, i) => `${x ?? ''},${side.c[i] ?? ''}`)].join('\n') + '\n');
+    return path;
+  };
+  const report = await checkDrift({ reference: write('scipy-ref.csv', f.reference), current: write('scipy-cur.csv', f.current) });
+  const rel = (a: number | undefined, b: number): number => Math.abs((a ?? NaN) - b) / Math.abs(b);
+  const x = feature(report, 'x');
+  assert.ok(rel(x.ks?.statistic, f.ks.statistic) < 1e-12 && rel(x.ks?.pValue, f.ks.pValue) < 1e-9, `${JSON.stringify(x.ks)} vs ${JSON.stringify(f.ks)}`);
+  const c = feature(report, 'c');
+  assert.equal(c.chi2?.dof, f.chi2.dof);
+  assert.ok(rel(c.chi2?.statistic, f.chi2.statistic) < 1e-12 && rel(c.chi2?.pValue, f.chi2.pValue) < 1e-9, `${JSON.stringify(c.chi2)} vs ${JSON.stringify(f.chi2)}`);
+  assert.ok(rel(c.chi2?.cramersV, f.chi2.cramersV) < 1e-12);
+  assert.deepEqual(c.unseen?.examples, ['up']);
 });
 
 test('without a model: every usable column of the reference, text columns left out with a note', async () => {
