@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtFile, fixtures, repoRoot } from './builtFiles.js';
@@ -238,7 +238,28 @@ test('Ctrl-C (SIGINT) stops a long pass: exit 130, one line, nothing written', a
   let stdout = '';
   child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
   child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
-  setTimeout(() => child.kill('SIGINT'), 400);
+  // Interrupt once the pass has the file open (not after a fixed delay: on a loaded machine Node may not
+  // have started the CLI, and its handler, by then).
+  const opened = (): boolean => {
+    try {
+      return readdirSync(`/proc/${child.pid}/fd`).some((fd) => {
+        try {
+          return readlinkSync(`/proc/${child.pid}/fd/${fd}`) === big;
+        } catch {
+          return false;
+        }
+      });
+    } catch {
+      return false;
+    }
+  };
+  const poll = setInterval(() => {
+    if (opened()) {
+      clearInterval(poll);
+      child.kill('SIGINT');
+    }
+  }, 20);
+  child.once('exit', () => clearInterval(poll));
   const [code] = (await once(child, 'exit')) as [number | null];
   assert.equal(code, 130, stderr);
   assert.equal(stderr, 'mllab: cancelled\n');
