@@ -310,3 +310,68 @@ test('wide data (300 features, more than 65 536 bins in all) finds the informati
   const t = (model.toJSON() as unknown as { trees: { roots: number[]; feature: number[] } }).trees;
   assert.equal(t.feature[t.roots[0]!], 250);
 });
+
+test('predict equals a plain walk of the saved trees (category splits, missing values, unseen categories, multiclass)', async () => {
+  let seed = 3;
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const n = 1500;
+  const x0 = new Float64Array(n);
+  const x1 = new Float64Array(n);
+  const c = new Float64Array(n);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    x0[i] = rnd() < 0.1 ? NaN : rnd() * 10;
+    x1[i] = rnd() * 5 - 2;
+    c[i] = rnd() < 0.1 ? NaN : Math.floor(rnd() * 6);
+    const s = (x0[i]! === x0[i]! ? x0[i]! : 11) + (c[i] === 2 || c[i] !== c[i] ? 4 : 0) + x1[i]! + rnd() * 3;
+    y[i] = Math.min(2, Math.floor(s / 6));
+  }
+  const train: ColumnMatrix = { layout: 'columns', rows: n, names: ['a', 'b', 'c'], columns: [x0, x1, c], categoryCounts: [0, 0, 6] };
+  const model = await gbdt.fit(train, { task: 'multiclass', y, classes: 3 }, { rounds: 30, earlyStopping: false, minSamplesLeaf: 5 }, { seed: 1 });
+  interface Walk {
+    baseline: number[];
+    outputs: number;
+    binning: { features: ({ kind: 'numeric'; thresholds: number[] } | { kind: 'categorical'; binOfCode: number[]; valueBins: number })[] };
+    trees: { roots: number[]; feature: number[]; bin: number[]; missingLeft: number[]; categorical: number[]; bitsets: number[]; left: number[]; right: number[]; value: number[] };
+  }
+  const saved = JSON.parse(JSON.stringify(model.toJSON())) as Walk;
+  const t = saved.trees;
+  assert.ok(t.categorical.some((v) => v === 1) && t.missingLeft.some((v) => v === 1), 'the forest has category splits and missing-left nodes');
+  // The reference: bins by counting thresholds below the value (or the code's bin), then node by node.
+  const binOf = (j: number, x: number): number => {
+    const f = saved.binning.features[j]!;
+    if (f.kind === 'numeric') return x !== x ? f.thresholds.length + 1 : f.thresholds.filter((v) => v < x).length;
+    return x >= 0 && x < f.binOfCode.length && Number.isInteger(x) ? f.binOfCode[x]! : f.valueBins;
+  };
+  const missingBin = (j: number): number => {
+    const f = saved.binning.features[j]!;
+    return f.kind === 'numeric' ? f.thresholds.length + 1 : f.valueBins;
+  };
+  const N = 301;
+  const cols = [0, 1, 2].map(() => new Float64Array(N));
+  for (let i = 0; i < N; i++) {
+    cols[0]![i] = rnd() < 0.2 ? NaN : rnd() * 14 - 2;
+    cols[1]![i] = rnd() < 0.1 ? NaN : rnd() * 8 - 4;
+    cols[2]![i] = rnd() < 0.2 ? NaN : Math.floor(rnd() * 8); // 6 and 7 were never seen
+  }
+  const got = model.predict({ layout: 'columns', rows: N, names: ['a', 'b', 'c'], columns: cols, categoryCounts: [0, 0, 6] });
+  for (let i = 0; i < N; i++) {
+    const raw = [...saved.baseline];
+    t.roots.forEach((root, k) => {
+      let node = root;
+      while (t.feature[node]! >= 0) {
+        const f = t.feature[node]!;
+        const b = binOf(f, cols[f]![i]!);
+        let goLeft: boolean;
+        if (t.categorical[node] === 1) goLeft = ((t.bitsets[8 * t.bin[node]! + (b >>> 5)]! >>> (b & 31)) & 1) === 1;
+        else goLeft = b === missingBin(f) ? t.missingLeft[node] === 1 : b <= t.bin[node]!;
+        node = goLeft ? t.left[node]! : t.right[node]!;
+      }
+      raw[k % saved.outputs]! += t.value[node]!;
+    });
+    const max = Math.max(...raw);
+    const e = raw.map((v) => Math.exp(v - max));
+    const sum = e.reduce((a, b) => a + b, 0);
+    e.forEach((v, k) => assert.ok(Math.abs(got[i * 3 + k]! - v / sum) < 1e-12, `row ${i} class ${k}`));
+  }
+});

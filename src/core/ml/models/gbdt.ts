@@ -6,7 +6,7 @@
 // features split by sets of categories. With the same settings the trees are scikit-learn's (1.2), split
 // for split: same bin edges, float32 gradients, the same gain arithmetic and tie order.
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { applyBinning, fitBinning } from '../binning.js';
+import { applyBinning, binCount, fitBinning } from '../binning.js';
 import type { Binning } from '../binning.js';
 import { holdout } from '../folds.js';
 import { mixSeed, seededRandom } from '../random.js';
@@ -1050,27 +1050,57 @@ function truncateForest(forest: Forest, trees: number): void {
 // ---------------------------------------------------------------------------------------------------
 // Prediction
 
+/** Ints per node in the predictor's packed layout: [split, bin, missing-left bin, left, right]. */
+const NODE = 5;
+const LEAF = -1;
+
+/** One step down the packed forest from `node` for row r of column-major bins (a leaf stays put). */
+function stepDown(nodes: Int32Array, bitsets: Uint32Array, bins: Uint8Array, n: number, node: number, r: number): number {
+  const o = node * NODE;
+  const f = nodes[o]!;
+  if (f === LEAF) return node;
+  if (f >= 0) {
+    const b = bins[r + f * n]!;
+    return b <= nodes[o + 1]! || b === nodes[o + 2]! ? nodes[o + 3]! : nodes[o + 4]!;
+  }
+  const b = bins[r + (-2 - f) * n]!;
+  return (bitsets[8 * nodes[o + 1]! + (b >>> 5)]! >>> (b & 31)) & 1 ? nodes[o + 3]! : nodes[o + 4]!;
+}
+
 class GbdtPredictor implements Predictor {
   readonly kind = 'gbdt' as const;
-  private readonly feature: Int32Array;
-  private readonly bin: Int32Array;
-  private readonly missingLeft: Uint8Array;
-  private readonly categorical: Uint8Array;
+  /**
+   * The forest packed for prediction, one node per NODE ints so a step reads one cache line: split is the
+   * feature (≥ 0), LEAF, or -2 - feature for a category split (bin is then its bitset index); the
+   * missing-left bin is the feature's missing bin when missing values go left, else -1, so a numeric step is
+   * `b <= bin || b === missingLeftBin` with no other lookup.
+   */
+  private readonly nodes: Int32Array;
   private readonly bitsets: Uint32Array;
-  private readonly left: Int32Array;
-  private readonly right: Int32Array;
   private readonly value: Float64Array;
+  private readonly roots: Int32Array;
 
   constructor(private readonly saved: SavedGbdt) {
     const t = saved.trees;
-    this.categorical = Uint8Array.from(t.categorical);
+    const missingBins = saved.binning.features.map((f) => binCount(f) - 1);
+    const nodes = new Int32Array(t.feature.length * NODE);
+    for (let i = 0; i < t.feature.length; i++) {
+      const f = t.feature[i]!;
+      const o = i * NODE;
+      if (f < 0) {
+        nodes[o] = LEAF;
+        continue;
+      }
+      nodes[o] = t.categorical[i] === 1 ? -2 - f : f;
+      nodes[o + 1] = t.bin[i]!;
+      nodes[o + 2] = t.categorical[i] !== 1 && t.missingLeft[i] === 1 ? missingBins[f]! : -1;
+      nodes[o + 3] = t.left[i]!;
+      nodes[o + 4] = t.right[i]!;
+    }
+    this.nodes = nodes;
     this.bitsets = Uint32Array.from(t.bitsets);
-    this.feature = Int32Array.from(t.feature);
-    this.bin = Int32Array.from(t.bin);
-    this.missingLeft = Uint8Array.from(t.missingLeft);
-    this.left = Int32Array.from(t.left);
-    this.right = Int32Array.from(t.right);
     this.value = Float64Array.from(t.value);
+    this.roots = Int32Array.from(t.roots);
   }
 
   /** Raw scores, row-major (rows × outputs). */
@@ -1080,13 +1110,37 @@ class GbdtPredictor implements Predictor {
     if (input.columns.length !== m.features) throw new RangeError(`gbdt model has ${m.features} features, the input ${input.columns.length}`);
     const n = input.rows;
     const K = m.outputs;
-    const binned = applyBinning(m.binning, input);
-    const missingBins = binned.binCounts.map((c) => c - 1);
+    const bins = applyBinning(m.binning, input).bins;
     const out = new Float64Array(n * K);
     for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = m.baseline[k]!;
-    const roots = m.trees.roots;
+    const { nodes, bitsets, value, roots } = this;
+    const n4 = n - (n % 4);
     for (let t = 0; t < roots.length; t++) {
-      addTree(this.feature, this.bin, this.missingLeft, this.categorical, this.bitsets, this.left, this.right, this.value, roots[t]!, missingBins, binned.bins, n, 1, n, out, K, t % K);
+      const root = roots[t]!;
+      const k = t % K;
+      // Four rows walk the tree together: their loads are independent, so the CPU overlaps them (a third
+      // less time than one row at a time on a 200-tree model). Each row's sum is in the same tree order.
+      for (let r = 0; r < n4; r += 4) {
+        let a = root;
+        let b = root;
+        let c = root;
+        let d = root;
+        while (nodes[a * NODE] !== LEAF || nodes[b * NODE] !== LEAF || nodes[c * NODE] !== LEAF || nodes[d * NODE] !== LEAF) {
+          a = stepDown(nodes, bitsets, bins, n, a, r);
+          b = stepDown(nodes, bitsets, bins, n, b, r + 1);
+          c = stepDown(nodes, bitsets, bins, n, c, r + 2);
+          d = stepDown(nodes, bitsets, bins, n, d, r + 3);
+        }
+        out[r * K + k]! += value[a]!;
+        out[(r + 1) * K + k]! += value[b]!;
+        out[(r + 2) * K + k]! += value[c]!;
+        out[(r + 3) * K + k]! += value[d]!;
+      }
+      for (let r = n4; r < n; r++) {
+        let a = root;
+        while (nodes[a * NODE] !== LEAF) a = stepDown(nodes, bitsets, bins, n, a, r);
+        out[r * K + k]! += value[a]!;
+      }
     }
     return out;
   }
