@@ -624,7 +624,6 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     }));
     record = (await store.read(writer.id))!;
   }
-  if (splitFile) await recordSplit(writer, splitFile, previous !== null);
 
   // Ctrl-C must not wait for a long trial: its thread is terminated now, its index re-run on resume.
   const onAbort = (): void => executor.cancelAll();
@@ -693,6 +692,8 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
   let watcher: NodeJS.Timeout | null = null;
 
   try {
+    // Inside the try: a full disk here must still release the lock and end the record as failed.
+    if (splitFile) await recordSplit(writer, splitFile, previous !== null);
     updateBest();
     progress('searching', 0);
     const sampler = createSampler(settings.search, space, { initial: warm });

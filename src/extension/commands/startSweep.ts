@@ -239,7 +239,14 @@ export class SweepCommands implements vscode.Disposable {
       const choice = await show(message, 'Resume');
       if (choice === 'Resume') await vscode.commands.executeCommand(CommandIds.resumeExperiment, { experimentId: f.experimentId, workspace: f.workspace });
     } else {
-      void vscode.window.showErrorMessage(`AutoML sweep on ${f.dataset} failed: ${f.error ?? 'unknown error'}`);
+      // A failed experiment keeps its journal (a full disk, a damaged file): once the cause is fixed it resumes.
+      const message = `AutoML sweep on ${f.dataset} failed: ${f.error ?? 'unknown error'}`;
+      if (!f.experimentId) {
+        void vscode.window.showErrorMessage(message);
+        return;
+      }
+      const choice = await vscode.window.showErrorMessage(message, 'Resume');
+      if (choice === 'Resume') await vscode.commands.executeCommand(CommandIds.resumeExperiment, { experimentId: f.experimentId, workspace: f.workspace });
     }
   }
 
