@@ -58,7 +58,9 @@ export const flow = {
         best: document.querySelectorAll('.stat-value')[3]?.textContent ?? '',
       }));
       assert.equal(shown.trials, String(journal.length));
-      assert.equal(shown.rows, journal.length);
+      // The table shows the first 250 rows in sort order ("Show 250 more"); a fast machine fits more trials in 15 s.
+      const shownRows = Math.min(journal.length, 250);
+      assert.equal(shown.rows, shownRows);
       assert.equal(record.trials, journal.length);
       assert.ok(Math.abs(Number(shown.best) - record.bestScore) < 5e-5, `panel best ${shown.best}, experiment.json ${record.bestScore}`);
 
@@ -73,7 +75,7 @@ export const flow = {
       const revived = await waitFor('the Sweep panel after the reload', () => sweepFrame(page), { timeoutMs: 60_000, intervalMs: 500 });
       const sort = await revived.evaluate(() => document.querySelector('th[aria-sort="descending"], th[aria-sort="ascending"]')?.textContent ?? '');
       assert.ok(sort.startsWith('Score'), `after reload the table is sorted by "${sort}"`);
-      assert.equal(await revived.evaluate(() => document.querySelectorAll('tbody tr').length), journal.length);
+      assert.equal(await revived.evaluate(() => document.querySelectorAll('tbody tr').length), shownRows);
       await snap(page, shots, '10-sweep-03-revived');
     } finally {
       if (cli.exitCode === null) cli.kill('SIGINT');
