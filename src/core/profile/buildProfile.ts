@@ -47,8 +47,36 @@ export function exactQuantile(sorted: Float64Array, q: number): number {
   return a + (sorted[hi]! - a) * (pos - lo);
 }
 
-/** numpy.histogram over [min, max] (the last bin closed); a constant column gets [v - 0.5, v + 0.5]. */
-export function exactHistogram(sorted: Float64Array, bins: number): Histogram {
+/**
+ * pandas' linear quantile of the column whose sorted distinct values are `values`, `cum[i]` of them at or
+ * below values[i]: the same two neighbours and interpolation as exactQuantile on the expanded column.
+ */
+export function countedQuantile(values: Float64Array, cum: Float64Array, q: number): number {
+  const n = cum[cum.length - 1]!;
+  const pos = q * (n - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, n - 1);
+  const a = values[firstAbove(cum, lo)]!;
+  return a + (values[firstAbove(cum, hi)]! - a) * (pos - lo);
+}
+
+/** First i with cum[i] > rank (the value at 0-based position `rank`). */
+function firstAbove(cum: Float64Array, rank: number): number {
+  let lo = 0;
+  let hi = cum.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cum[mid]! > rank) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * numpy.histogram over [min, max] (the last bin closed); a constant column gets [v - 0.5, v + 0.5].
+ * With `counts`, `sorted` holds distinct values and counts[i] is how often sorted[i] occurs.
+ */
+export function exactHistogram(sorted: Float64Array, bins: number, weights?: Float64Array): Histogram {
   let min = sorted[0]!;
   let max = sorted[sorted.length - 1]!;
   if (min === max) {
@@ -59,14 +87,15 @@ export function exactHistogram(sorted: Float64Array, bins: number): Histogram {
   const edges: number[] = [];
   for (let i = 0; i <= bins; i++) edges.push(i === bins ? max : min + width * i);
   const counts = new Array<number>(bins).fill(0);
-  for (const v of sorted) {
+  for (let i = 0; i < sorted.length; i++) {
+    const v = sorted[i]!;
     let b = Math.floor((v - min) / width);
     if (b >= bins) b = bins - 1;
     if (b < 0) b = 0;
     // Floating edges: keep the value on the side numpy would put it.
     if (b > 0 && v < edges[b]!) b--;
     else if (b < bins - 1 && v >= edges[b + 1]!) b++;
-    counts[b]!++;
+    counts[b]! += weights === undefined ? 1 : weights[i]!;
   }
   return { edges, counts };
 }
@@ -91,6 +120,25 @@ function countAbove(sorted: Float64Array, x: number): number {
     else hi = mid;
   }
   return sorted.length - lo;
+}
+
+function cumulative(counts: Float64Array): Float64Array {
+  const cum = new Float64Array(counts.length);
+  let s = 0;
+  for (let i = 0; i < counts.length; i++) cum[i] = s += counts[i]!;
+  return cum;
+}
+
+/** Counted values strictly below x (see countedQuantile for the layout). */
+function countedBelow(values: Float64Array, cum: Float64Array, x: number): number {
+  const i = countBelow(values, x);
+  return i === 0 ? 0 : cum[i - 1]!;
+}
+
+/** Counted values at or below x. */
+function countedAtOrBelow(values: Float64Array, cum: Float64Array, x: number): number {
+  const i = values.length - countAbove(values, x);
+  return i === 0 ? 0 : cum[i - 1]!;
 }
 
 function popcount(x: number): number {
@@ -219,7 +267,10 @@ function columnProfile(c: ColumnStats, index: number, name: string, rows: number
     p.zeros = m.zeros;
     p.negatives = m.negatives;
     const sorted = c.sortedExact();
-    const q = (x: number): number => (sorted ? exactQuantile(sorted, x) : c.kll!.quantile(x));
+    // Few distinct values: the value table counted each one, which is as exact as the sorted column.
+    const counted = sorted ? null : c.countedNumbers();
+    const cum = counted ? cumulative(counted.counts) : null;
+    const q = (x: number): number => (sorted ? exactQuantile(sorted, x) : counted ? countedQuantile(counted.values, cum!, x) : c.kll!.quantile(x));
     const quantiles = {} as Quantiles;
     for (const [k, x] of QUANTILE_POINTS) quantiles[k] = q(x);
     p.quantiles = quantiles;
@@ -228,13 +279,17 @@ function columnProfile(c: ColumnStats, index: number, name: string, rows: number
     const upperFence = quantiles.p75 + 1.5 * iqr;
     const outliers: OutlierStats = sorted
       ? { lowerFence, upperFence, low: countBelow(sorted, lowerFence), high: countAbove(sorted, upperFence), approx: false }
-      : c.logHistogram
+      : counted
+        ? { lowerFence, upperFence, low: countedBelow(counted.values, cum!, lowerFence), high: cum![cum!.length - 1]! - countedAtOrBelow(counted.values, cum!, upperFence), approx: false }
+        : c.logHistogram
         ? { lowerFence, upperFence, low: Math.round(c.logHistogram.countBelow(lowerFence)), high: Math.round(c.logHistogram.countAbove(upperFence)), approx: true }
         : { lowerFence, upperFence, low: Math.round(kllBelow(c.kll!, lowerFence)), high: Math.round(c.kll!.count * (1 - c.kll!.rank(upperFence))), approx: true };
     p.outliers = outliers;
     p.histogram = sorted
       ? exactHistogram(sorted, HISTOGRAM_BINS)
-      : c.logHistogram
+      : counted
+        ? exactHistogram(counted.values, HISTOGRAM_BINS, counted.counts)
+        : c.logHistogram
         ? c.logHistogram.toEqualWidth(m.min, m.max, HISTOGRAM_BINS)
         : histogramFromKll(c.kll!, m.min, m.max);
   } else if (type === 'datetime' && c.dateKll !== null && c.dateKll.count > 0) {

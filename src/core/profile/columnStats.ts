@@ -140,6 +140,7 @@ export interface ColumnState {
   exactDates: Float64Array | null;
   values: ValueTableState;
   mixed: boolean;
+  deferred: boolean;
 }
 
 export class ColumnStats {
@@ -167,6 +168,18 @@ export class ColumnStats {
   values: ValueTable;
   /** Set once a non-number value was seen: distinct values are then counted by spelling. */
   mixed = false;
+  /**
+   * While true the quantile sketch and log histogram have not been fed: the column holds only numbers and
+   * its value table counts every one of them by value, which answers quantiles, histogram and outliers
+   * exactly (and skips the sketches' cost). When the table fills up or text turns up, settle() feeds the
+   * counted values to the sketches once, and from then on they take every number: from the key stream
+   * (flushKeys) while the column holds only numbers, from the number batch (flush) once it is mixed.
+   */
+  deferred = true;
+  /** Numbers at the head of the next batch that the sketches have already (see becomeMixed). */
+  private sketchedAhead = 0;
+  /** Numbers decoded from number keys on their way to the sketches. */
+  private keyNumbers: Float64Array | null = null;
   private pending: Float64Array | null = null;
   private pendingCount = 0;
   private pendingDates: Float64Array | null = null;
@@ -198,6 +211,7 @@ export class ColumnStats {
     this.exact = new ExactValues(caps.exactValues);
     this.exactDates = new ExactValues(caps.exactValues);
     this.values = new ValueTable(caps.distinct, caps.hllPrecision, caps.textChars);
+    this.values.onFull = () => this.settle();
   }
 
   /** A field absent from a short (ragged) row. */
@@ -279,7 +293,10 @@ export class ColumnStats {
     if (k + 1 === this.keysLo.length) this.flushKeys();
   }
 
-  /** Counts the queued number keys in the value table, in order. */
+  /**
+   * Counts the queued keys in the value table, in order. In a column of numbers the keys are the numbers'
+   * bits: once the sketches are no longer deferred they take the numbers from here.
+   */
   flushKeys(): void {
     const n = this.keyCount;
     if (n === 0) return;
@@ -287,11 +304,89 @@ export class ColumnStats {
     const lo = this.keysLo!;
     const hi = this.keysHi!;
     const values = this.values;
+    // Keys from this index on go to the sketches (the table may fill up, and settle, in the middle).
+    let sketchFrom = this.mixed || this.deferred ? n : 0;
     for (let j = 0; j < n; j++) {
       const idx = values.add(lo[j]!, hi[j]!);
       // Numbers are ASCII, so decoding them as the column's text decodes them as before.
       if (idx >= 0) values.setText(idx, decode(this.keyBuf!, this.keyStarts![j]!, this.keyEnds![j]!, this.latin1));
+      else if (sketchFrom === n && !this.deferred && !this.mixed) sketchFrom = j;
     }
+    if (sketchFrom < n) this.sketchKeys(sketchFrom, n);
+  }
+
+  /** Number keys [from, to) of the batch to the quantile sketch and log histogram. */
+  private sketchKeys(from: number, to: number): void {
+    this.ensureSketches();
+    const lo = this.keysLo!;
+    const hi = this.keysHi!;
+    const b = (this.keyNumbers ??= new Float64Array(lo.length));
+    let m = 0;
+    for (let j = from; j < to; j++) {
+      u32[0] = lo[j]!;
+      u32[1] = hi[j]!;
+      b[m++] = f64[0]!;
+    }
+    const k = this.kll!;
+    for (let i = 0; i < m; i++) k.update(b[i]!);
+    if (this.logHistogram !== null) this.logHistogram.addBatch(b, m);
+  }
+
+  private ensureSketches(): void {
+    if (this.moments !== null) return;
+    this.moments = new Moments();
+    this.kll = new KllSketch(this.caps.kllK);
+    if (this.caps.logHistogram) this.logHistogram = new LogHistogram();
+  }
+
+  /** Ends the deferral: every number the value table counted goes to the sketches (see `deferred`). */
+  settle(): void {
+    if (!this.deferred) return;
+    this.deferred = false;
+    const t = this.values;
+    if (t.size === 0) return;
+    this.ensureSketches();
+    const lo = new Uint32Array(t.size);
+    const hi = new Uint32Array(t.size);
+    const counts = new Float64Array(t.size);
+    for (let i = 0; i < t.size; i++) {
+      lo[i] = t.keyLo(i);
+      hi[i] = t.keyHi(i);
+      counts[i] = t.count(i);
+    }
+    sketchCounted(this.kll!, this.logHistogram, lo, hi, counts);
+  }
+
+  /**
+   * The column's numbers as sorted distinct values with their counts, while the sketches are deferred;
+   * null (and the sketches fed) otherwise, or if the table does not account for every number.
+   */
+  countedNumbers(): { values: Float64Array; counts: Float64Array } | null {
+    this.flush();
+    if (!this.deferred) return null;
+    const t = this.values;
+    const size = t.size;
+    const order = new Float64Array(size);
+    const byValue = new Map<number, number>();
+    let total = 0;
+    let finite = true;
+    for (let i = 0; i < size; i++) {
+      u32[0] = t.keyLo(i);
+      u32[1] = t.keyHi(i);
+      const v = f64[0]!;
+      if (!Number.isFinite(v)) finite = false;
+      order[i] = v;
+      byValue.set(v, t.count(i));
+      total += t.count(i);
+    }
+    if (!finite || total !== this.numeric || byValue.size !== size) {
+      this.settle();
+      return null;
+    }
+    order.sort();
+    const counts = new Float64Array(size);
+    for (let i = 0; i < size; i++) counts[i] = byValue.get(order[i]!)!;
+    return { values: order, counts };
   }
 
   /**
@@ -300,6 +395,9 @@ export class ColumnStats {
    */
   private becomeMixed(): void {
     this.flushKeys();
+    // Every number so far is in the table (or the sketches): the batch's numbers must not go in twice.
+    this.settle();
+    this.sketchedAhead = this.pendingCount;
     this.mixed = true;
     if (this.mixedFlags !== null) this.mixedFlags[this.index] = 1;
     if (this.numeric > 0) this.values.rekeyNumbers(this.latin1);
@@ -414,16 +512,17 @@ export class ColumnStats {
     const n = this.pendingCount;
     if (n === 0) return;
     this.pendingCount = 0;
-    if (this.moments === null) {
-      this.moments = new Moments();
-      this.kll = new KllSketch(this.caps.kllK);
-      if (this.caps.logHistogram) this.logHistogram = new LogHistogram();
-    }
+    this.ensureSketches();
     const b = this.pending!;
-    this.moments.addBatch(b, n);
-    const k = this.kll!;
-    for (let i = 0; i < n; i++) k.update(b[i]!);
-    if (this.logHistogram !== null) this.logHistogram.addBatch(b, n);
+    this.moments!.addBatch(b, n);
+    // A column of numbers feeds the sketches from its keys (flushKeys); a mixed one from here.
+    if (this.mixed) {
+      const from = this.sketchedAhead;
+      this.sketchedAhead = 0;
+      const k = this.kll!;
+      for (let i = from; i < n; i++) k.update(b[i]!);
+      if (this.logHistogram !== null) this.logHistogram.addBatch(from === 0 ? b : b.subarray(from), n - from);
+    }
     if (!this.exact.overflowed) this.exact.pushAll(b, n);
   }
 
@@ -492,6 +591,7 @@ export class ColumnStats {
       exactDates: this.exactDates.toState(),
       values: this.values.toState(),
       mixed: this.mixed,
+      deferred: this.deferred,
     };
   }
 
@@ -511,6 +611,9 @@ export class ColumnStats {
     if (s.lenMin < this.lenMin) this.lenMin = s.lenMin;
     if (s.lenMax > this.lenMax) this.lenMax = s.lenMax;
     this.lenSum += s.lenSum;
+    // Both sides deferred and their tables fit together: the merged table still counts every number.
+    const stayDeferred = this.deferred && s.deferred && this.values.canHold(s.values);
+    if (!stayDeferred) this.settle();
     if (s.moments && s.kll) {
       if (this.moments === null) {
         this.moments = Moments.fromJSON(s.moments);
@@ -521,6 +624,7 @@ export class ColumnStats {
         this.kll!.merge(KllSketch.fromJSON(s.kll));
         if (this.logHistogram && s.logHistogram) this.logHistogram.merge(LogHistogram.fromJSON(s.logHistogram));
       }
+      if (!stayDeferred && s.deferred) sketchCounted(this.kll!, this.logHistogram, s.values.keysLo, s.values.keysHi, s.values.counts);
     }
     this.exact.mergeState(s.exact, exactLimit);
     if (s.dateKll) {
@@ -539,6 +643,22 @@ export class ColumnStats {
   }
   sortedExactDates(): Float64Array | null {
     return this.exactDates.sorted();
+  }
+}
+
+/**
+ * Counted numbers (float64 bits as key halves, with their counts) to a quantile sketch, one unit update per
+ * value (weighted items at high levels would break the sketch's interpolation and its rank bound), and to a
+ * log histogram by weight.
+ */
+function sketchCounted(kll: KllSketch, hist: LogHistogram | null, keysLo: Uint32Array, keysHi: Uint32Array, counts: Float64Array): void {
+  for (let i = 0; i < keysLo.length; i++) {
+    u32[0] = keysLo[i]!;
+    u32[1] = keysHi[i]!;
+    const v = f64[0]!;
+    const c = counts[i]!;
+    for (let r = 0; r < c; r++) kll.update(v);
+    if (hist !== null) hist.add(v, c);
   }
 }
 

@@ -60,6 +60,11 @@ export class ValueTable {
 
   /** Characters of display text held; past `textBudget` the table stops taking new keys, as at the cap. */
   private textChars = 0;
+  /**
+   * Called once, when the table first turns a key away and before it drops its rare entries: the last
+   * moment every value counted so far is still in it (ColumnStats feeds its deferred sketches from here).
+   */
+  onFull: (() => void) | null = null;
 
   constructor(
     readonly cap: number,
@@ -117,6 +122,7 @@ export class ValueTable {
     if (hll !== null && this.keysInHll) this.addToHll(lo, hi);
     if (this.size >= this.cap || this.textChars > this.textBudget) {
       if (this.hll === null) {
+        if (this.onFull !== null) this.onFull();
         this.startHll();
         this.addToHll(lo, hi);
         if (!this.merging) this.keepFrequent();
@@ -169,6 +175,14 @@ export class ValueTable {
       texts: this.texts.slice(0, this.size),
       hll: this.hll ? this.hll.toJSON() : null,
     };
+  }
+
+  /** True when mergeState(s) cannot turn a key away: both tables exact and their sum within the caps. */
+  canHold(s: ValueTableState): boolean {
+    if (this.hll !== null || s.hll !== null || this.size + s.keysLo.length > this.cap) return false;
+    let chars = this.textChars;
+    for (const t of s.texts) chars += t.length;
+    return chars <= this.textBudget;
   }
 
   /** Adds another table's entries (counts add up); merging never drops a stored key of either side. */

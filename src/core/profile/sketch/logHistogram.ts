@@ -114,20 +114,20 @@ export class LogHistogram {
   private readonly positive = new Buckets();
   private readonly negative = new Buckets();
 
-  /** Non-finite values are ignored. */
-  add(x: number): void {
+  /** Adds x `weight` times; non-finite values are ignored. */
+  add(x: number, weight = 1): void {
     if (!Number.isFinite(x)) return;
-    this.n++;
+    this.n += weight;
     if (x < this.lo) this.lo = x;
     if (x > this.hi) this.hi = x;
     if (x === 0) {
-      this.zeroCount++;
+      this.zeroCount += weight;
       return;
     }
     scratchF64[0] = x;
     // Exponent and top mantissa bits, sign dropped: monotone in |x|.
     const index = (scratchU32[HI]! & 0x7fffffff) >>> DROP;
-    (x > 0 ? this.positive : this.negative).add(index, 1);
+    (x > 0 ? this.positive : this.negative).add(index, weight);
   }
 
   /** add() for values[0..count), with the bucket lookups inlined for the common in-range case. */
