@@ -9,6 +9,7 @@ import type { SweepConfig } from '../core/search/sweep.js';
 import type { SamplerName } from '../core/search/types.js';
 import type { ColumnProfile } from '../protocol/profile.js';
 import { isRecord } from '../protocol/jsonShape.js';
+import { MODEL_LABELS } from '../protocol/labels.js';
 
 export interface TargetOption {
   column: string;
@@ -155,15 +156,15 @@ export function sweepConfig(dataset: string, workspace: string, choices: SweepCh
   };
 }
 
-/** The shipped model families (src/core/ml/models: not imported here, it would pull the models into the extension bundle). */
+/** The shipped model families (src/core/ml/models: not imported here, it would pull the models into the extension bundle); labels from src/protocol/labels.ts. */
 export const MODELS: readonly { kind: ModelKind; label: string; tasks: readonly Task[] }[] = [
-  { kind: 'gbdt', label: 'Gradient boosted trees', tasks: ['binary', 'multiclass', 'regression'] },
-  { kind: 'randomForest', label: 'Random forest', tasks: ['binary', 'multiclass', 'regression'] },
-  { kind: 'extraTrees', label: 'Extra trees', tasks: ['binary', 'multiclass', 'regression'] },
-  { kind: 'linear', label: 'Linear / logistic', tasks: ['binary', 'multiclass', 'regression'] },
-  { kind: 'mlp', label: 'Neural network (MLP)', tasks: ['binary', 'multiclass', 'regression'] },
-  { kind: 'knn', label: 'k nearest neighbours', tasks: ['binary', 'multiclass', 'regression'] },
-  { kind: 'naiveBayes', label: 'Naive Bayes', tasks: ['binary', 'multiclass'] },
+  { kind: 'gbdt', label: MODEL_LABELS.gbdt, tasks: ['binary', 'multiclass', 'regression'] },
+  { kind: 'randomForest', label: MODEL_LABELS.randomForest, tasks: ['binary', 'multiclass', 'regression'] },
+  { kind: 'extraTrees', label: MODEL_LABELS.extraTrees, tasks: ['binary', 'multiclass', 'regression'] },
+  { kind: 'linear', label: MODEL_LABELS.linear, tasks: ['binary', 'multiclass', 'regression'] },
+  { kind: 'mlp', label: MODEL_LABELS.mlp, tasks: ['binary', 'multiclass', 'regression'] },
+  { kind: 'knn', label: MODEL_LABELS.knn, tasks: ['binary', 'multiclass', 'regression'] },
+  { kind: 'naiveBayes', label: MODEL_LABELS.naiveBayes, tasks: ['binary', 'multiclass'] },
 ];
 
 const MODEL_KINDS: readonly ModelKind[] = MODELS.map((m) => m.kind);
