@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import type { ServedModels as ServedClass } from '../../../src/extension/serveStatus.js';
+import type { DeployCommands as CommandsClass } from '../../../src/extension/commands/deployCommands.js';
 import type { ModelsTreeProvider as ModelsClass, DeploymentNode } from '../../../src/extension/views/modelsTree.js';
-import type { DeploymentRecord, DeploymentStats } from '../../../src/protocol/deploy.js';
-import { Uri, statusBarItems, workspace } from './deployHost/vscode.js';
+import type { DeploymentRecord, DeploymentStats, DriftReport } from '../../../src/protocol/deploy.js';
+import { Uri, shown, statusBarItems, workspace } from './deployHost/vscode.js';
 import type { ThemeIcon, TreeItem } from './deployHost/vscode.js';
 
 const resolver = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string };
@@ -93,7 +94,8 @@ test('a cancelled start kills the server that has not listened yet', async () =>
   served = new ServedModels(cli, log);
   const abort = new AbortController();
   const started = served.serve({ model: 'm', name: 'm', experimentId: null, workspace: dir, signal: abort.signal });
-  while (!existsSync(pidFile)) await new Promise((r) => setTimeout(r, 10));
+  // Wait for the whole pid (an empty file would read as 0: the process group).
+  while (!existsSync(pidFile) || !/^\d+$/.test(readFileSync(pidFile, 'utf8'))) await new Promise((r) => setTimeout(r, 10));
   abort.abort();
   await assert.rejects(started, (e: Error) => e.name === 'Canceled');
   const pid = Number(readFileSync(pidFile, 'utf8'));
@@ -134,4 +136,36 @@ test('Models view: serving, stopped (dead pid) and exported rows, in that order,
   } finally {
     tree.dispose();
   }
+});
+
+test('Serve Model is refused in Restricted Mode; Retrain is offered only for drifted CSVs from an experiment', async () => {
+  const { DeployCommands } = load('../../../src/extension/commands/deployCommands.js') as { DeployCommands: typeof CommandsClass };
+  let serveCalls = 0;
+  const deps = {
+    extensionUri: Uri.file(dir),
+    worker: {},
+    served: { serve: () => (serveCalls++, Promise.reject(new Error('not here'))) },
+    models: { refresh: () => undefined },
+    deployments: { write: () => Promise.resolve() },
+    log,
+  } as unknown as ConstructorParameters<typeof DeployCommands>[0];
+  const commands = new DeployCommands(deps);
+  const report = (over: Partial<DriftReport>): DriftReport => ({ drifted: true, model: { path: '/m.json', experimentId: 'e1' }, current: { path: '/ws/new.csv', rows: 10 }, ...over }) as DriftReport;
+  shown.length = 0;
+  workspace.isTrusted = false;
+  try {
+    await commands.serveModel(undefined);
+    assert.equal(serveCalls, 0);
+    assert.equal(shown.length, 1);
+    assert.equal(shown[0]!.kind, 'error');
+    assert.match(shown[0]!.message, /^Serve Model needs a trusted workspace/);
+    assert.equal(commands.panelActions.canRetrain(report({})), false, 'untrusted');
+  } finally {
+    workspace.isTrusted = true;
+  }
+  assert.equal(commands.panelActions.canRetrain(report({})), true);
+  assert.equal(commands.panelActions.canRetrain(report({ drifted: false })), false);
+  assert.equal(commands.panelActions.canRetrain(report({ model: { path: '/m.json', experimentId: null } })), false, 'no experiment');
+  assert.equal(commands.panelActions.canRetrain(report({ model: null })), false, 'a dataset version');
+  assert.equal(commands.panelActions.canRetrain(report({ current: { path: '/ws/.mllab/deployments/d1', rows: 25 } })), false, 'a prediction log');
 });
