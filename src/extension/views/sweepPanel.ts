@@ -62,6 +62,11 @@ export class SweepPanel implements vscode.Disposable {
     // A queued sweep's key (the tree's Queued row, the status bar while the sweep waits).
     const key = typeof arg === 'string' ? arg : isRecord(arg) && typeof arg.key === 'string' ? arg.key : undefined;
     if (key !== undefined && isQueuedKey(key)) return SweepPanel.show(extensionUri, deps, key);
+    if ((arg === undefined || arg === null) && !deps.hub.all().some(isActive)) {
+      // Nothing runs yet but a sweep waits: that is the sweep the user just started.
+      const waiting = deps.queue?.waiting().find((w) => w.experimentId === null);
+      if (waiting) return SweepPanel.show(extensionUri, deps, waiting.key);
+    }
     let recent: Awaited<ReturnType<ExperimentStore['list']>> = [];
     if (arg === undefined || arg === null) {
       // Listing reads every experiment.json: only when no id was given.

@@ -314,3 +314,19 @@ test('a panel opened on a queued key that no longer waits says so', async () => 
   assert.match(m.snapshot.notice ?? '', /no longer queued/);
   assert.equal(m.snapshot.queued, null);
 });
+
+test('Open Sweep Panel with no argument, while nothing runs yet and a sweep waits, opens the waiting one', async () => {
+  writeExperiment(workspace, makeRecord(), []);
+  const worker = holdingWorker();
+  const queue = new SweepQueue({ worker, hub, concurrency: () => 1 });
+  deps = { ...deps, queue };
+  queue.start({ dataset: join(workspace, 'loans.csv'), target: 'default', workspace, maxTrials: 10 });
+  const controller = await SweepPanel.openFromCommand(extensionUri, deps, undefined);
+  assert.ok(controller);
+  opened.push(controller);
+  assert.equal(controller.experimentId, 'queued-1');
+  // Once one runs, no argument means the running one (then the stored newest), as before.
+  worker.hooks[0]!.onProgress?.({ experimentId: EXPERIMENT_ID, phase: 'searching', metric: 'accuracy', task: 'multiclass', finishedTrials: 0, runningTrials: 1, elapsedSeconds: 0, budgetSeconds: null, maxTrials: 10, bestScore: null, bestTrial: null });
+  assert.equal(controller.experimentId, EXPERIMENT_ID, 'the panel followed its sweep');
+  assert.equal(await SweepPanel.openFromCommand(extensionUri, deps, undefined), controller);
+});
