@@ -67,7 +67,7 @@ function header(s: DriftPanelSnapshot): HTMLElement {
   return el('header', { class: 'report-header' },
     el('div', null,
       el('h1', null, 'Drift Report'),
-      el('p', { class: `verdict ${drifted ? 'drifted' : 'stable'}`, attrs: { id: 'verdict', 'data-drifted': String(drifted) } },
+      el('p', { class: `verdict ${drifted ? 'drifted' : 'stable'}`, attrs: { id: 'verdict', 'data-drifted': String(drifted), 'data-current': fileName(r.current.path) } },
         icon(drifted ? 'warning' : 'pass', drifted ? 'Drifted' : 'No drift'), ' ', el('strong', null, drifted ? 'Drift detected' : 'No drift'), ' — ', r.verdict),
       el('p', { class: 'dim' }, against, ` (${r.reference.rows} rows) vs `, el('code', { attrs: { title: r.current.path } }, fileName(r.current.path)), ` (${r.current.rows} rows)`),
       el('p', { class: 'dim' }, `Thresholds: PSI ≥ ${r.thresholds.psi}, or p < ${r.thresholds.pValue} with effect ≥ ${r.thresholds.effect} · checked ${r.created}`),

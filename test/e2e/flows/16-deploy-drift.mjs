@@ -54,11 +54,11 @@ async function rowContextCommand(page, row, label) {
   }, { timeoutMs: 40_000, intervalMs: 1000 });
 }
 
-/** The frame holding a rendered Drift Report. */
-async function driftFrame(page) {
+/** The frame holding a rendered Drift Report of `current` (the new data's file or folder name). */
+async function driftFrame(page, current) {
   for (const frame of page.frames()) {
     try {
-      if (await frame.evaluate(() => document.getElementById('verdict') !== null && document.getElementById('app')?.getAttribute('aria-busy') === 'false')) return frame;
+      if (await frame.evaluate((name) => document.getElementById('verdict')?.getAttribute('data-current') === name && document.getElementById('app')?.getAttribute('aria-busy') === 'false', current)) return frame;
     } catch {
       // Navigating or detached.
     }
@@ -130,13 +130,24 @@ export const flow = {
     note(`Models view: "${(await modelRow.innerText()).replace(/\s+/g, ' ').trim()}"`);
     await snap(page, shots, '16-deploy-02-models-view');
 
+    // ---- Check Drift… on the served model: its prediction log against the training data ----
+    await rowContextCommand(page, modelRow, 'Check Drift…');
+    const logFrame = await waitFor('the Drift Report of the prediction log', () => driftFrame(page, record.id), { timeoutMs: 60_000, intervalMs: 250 });
+    const logDrifted = await logFrame.evaluate(() => document.getElementById('verdict')?.getAttribute('data-drifted'));
+    const checked = await waitFor('lastDrift in the deployment record', () => deployments(workspace).find((d) => d.id === record.id && d.lastDrift)?.lastDrift, { timeoutMs: 15_000 });
+    assert.equal(String(checked.drifted), logDrifted);
+    assert.ok(existsSync(checked.report), 'the stored report exists');
+    const verdictWord = checked.drifted ? 'drifted' : 'no drift';
+    await waitFor(`the Models view to say ${verdictWord}`, async () => (await modelRow.innerText()).includes(verdictWord), { timeoutMs: 15_000, intervalMs: 500 });
+    note(`Check Drift… on the ${REQUESTS} logged requests: ${verdictWord}`);
+
     // ---- Compare with Training Data… on the shifted CSV ----
     await page.keyboard.press('Control+Shift+E');
     await explorerContextCommand(page, SHIFTED, 'Compare with Training Data…');
     const pickRow = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: parent.id }).first();
     await pickRow.waitFor({ state: 'visible', timeout: 30_000 });
     await pickRow.click();
-    const frame = await waitFor('the Drift Report to render', () => driftFrame(page), { timeoutMs: 60_000, intervalMs: 250 });
+    const frame = await waitFor('the Drift Report to render', () => driftFrame(page, SHIFTED), { timeoutMs: 60_000, intervalMs: 250 });
     const shown = await frame.evaluate(() => ({
       drifted: document.getElementById('verdict')?.getAttribute('data-drifted'),
       verdict: document.getElementById('verdict')?.textContent ?? '',
@@ -152,7 +163,8 @@ export const flow = {
     assert.equal(shown.detail, SHIFTED_COLUMN, 'its distributions are overlaid');
     assert.ok(shown.bins >= 2 && shown.canvas, 'overlay chart with its bins table');
     const stored = readdirSync(join(workspace, '.mllab', 'drift')).filter((n) => n.endsWith('.json'));
-    assert.equal(stored.length, 1, 'the report is stored under .mllab/drift');
+    assert.equal(stored.filter((n) => n.includes(SHIFTED)).length, 1, `the report is stored under .mllab/drift (${stored.join(', ')})`);
+    assert.equal(stored.length, 2, 'with the prediction log check');
     await snap(page, shots, '16-deploy-03-drift-report');
 
     // ---- Retrain from the drift notification ----
@@ -203,7 +215,7 @@ export const flow = {
     await runFromPalette(page, 'Developer: Reload Window');
     await waitFor('the window to reload', () => frame.isDetached(), { timeoutMs: 30_000, intervalMs: 100 });
     await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: 90_000 });
-    const revived = await waitFor('the Drift Report after the reload', () => driftFrame(page), { timeoutMs: 60_000, intervalMs: 250 });
+    const revived = await waitFor('the Drift Report after the reload', () => driftFrame(page, SHIFTED), { timeoutMs: 60_000, intervalMs: 250 });
     const again = await revived.evaluate(() => [...document.querySelectorAll('#features tbody tr')].map((tr) => ({ name: tr.getAttribute('data-feature'), drifted: tr.getAttribute('data-drifted') })));
     assert.deepEqual(again, shown.rows, 'the revived report lists the same features');
     // Keyboard: focus the first feature, ArrowDown moves to the next, Enter overlays it.
