@@ -20,6 +20,8 @@ const DONE = 0;
 const PRUNED = 1;
 const FAILED = 2;
 const BEST = 3;
+/** The best and the selected done trial, drawn larger on top: the other points then share one set of options. */
+const MARK = 4;
 
 /** Two more theme colours than the shared ThemeColors: read from the same VS Code variables. */
 function extraColors(): { muted: string; error: string } {
@@ -123,29 +125,35 @@ export class ScoreChart {
     this.bestIndex = bestIndex;
     const t = this.theme;
     const sets = chart.data.datasets;
-    const [scatter, pruned, failed, best] = [sets[DONE], sets[PRUNED], sets[FAILED], sets[BEST]];
+    const [scatter, pruned, failed, best, mark] = [sets[DONE], sets[PRUNED], sets[FAILED], sets[BEST], sets[MARK]];
     const extra = this.extra;
     // Hollow grey rings: they read as "stopped early", not as scores to compare with the done trials.
+    // Plain colours unless the selected trial is among them (see the done points below for why).
+    const marked = (data: Point[], colour: string): string | string[] => {
+      const selected = this.selected;
+      return selected !== null && data.some((p) => p.x === selected) ? data.map((p) => (p.x === selected ? t.focus : colour)) : colour;
+    };
     if (pruned) {
-      pruned.borderColor = (ctx) => (pruned.data[ctx.dataIndex]?.x === this.selected ? t.focus : extra.muted);
+      pruned.borderColor = marked(pruned.data, extra.muted);
       pruned.backgroundColor = 'rgba(0, 0, 0, 0)';
       pruned.pointBorderWidth = t.highContrast ? 2 : 1.5;
     }
     if (failed) {
-      failed.borderColor = (ctx) => (failed.data[ctx.dataIndex]?.x === this.selected ? t.focus : extra.error);
+      failed.borderColor = marked(failed.data, extra.error);
       failed.backgroundColor = extra.error;
       failed.pointBorderWidth = 2;
     }
     if (scatter) {
-      const data = scatter.data;
-      const colour = (i: number): string => {
-        const index = data[i]?.x;
-        if (index === this.selected) return t.focus;
-        return index === bestIndex ? t.barSelected : t.bar;
-      };
-      scatter.backgroundColor = (ctx) => colour(ctx.dataIndex);
-      scatter.borderColor = (ctx) => colour(ctx.dataIndex);
-      scatter.pointRadius = (ctx) => (data[ctx.dataIndex]?.x === this.selected || data[ctx.dataIndex]?.x === bestIndex ? 5 : 3);
+      scatter.backgroundColor = t.bar;
+      scatter.borderColor = t.bar;
+    }
+    if (scatter && mark) {
+      // Per-point functions would make chart.js resolve options point by point on every redraw (most of a live
+      // delta's time on a 3,000-trial sweep): the two special points get their own dataset instead.
+      const points = scatter.data.filter((p) => p.x === bestIndex || p.x === this.selected);
+      mark.data = points;
+      mark.backgroundColor = points.map((p) => (p.x === this.selected ? t.focus : t.barSelected));
+      mark.borderColor = mark.backgroundColor;
     }
     if (best) {
       best.borderColor = t.barSelected;
@@ -173,6 +181,7 @@ export class ScoreChart {
           { label: legend.failed, data: failed, yAxisID: 'failedAxis', pointRadius: 4, pointHoverRadius: 6, pointStyle: 'crossRot', clip: false, order: 0 },
           // A line dataset inside a scatter chart: stepped, so it reads as "best so far"; drawn under the points.
           { label: 'Best so far', data: line, showLine: true, stepped: 'before', pointRadius: 0, borderWidth: 2, order: 1 },
+          { label: '', data: [], pointRadius: 5, pointHoverRadius: 6, order: -1 },
         ],
       },
       options: {
@@ -183,7 +192,7 @@ export class ScoreChart {
         normalized: true,
         interaction: { mode: 'nearest', intersect: true },
         onClick: (_e, elements) => {
-          const hit = elements.find((e) => e.datasetIndex !== BEST);
+          const hit = elements.find((e) => e.datasetIndex !== BEST && e.datasetIndex !== MARK);
           const index = hit ? this.chart?.data.datasets[hit.datasetIndex]?.data[hit.index]?.x : undefined;
           this.onSelect(index === undefined ? null : index);
         },
@@ -197,10 +206,10 @@ export class ScoreChart {
             position: 'top',
             align: 'end',
             // usePointStyle: the legend shows the ring and the cross, not filled boxes.
-            labels: { boxWidth: 8, boxHeight: 8, usePointStyle: true, filter: (item, data) => (data.datasets[item.datasetIndex ?? 0]?.data.length ?? 0) > 0 },
+            labels: { boxWidth: 8, boxHeight: 8, usePointStyle: true, filter: (item, data) => item.datasetIndex !== MARK && (data.datasets[item.datasetIndex ?? 0]?.data.length ?? 0) > 0 },
           },
           tooltip: {
-            filter: (item) => item.datasetIndex !== BEST,
+            filter: (item) => item.datasetIndex !== BEST && item.datasetIndex !== MARK,
             callbacks: {
               label: (item: TooltipItem<'scatter'>) => {
                 const p = item.raw as Point;
