@@ -8,7 +8,11 @@ import type { QueuedSweep } from './sweepQueue.js';
 export interface SweepStatus {
   text: string;
   tooltip: string;
-  /** What a click opens in the Sweep panel: the front sweep's experiment id, or its queued key (`queued-N`) while it has none. */
+  /**
+   * What a click opens in the Sweep panel: the front sweep's queued key (`queued-N`), which opens it while it
+   * waits and its experiment once it runs. One value for the sweep's whole life, so the item's command is not
+   * swapped when the sweep starts (a click during VS Code's swap finds no command: e2e flow 12 hit it).
+   */
   experimentId: string;
 }
 
@@ -36,7 +40,7 @@ export function sweepStatus(sweeps: readonly QueuedSweep[]): SweepStatus | null 
   // With more than one sweep the counts say what the front line leaves out ("1 running, 2 queued").
   const counts = sweeps.length > 1 ? `${started.length} running, ${waiting.length} queued` : '';
   const list = sweeps.length > 1 ? `\n${sweeps.map((s) => sweepLine(s, waiting)).join('\n')}` : '';
-  const target = front.experimentId ?? front.key;
+  const target = front.key;
   const p = front.progress;
   if (!p || isWaiting(front)) {
     const text = waiting.length > 1 ? `$(clock) ${waiting.length} sweeps queued` : '$(clock) Sweep queued';

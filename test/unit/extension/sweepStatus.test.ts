@@ -22,14 +22,14 @@ test('nothing to show without sweeps', () => {
   assert.equal(sweepStatus([]), null);
 });
 
-test('a running sweep: trials, time left, best; running and queued ones counted; click opens the running one', () => {
+test('a running sweep: trials, time left, best; running and queued ones counted; click opens the running one by its key', () => {
   const s = sweepStatus([
     sweep({ key: 'queued-1', state: 'queued', experimentId: null, progress: null, requestId: 'r0', dataset: 'loans.csv', target: 'default' }),
     sweep({ key: 'queued-2' }),
     sweep({ key: 'queued-3', state: 'queued', experimentId: null, progress: null, requestId: 'r2', dataset: 'wine.csv', target: 'quality' }),
   ]);
   assert.equal(s?.text, '$(sync~spin) Sweep: 12 trials · 3:20 left · best 0.9533 · 1 running, 2 queued');
-  assert.equal(s?.experimentId, 'E1');
+  assert.equal(s?.experimentId, 'queued-2', 'the key: the same before and after the sweep starts');
   assert.match(s?.tooltip ?? '', /best Accuracy 0\.9533 \(trial 7\)/);
   // Each sweep on a line, the waiting ones with their place in the queue.
   assert.match(s?.tooltip ?? '', /\nloans\.csv → default: queued \(#1\)\niris\.csv → species: running, 12 trials\nwine\.csv → quality: queued \(#2\)$/);
