@@ -1,7 +1,10 @@
 // Numeric columns with few distinct values but too many values for the exact list: quantiles, histogram
 // and Tukey outliers come from the value table's exact counts, so they must equal pandas / numpy exactly
 // (the quantile sketch gave approximations here). Columns that outgrow the table mid-pass or turn mixed fall
-// back to the sketch and must stay within 1% rank error. One thread and two threads (merged tables).
+// back to the sketch and must stay within 1% rank error. Text columns: type evidence (dates, booleans,
+// number-like text, other date layouts) is read once per distinct text while the table holds them all and
+// cell by cell after it fills up; the counts must be exact either way, and a date column with few distinct
+// dates gets numpy's histogram. One thread and two threads (merged tables).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -156,6 +159,99 @@ for (const threads of [1, 2]) {
       checkRanks(c, data.numbers[name]!);
     }
     assert.equal(col(p, 'late').outliers!.approx, true);
+  });
+}
+
+/** Text columns; `expected` holds each column's evidence counts, known by construction. */
+function writeTextFile(): { file: string; dataStart: number; size: number; expected: Record<string, Record<string, number>>; days: { min: string; max: string } } {
+  let seed = 777;
+  const rnd = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  const header = 'day,stamp,flag,price';
+  const lines = [header];
+  const zero = (n: number): string => (n < 10 ? '0' + n : String(n));
+  const expected: Record<string, Record<string, number>> = {
+    day: { datetime: 0, boolean: 0, numericLikeText: 0, otherDateFormats: 0 },
+    stamp: { datetime: 0, boolean: 0, numericLikeText: 0, otherDateFormats: 0 },
+    flag: { datetime: 0, boolean: 0, numericLikeText: 0, otherDateFormats: 0 },
+    price: { datetime: 0, boolean: 0, numericLikeText: 0, otherDateFormats: 0 },
+  };
+  let minDay = '9999';
+  let maxDay = '0000';
+  for (let i = 0; i < ROWS; i++) {
+    // 336 distinct days, some padded, a few missing: few distinct texts to the end.
+    const d = Math.floor(rnd() * 336);
+    const date = `2021-${zero(1 + Math.floor(d / 28))}-${zero(1 + (d % 28))}`;
+    let day = rnd() < 0.02 ? '' : rnd() < 0.05 ? ` ${date}` : date;
+    if (i % 5000 === 7) day = 'unknown';
+    if (day.trim() !== '' && day !== 'unknown') {
+      expected.day!.datetime!++;
+      if (date < minDay) minDay = date;
+      if (date > maxDay) maxDay = date;
+    }
+    // Date-times, few distinct until row 25,000, then all distinct (the table fills up mid-pass); some in
+    // another layout (DD/MM/YYYY) and some plain words.
+    const sec = i < 25000 ? Math.floor(rnd() * 50) : i;
+    let stamp = `2020-03-${zero(1 + (sec % 28))} ${zero(Math.floor(sec / 3600) % 24)}:${zero(Math.floor(sec / 60) % 60)}:${zero(sec % 60)}`;
+    const r = rnd();
+    if (r < 0.03) stamp = `${zero(1 + (sec % 28))}/03/2020`;
+    else if (r < 0.04) stamp = 'pending';
+    if (r < 0.03) expected.stamp!.otherDateFormats!++;
+    else if (r >= 0.04) expected.stamp!.datetime!++;
+    // Booleans in several spellings, a few other words.
+    const words = ['yes', 'no', 'True', 'FALSE', 'maybe'];
+    const flag = words[Math.floor(rnd() * words.length)]!;
+    if (flag !== 'maybe') expected.flag!.boolean!++;
+    // Money as text: few distinct amounts, then a distinct one per row (fills the table), and plain words.
+    const amount = i < 20000 ? 10 + Math.floor(rnd() * 40) : 100000 + i;
+    const price = rnd() < 0.1 ? 'call us' : `"$${amount.toLocaleString('en-US')}"`;
+    if (price !== 'call us') expected.price!.numericLikeText!++;
+    lines.push([day, stamp, flag, price].join(','));
+  }
+  const text = lines.join('\n') + '\n';
+  const file = join(tmp, 'evidence.csv');
+  writeFileSync(file, text);
+  return { file, dataStart: header.length + 1, size: Buffer.byteLength(text), expected, days: { min: minDay, max: maxDay } };
+}
+
+const textData = writeTextFile();
+
+for (const threads of [1, 2]) {
+  test(`text evidence counted once per distinct text, then cell by cell: exact counts, numpy date histogram (${threads} thread${threads > 1 ? 's' : ''})`, async (t) => {
+    if (pandasMissing) {
+      t.skip(pandasMissing);
+      return;
+    }
+    const split = textData.dataStart + Math.floor((textData.size - textData.dataStart) / 2);
+    const p = await profileFile(textData.file, options, threads > 1 ? { splitPoints: [textData.dataStart, split] } : {});
+    assert.equal(p.run.threads, threads);
+    for (const [name, want] of Object.entries(textData.expected)) {
+      const e = col(p, name).evidence;
+      assert.deepEqual({ datetime: e.datetime, boolean: e.boolean, numericLikeText: e.numericLikeText, otherDateFormats: e.otherDateFormats }, want, `${name}: evidence`);
+    }
+    assert.equal(col(p, 'flag').type, 'categorical');
+    const day = col(p, 'day');
+    assert.equal(day.type, 'datetime');
+    assert.equal(day.min, `${textData.days.min}T00:00:00.000Z`);
+    assert.equal(day.max, `${textData.days.max}T00:00:00.000Z`);
+    const script = `
+import sys, json, numpy as np, pandas as pd
+d = pd.read_csv(sys.argv[1], usecols=['day'], keep_default_na=True)
+s = d['day'].dropna().str.strip()
+s = pd.to_datetime(s[s != 'unknown'], format='%Y-%m-%d').astype('int64') // 10**6
+counts, edges = np.histogram(s.to_numpy(dtype=float), bins=30)
+print(json.dumps({'counts': counts.tolist(), 'edges': edges.tolist()}))
+`;
+    const r = spawnSync(PYTHON, ['-c', script, textData.file], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const ref = JSON.parse(r.stdout) as { counts: number[]; edges: number[] };
+    assert.deepEqual(day.histogram!.counts, ref.counts, 'day: histogram counts');
+    day.histogram!.edges.forEach((x, i) => assert.ok(Math.abs(x - ref.edges[i]!) <= 1, `day: edge ${i}`));
+    assert.equal(col(p, 'stamp').type, 'datetime');
+    assert.equal(col(p, 'stamp').distinctApprox, true, 'stamp outgrew the table');
+    assert.equal(col(p, 'price').distinctApprox, true, 'price outgrew the table');
   });
 }
 

@@ -219,6 +219,7 @@ function kllBelow(kll: KllSketch, x: number): number {
 }
 
 function columnProfile(c: ColumnStats, index: number, name: string, rows: number): ColumnProfile {
+  c.foldEvidence();
   // A HyperLogLog estimate can overshoot; there cannot be more distinct values than values.
   const distinct = Math.min(c.values.distinct(), c.count);
   const distinctApprox = c.values.overflowed;
@@ -292,11 +293,17 @@ function columnProfile(c: ColumnStats, index: number, name: string, rows: number
         : c.logHistogram
         ? c.logHistogram.toEqualWidth(m.min, m.max, HISTOGRAM_BINS)
         : histogramFromKll(c.kll!, m.min, m.max);
-  } else if (type === 'datetime' && c.dateKll !== null && c.dateKll.count > 0) {
+  } else if (type === 'datetime' && c.datetime > 0) {
     p.min = new Date(c.dateMin).toISOString();
     p.max = new Date(c.dateMax).toISOString();
-    const sorted = c.sortedExactDates();
-    p.histogram = sorted ? exactHistogram(sorted, HISTOGRAM_BINS) : histogramFromKll(c.dateKll!, c.dateMin, c.dateMax);
+    // Dates counted by value (few distinct), else every date while few, else the sketch.
+    const counted = c.countedDates;
+    const sorted = counted ? null : c.sortedExactDates();
+    p.histogram = counted
+      ? exactHistogram(counted.values, HISTOGRAM_BINS, counted.counts)
+      : sorted
+        ? exactHistogram(sorted, HISTOGRAM_BINS)
+        : histogramFromKll(c.dateKll!, c.dateMin, c.dateMax);
   }
   if ((type === 'text' || type === 'categorical') && c.count > 0) p.length = { min: c.lenMin, max: c.lenMax, mean: c.lenSum / c.count };
   return p;

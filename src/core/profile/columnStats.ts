@@ -141,6 +141,7 @@ export interface ColumnState {
   values: ValueTableState;
   mixed: boolean;
   deferred: boolean;
+  textDeferred: boolean;
 }
 
 export class ColumnStats {
@@ -194,8 +195,18 @@ export class ColumnStats {
   private keysHi: Int32Array | null = null;
   private keyStarts: Int32Array | null = null;
   private keyEnds: Int32Array | null = null;
+  private keyText: Uint8Array | null = null;
   private keyCount = 0;
   private keyBuf: Uint8Array | null = null;
+  /**
+   * While true, text cells are not classified one by one (dates, booleans, number-like text): the value
+   * table holds every distinct text, so each is classified once, when it is first stored (tagged on its
+   * entry, with its date), and the evidence is its count at the end (foldEvidence). When the table fills
+   * up, settleText() counts the entries and every text cell is classified again as it comes.
+   */
+  textDeferred = true;
+  /** Dates counted by value when the column ended with its evidence deferred (foldEvidence). */
+  countedDates: { values: Float64Array; counts: Float64Array } | null = null;
 
   constructor(
     readonly caps: ColumnCaps,
@@ -211,7 +222,10 @@ export class ColumnStats {
     this.exact = new ExactValues(caps.exactValues);
     this.exactDates = new ExactValues(caps.exactValues);
     this.values = new ValueTable(caps.distinct, caps.hllPrecision, caps.textChars);
-    this.values.onFull = () => this.settle();
+    this.values.onFull = () => {
+      this.settle();
+      this.settleText();
+    };
   }
 
   /** A field absent from a short (ragged) row. */
@@ -254,8 +268,8 @@ export class ColumnStats {
       if (this.mixed) {
         // A column with text in it counts distinct values by spelling, like pandas' object columns.
         textKey(buf, s, e);
-        this.queueKey(buf, s, e, textKeyOut[0]! | 0, textKeyOut[1]! | 0);
-      } else this.queueKey(buf, s, e, u32[0]!, u32[1]!);
+        this.queueKey(buf, s, e, textKeyOut[0]! | 0, textKeyOut[1]! | 0, 0);
+      } else this.queueKey(buf, s, e, u32[0]!, u32[1]!, 0);
     } else {
       chars = this.latin1 ? e - s : textKey(buf, s, e);
       if (this.latin1) textKey(buf, s, e);
@@ -264,8 +278,10 @@ export class ColumnStats {
       cellKey[0] = lo;
       cellKey[1] = hi;
       if (!this.mixed) this.becomeMixed();
-      this.queueKey(buf, s, e, lo, hi);
-      this.classifyText(buf, ts, te, b0);
+      // Decided before queueKey, which may flush the batch and end the deferral with this cell in it.
+      const classify = !this.textDeferred;
+      this.queueKey(buf, s, e, lo, hi, 1);
+      if (classify) this.classifyText(buf, ts, te, b0);
     }
     if (chars < this.lenMin) this.lenMin = chars;
     if (chars > this.lenMax) this.lenMax = chars;
@@ -274,7 +290,8 @@ export class ColumnStats {
     return v === v;
   }
 
-  private queueKey(buf: Uint8Array, s: number, e: number, lo: number, hi: number): void {
+  /** `text` = 1 for a text cell (its type evidence is still to be read), 0 for a number. */
+  private queueKey(buf: Uint8Array, s: number, e: number, lo: number, hi: number, text: number): void {
     if (this.keyBuf !== buf && this.keyCount > 0) this.flushKeys();
     this.keyBuf = buf;
     const k = this.keyCount;
@@ -284,11 +301,13 @@ export class ColumnStats {
       this.keysHi = new Int32Array(n);
       this.keyStarts = new Int32Array(n);
       this.keyEnds = new Int32Array(n);
+      this.keyText = new Uint8Array(n);
     }
     this.keysLo[k] = lo;
     this.keysHi![k] = hi;
     this.keyStarts![k] = s;
     this.keyEnds![k] = e;
+    this.keyText![k] = text;
     this.keyCount = k + 1;
     if (k + 1 === this.keysLo.length) this.flushKeys();
   }
@@ -306,13 +325,111 @@ export class ColumnStats {
     const values = this.values;
     // Keys from this index on go to the sketches (the table may fill up, and settle, in the middle).
     let sketchFrom = this.mixed || this.deferred ? n : 0;
+    // Text keys from this index on are classified cell by cell (the same, for text evidence).
+    const tagging = this.textDeferred;
+    let classifyFrom = n;
     for (let j = 0; j < n; j++) {
       const idx = values.add(lo[j]!, hi[j]!);
-      // Numbers are ASCII, so decoding them as the column's text decodes them as before.
-      if (idx >= 0) values.setText(idx, decode(this.keyBuf!, this.keyStarts![j]!, this.keyEnds![j]!, this.latin1));
-      else if (sketchFrom === n && !this.deferred && !this.mixed) sketchFrom = j;
+      if (idx >= 0) {
+        // Numbers are ASCII, so decoding them as the column's text decodes them as before.
+        values.setText(idx, decode(this.keyBuf!, this.keyStarts![j]!, this.keyEnds![j]!, this.latin1));
+        if (this.textDeferred && this.keyText![j] === 1) this.tagEntry(idx, j);
+      } else {
+        if (sketchFrom === n && !this.deferred && !this.mixed) sketchFrom = j;
+        if (classifyFrom === n && tagging && !this.textDeferred) classifyFrom = j;
+      }
     }
     if (sketchFrom < n) this.sketchKeys(sketchFrom, n);
+    if (classifyFrom < n) this.classifyKeys(classifyFrom, n);
+  }
+
+  /** Bounds of queued key j's cell without its padding, in trimmed[0..1]. */
+  private trimKey(j: number): void {
+    const buf = this.keyBuf!;
+    let ts = this.keyStarts![j]!;
+    let te = this.keyEnds![j]!;
+    while (ts < te && (buf[ts] === 32 || buf[ts] === 9)) ts++;
+    while (te > ts && (buf[te - 1] === 32 || buf[te - 1] === 9)) te--;
+    trimmed[0] = ts;
+    trimmed[1] = te;
+  }
+
+  /** A new table entry from text key j: its type evidence (and date) kept on the entry. */
+  private tagEntry(idx: number, j: number): void {
+    this.trimKey(j);
+    const buf = this.keyBuf!;
+    const ts = trimmed[0]!;
+    const tag = textTag(buf, ts, trimmed[1]!, buf[ts]!);
+    if (tag === 0) return;
+    this.values.setTag(idx, tag);
+    if (tag === TAG_DATE) this.values.setDate(idx, isoDateOut[0]!);
+  }
+
+  /** Text keys [from, to) of the batch classified one by one (their cells came while evidence was deferred). */
+  private classifyKeys(from: number, to: number): void {
+    const buf = this.keyBuf!;
+    for (let j = from; j < to; j++) {
+      if (this.keyText![j] !== 1) continue;
+      this.trimKey(j);
+      const ts = trimmed[0]!;
+      this.classifyText(buf, ts, trimmed[1]!, buf[ts]!);
+    }
+  }
+
+  /** Adds `count` cells of evidence `tag` (a date's value in `ms`) to the counts and date sketches. */
+  private countEvidence(tag: number, count: number, ms: number, sketch: boolean): void {
+    const kind = tag & 0xff;
+    if (kind === TAG_DATE) {
+      this.datetime += count;
+      if (ms < this.dateMin) this.dateMin = ms;
+      if (ms > this.dateMax) this.dateMax = ms;
+      if (sketch) {
+        const k = (this.dateKll ??= new KllSketch(this.caps.kllK));
+        for (let r = 0; r < count; r++) k.update(ms);
+        for (let r = 0; r < count && !this.exactDates.overflowed; r++) this.exactDates.push(ms);
+      }
+    } else if (kind === TAG_OTHER_DATE) this.otherDates += count;
+    else if (kind === TAG_NUMERIC_LIKE) this.numericLike += count;
+    else if (kind === TAG_BOOLEAN) {
+      this.boolean += count;
+      this.booleanMask |= tag >>> 8;
+    }
+  }
+
+  /** Ends the text deferral: the table's entries are counted, and cells are classified from now on. */
+  settleText(): void {
+    if (!this.textDeferred) return;
+    this.textDeferred = false;
+    this.flushDates();
+    const t = this.values;
+    for (let i = 0; i < t.size; i++) {
+      const tag = t.tag(i);
+      if (tag !== 0) this.countEvidence(tag, t.count(i), t.date(i), true);
+    }
+  }
+
+  /**
+   * The end of the pass with evidence still deferred: the counts come from the table's entries, and the
+   * dates, counted by value, answer the histogram (no sketch needed). Call before reading the evidence.
+   */
+  foldEvidence(): void {
+    this.flush();
+    if (!this.textDeferred) return;
+    this.textDeferred = false;
+    const t = this.values;
+    const byDate = new Map<number, number>();
+    for (let i = 0; i < t.size; i++) {
+      const tag = t.tag(i);
+      if (tag === 0) continue;
+      const ms = t.date(i);
+      this.countEvidence(tag, t.count(i), ms, false);
+      if ((tag & 0xff) === TAG_DATE) byDate.set(ms, (byDate.get(ms) ?? 0) + t.count(i));
+    }
+    if (byDate.size === 0) return;
+    const values = Float64Array.from(byDate.keys()).sort();
+    const counts = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) counts[i] = byDate.get(values[i]!)!;
+    this.countedDates = { values, counts };
   }
 
   /** Number keys [from, to) of the batch to the quantile sketch and log histogram. */
@@ -423,8 +540,8 @@ export class ColumnStats {
     cellKey[1] = hi;
     if (this.mixed) {
       textKey(buf, s, e);
-      this.queueKey(buf, s, e, textKeyOut[0]! | 0, textKeyOut[1]! | 0);
-    } else this.queueKey(buf, s, e, lo, hi);
+      this.queueKey(buf, s, e, textKeyOut[0]! | 0, textKeyOut[1]! | 0, 0);
+    } else this.queueKey(buf, s, e, lo, hi, 0);
     const chars = e - s;
     if (chars < this.lenMin) this.lenMin = chars;
     if (chars > this.lenMax) this.lenMax = chars;
@@ -460,15 +577,17 @@ export class ColumnStats {
       f64[0] = v === 0 ? 0 : v;
       cellKey[0] = u32[0]!;
       cellKey[1] = u32[1]!;
-      if (this.mixed) this.queueKey(buf, s, e, lo, hi);
-      else this.queueKey(buf, s, e, u32[0]!, u32[1]!);
+      if (this.mixed) this.queueKey(buf, s, e, lo, hi, 0);
+      else this.queueKey(buf, s, e, u32[0]!, u32[1]!, 0);
     } else {
       chars = this.latin1 ? e - s : utf8Chars;
       cellKey[0] = lo;
       cellKey[1] = hi;
       if (!this.mixed) this.becomeMixed();
-      this.queueKey(buf, s, e, lo, hi);
-      this.classifyText(buf, ts, te, b0);
+      // Decided before queueKey, which may flush the batch and end the deferral with this cell in it.
+      const classify = !this.textDeferred;
+      this.queueKey(buf, s, e, lo, hi, 1);
+      if (classify) this.classifyText(buf, ts, te, b0);
     }
     if (chars < this.lenMin) this.lenMin = chars;
     if (chars > this.lenMax) this.lenMax = chars;
@@ -479,21 +598,12 @@ export class ColumnStats {
 
   /** Type evidence of a text cell buf[ts..te) (trimmed, first byte b0): dates, booleans, number-like text. */
   private classifyText(buf: Uint8Array, ts: number, te: number, b0: number): void {
-    if (b0 >= 48 && b0 <= 57) {
-      if (readIsoDate(buf, ts, te)) {
-        this.datetime++;
-        this.addDate();
-      } else if (isOtherDate(buf, ts, te)) this.otherDates++;
-      else if (isNumericLikeText(buf, ts, te)) this.numericLike++;
-    } else if (te - ts <= 5 && (b0 | 0x20) >= 97 && (b0 | 0x20) <= 122) {
-      const bit = booleanBit(buf, ts, te);
-      if (bit !== 0) {
-        this.boolean++;
-        this.booleanMask |= bit;
-      }
-    } else if (b0 === 36 || b0 === 0xe2 || b0 === 0xc2 || b0 === 0xa3 || b0 === 0xa5 || b0 === 45 || b0 === 43 || buf[te - 1] === 37) {
-      if (isNumericLikeText(buf, ts, te)) this.numericLike++;
-    }
+    const tag = textTag(buf, ts, te, b0);
+    if (tag === 0) return;
+    if (tag === TAG_DATE) {
+      this.datetime++;
+      this.addDate();
+    } else this.countEvidence(tag, 1, NaN, false);
   }
 
   private addNumber(v: number): void {
@@ -592,6 +702,7 @@ export class ColumnStats {
       values: this.values.toState(),
       mixed: this.mixed,
       deferred: this.deferred,
+      textDeferred: this.textDeferred,
     };
   }
 
@@ -611,9 +722,19 @@ export class ColumnStats {
     if (s.lenMin < this.lenMin) this.lenMin = s.lenMin;
     if (s.lenMax > this.lenMax) this.lenMax = s.lenMax;
     this.lenSum += s.lenSum;
-    // Both sides deferred and their tables fit together: the merged table still counts every number.
-    const stayDeferred = this.deferred && s.deferred && this.values.canHold(s.values);
+    // Both sides deferred and their tables fit together: the merged table still counts every value.
+    const fits = this.values.canHold(s.values);
+    const stayDeferred = this.deferred && s.deferred && fits;
     if (!stayDeferred) this.settle();
+    if (!(this.textDeferred && s.textDeferred && fits)) {
+      this.settleText();
+      if (s.textDeferred) {
+        const v = s.values;
+        for (let i = 0; v.tags !== null && i < v.tags.length; i++) {
+          if (v.tags[i] !== 0) this.countEvidence(v.tags[i]!, v.counts[i]!, v.dates === null ? NaN : v.dates[i]!, true);
+        }
+      }
+    }
     if (s.moments && s.kll) {
       if (this.moments === null) {
         this.moments = Moments.fromJSON(s.moments);
@@ -660,6 +781,28 @@ function sketchCounted(kll: KllSketch, hist: LogHistogram | null, keysLo: Uint32
     for (let r = 0; r < c; r++) kll.update(v);
     if (hist !== null) hist.add(v, c);
   }
+}
+
+/** Type evidence tags (ColumnStats.textDeferred): the kind in the low byte, a boolean's bit above it. */
+const TAG_DATE = 1;
+const TAG_OTHER_DATE = 2;
+const TAG_NUMERIC_LIKE = 3;
+const TAG_BOOLEAN = 4;
+const trimmed = new Int32Array(2);
+
+/** The evidence tag of a trimmed text cell (first byte b0), 0 for none; a date leaves its value in isoDateOut. */
+function textTag(buf: Uint8Array, ts: number, te: number, b0: number): number {
+  if (b0 >= 48 && b0 <= 57) {
+    if (readIsoDate(buf, ts, te)) return TAG_DATE;
+    if (isOtherDate(buf, ts, te)) return TAG_OTHER_DATE;
+    if (isNumericLikeText(buf, ts, te)) return TAG_NUMERIC_LIKE;
+  } else if (te - ts <= 5 && (b0 | 0x20) >= 97 && (b0 | 0x20) <= 122) {
+    const bit = booleanBit(buf, ts, te);
+    if (bit !== 0) return TAG_BOOLEAN | (bit << 8);
+  } else if (b0 === 36 || b0 === 0xe2 || b0 === 0xc2 || b0 === 0xa3 || b0 === 0xa5 || b0 === 45 || b0 === 43 || buf[te - 1] === 37) {
+    if (isNumericLikeText(buf, ts, te)) return TAG_NUMERIC_LIKE;
+  }
+  return 0;
 }
 
 /** A thread's table state with its number keys re-keyed by spelling (see ColumnStats.becomeMixed). */

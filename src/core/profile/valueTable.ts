@@ -18,6 +18,9 @@ export interface ValueTableState {
   counts: Float64Array;
   texts: string[];
   hll: ReturnType<HyperLogLog['toJSON']> | null;
+  /** Per entry, what the owner noted about the value (see ValueTable.setTag), null if nothing. */
+  tags: Int32Array | null;
+  dates: Float64Array | null;
 }
 
 
@@ -48,6 +51,9 @@ export class ValueTable {
   private entryLo = new Uint32Array(8);
   private entryHi = new Uint32Array(8);
   private entrySlot = new Int32Array(8);
+  /** Per entry: a tag and a date the owner keeps with the value (ColumnStats: a text's type evidence). */
+  private entryTag: Int32Array | null = null;
+  private entryDate: Float64Array | null = null;
   texts: string[] = [];
   hll: HyperLogLog | null = null;
   /** Lookups and hits since the cap was reached; a frozen table only feeds the HyperLogLog. */
@@ -82,6 +88,8 @@ export class ValueTable {
     this.entryLo = new Uint32Array(8);
     this.entryHi = new Uint32Array(8);
     this.entrySlot = new Int32Array(8);
+    this.entryTag = null;
+    this.entryDate = null;
     this.texts = [];
     this.textChars = 0;
   }
@@ -147,6 +155,19 @@ export class ValueTable {
     this.texts[idx] = t;
   }
 
+  setTag(idx: number, tag: number): void {
+    (this.entryTag ??= new Int32Array(this.entryLo.length))[idx] = tag;
+  }
+  tag(idx: number): number {
+    return this.entryTag === null ? 0 : this.entryTag[idx]!;
+  }
+  setDate(idx: number, ms: number): void {
+    (this.entryDate ??= new Float64Array(this.entryLo.length))[idx] = ms;
+  }
+  date(idx: number): number {
+    return this.entryDate === null ? NaN : this.entryDate[idx]!;
+  }
+
   keyLo(idx: number): number {
     return this.entryLo[idx]!;
   }
@@ -174,6 +195,8 @@ export class ValueTable {
       counts,
       texts: this.texts.slice(0, this.size),
       hll: this.hll ? this.hll.toJSON() : null,
+      tags: this.entryTag === null ? null : this.entryTag.slice(0, this.size),
+      dates: this.entryDate === null ? null : this.entryDate.slice(0, this.size),
     };
   }
 
@@ -191,7 +214,7 @@ export class ValueTable {
     this.merging = true;
     for (let i = 0; i < s.keysLo.length; i++) {
       const idx = this.add(s.keysLo[i]!, s.keysHi[i]!, s.counts[i]!);
-      if (idx >= 0) this.setText(idx, s.texts[i]!);
+      if (idx >= 0) this.copyEntry(idx, s, i);
     }
     this.merging = false;
     if (s.hll !== null && this.hll !== null) this.hll.merge(HyperLogLog.fromJSON(s.hll));
@@ -215,12 +238,19 @@ export class ValueTable {
         hi = textKeyOut[1]!;
       }
       const idx = this.add(lo, hi, state.counts[i]!);
-      if (idx >= 0) this.setText(idx, state.texts[i]!);
+      if (idx >= 0) this.copyEntry(idx, state, i);
     }
     this.hll = hll;
     this.frozen = frozen;
     // The re-keyed entries went in without the HyperLogLog: every value must go there again.
     if (hll !== null) this.keysInHll = false;
+  }
+
+  /** Entry idx takes the text, tag and date of entry i of state s. */
+  private copyEntry(idx: number, s: ValueTableState, i: number): void {
+    this.setText(idx, s.texts[i]!);
+    if (s.tags !== null) this.setTag(idx, s.tags[i]!);
+    if (s.dates !== null) this.setDate(idx, s.dates[i]!);
   }
 
   private startHll(): void {
@@ -232,7 +262,8 @@ export class ValueTable {
 
   /**
    * At the cap, keep only the most frequent entries (their counts stay exact and keep counting): a small
-   * table stays in cache, and the values that matter for the top list are the frequent ones.
+   * table stays in cache, and the values that matter for the top list are the frequent ones. Tags and
+   * dates go (onFull was the owner's moment to take them).
    */
   private keepFrequent(): void {
     const keep = Math.max(16, this.cap >> 3);
@@ -279,6 +310,16 @@ export class ValueTable {
     const sl = new Int32Array(n);
     sl.set(this.entrySlot);
     this.entrySlot = sl;
+    if (this.entryTag !== null) {
+      const t = new Int32Array(n);
+      t.set(this.entryTag);
+      this.entryTag = t;
+    }
+    if (this.entryDate !== null) {
+      const d = new Float64Array(n);
+      d.set(this.entryDate);
+      this.entryDate = d;
+    }
   }
 
   private rehash(): void {
