@@ -26,6 +26,7 @@ const configs = [
   { ...node, entryPoints: { worker: 'src/worker/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { profileThread: 'src/core/profile/thread.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { trialThread: 'src/core/search/trialThread.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { scoringThread: 'src/core/deploy/scoringThread.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   // predict.mjs of an exported model package: one ES module that runs with Node alone (no node_modules), so
   // everything is bundled; the banner gives it the CommonJS names the core uses (__dirname, require).

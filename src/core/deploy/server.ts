@@ -7,13 +7,18 @@
 // Everything a request needs is built once at start (model, row reader with its lookups and compiled
 // Recipe, class names); the log is written off the response path (predictionLog.ts). Shutdown is
 // graceful: stop accepting, let requests in flight finish, flush the log.
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { UserError } from '../errors.js';
 import { loadModelPackage } from '../ml/modelPackage.js';
 import type { LoadedModel } from '../ml/modelPackage.js';
+import type { FeatureColumn } from '../ml/types.js';
 import type { InputSchema, PredictError } from '../../protocol/deploy.js';
 import { inputSchemaFor } from './inputSchema.js';
 import { METRICS_CONTENT_TYPE, ServerMetrics } from './metrics.js';
@@ -21,9 +26,12 @@ import type { ErrorReason } from './metrics.js';
 import { PredictionLog } from './predictionLog.js';
 import type { PredictionLogOptions } from './predictionLog.js';
 import { rowReader } from './rows.js';
+import type { ScoringReply, ScoringRequest } from './scoringThread.js';
 import type { RowReader } from './rows.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
+/** Below this, a second thread's message round trip costs more than half the batch's prediction. */
+export const DEFAULT_SPLIT_ROWS = 2048;
 /** How long close() lets requests in flight finish before it cuts their connections. */
 export const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -39,6 +47,11 @@ export interface ServerOptions {
   deploymentId?: string;
   /** The schema to check requests against; default inputSchemaFor(the package). */
   schema?: InputSchema;
+  /**
+   * Batches of at least this many rows are split with a second thread (default DEFAULT_SPLIT_ROWS; 0 = never).
+   * Not for models with TensorFlow.js members: a second copy of TensorFlow.js costs more than it saves.
+   */
+  splitRows?: number;
   /** Rotation and flush settings of the log (tests; defaults otherwise). */
   log?: Omit<PredictionLogOptions, 'dir'>;
   signal?: AbortSignal;
@@ -82,7 +95,87 @@ function errorAnswer(status: number, reason: ErrorReason, error: string, fields?
 }
 
 /** Builds the per-model predict function: validation, features, the model, the JSON answer. */
-function predictor(model: LoadedModel, reader: RowReader, metrics: ServerMetrics, numericColumns: readonly number[]): (parsed: unknown) => Answer {
+/** Rows [from, to) of feature columns: views for this thread, copies for another (a view would send the whole buffer). */
+function rowRange(features: readonly FeatureColumn[], from: number, to: number, copy: boolean): FeatureColumn[] {
+  return features.map((f) =>
+    f.kind === 'numeric'
+      ? { name: f.name, kind: 'numeric', values: copy ? f.values.slice(from, to) : f.values.subarray(from, to) }
+      : { name: f.name, kind: 'categorical', codes: copy ? f.codes.slice(from, to) : f.codes.subarray(from, to), categories: f.categories },
+  );
+}
+
+/**
+ * A second thread for large batches: it holds its own copy of the model and predicts the second half of a
+ * batch while the server's thread predicts the first (every model predicts row by row, so the halves join).
+ * Started at the first large batch; when it cannot start or fails, batches are predicted here alone.
+ */
+class ScoringThread {
+  private worker: Worker | null = null;
+  private broken = false;
+  private next = 0;
+  private readonly pending = new Map<number, { resolve(values: Float64Array): void; reject(e: Error): void }>();
+
+  constructor(private readonly modelPath: string) {}
+
+  private start(): Worker | null {
+    if (this.worker || this.broken) return this.worker;
+    const bundled = join(__dirname, 'scoringThread.js');
+    const source = join(__dirname, 'scoringThread.ts');
+    let worker: Worker;
+    try {
+      if (existsSync(bundled)) worker = new Worker(bundled, { workerData: { model: this.modelPath } });
+      else if (existsSync(source)) {
+        // Tests run the sources through tsx; the thread needs its loader too (a variable, so bundlers skip it).
+        const loader = 'tsx/cjs';
+        worker = new Worker(`require(${JSON.stringify(require.resolve(loader))}); require(${JSON.stringify(source)});`, { eval: true, workerData: { model: this.modelPath } });
+      } else {
+        this.broken = true;
+        return null;
+      }
+    } catch {
+      this.broken = true;
+      return null;
+    }
+    worker.on('message', (reply: ScoringReply) => {
+      const waiting = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if ('values' in reply) waiting?.resolve(reply.values);
+      else waiting?.reject(new Error(reply.error));
+    });
+    const fail = (e: Error): void => {
+      this.broken = true;
+      this.worker = null;
+      for (const w of this.pending.values()) w.reject(e);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', () => fail(new Error('the scoring thread exited')));
+    // An idle thread must not keep the process alive.
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  /** The values for `features`, from the thread; null when there is no thread. */
+  predict(features: FeatureColumn[]): Promise<Float64Array> | null {
+    const worker = this.start();
+    if (!worker) return null;
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, features } satisfies ScoringRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.broken = true;
+    this.worker = null;
+    if (worker) await worker.terminate();
+  }
+}
+
+function predictor(model: LoadedModel, reader: RowReader, metrics: ServerMetrics, numericColumns: readonly number[], helper: ScoringThread | null, splitRows: number): (parsed: unknown) => Answer | Promise<Answer> {
   const pkg = model.package;
   const classes = pkg.target.task === 'regression' ? null : pkg.target.classes;
   // Keys of each probability object, escaped once.
@@ -100,8 +193,27 @@ function predictor(model: LoadedModel, reader: RowReader, metrics: ServerMetrics
       return errorAnswer(400, 'invalid_rows', `row ${first.row}, ${first.column === '' ? 'row' : `column "${first.column}"`}: ${first.message}${more}`, read.errors);
     }
     if (numericColumns.length > 0) metrics.outOfRangeValues(numericColumns.map((j) => read.outOfRange[j]!));
-    const values = model.predict(read.features);
     const n = read.rows;
+    if (helper && n >= splitRows) {
+      const half = n >> 1;
+      const tail = rowRange(read.features, half, n, true);
+      const other = helper.predict(tail);
+      if (other) {
+        const head = model.predict(rowRange(read.features, 0, half, false));
+        return other
+          .catch(() => model.predict(tail))
+          .then((rest) => {
+            const values = new Float64Array(head.length + rest.length);
+            values.set(head);
+            values.set(rest, head.length);
+            return respond(rows, values, n);
+          });
+      }
+    }
+    return respond(rows, model.predict(read.features), n);
+  };
+
+  function respond(rows: unknown[], values: Float64Array, n: number): Answer {
     if (!classes) {
       metrics.predictions(null, values);
       const predictions = Array.from(values);
@@ -126,7 +238,7 @@ function predictor(model: LoadedModel, reader: RowReader, metrics: ServerMetrics
     }
     metrics.predictions(codes, null);
     return { status: 200, body: `{"predictions":${JSON.stringify(predictions)},"probabilities":[${probabilities}]}`, rows, predictions };
-  };
+  }
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -145,7 +257,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     { experimentId: pkg.experimentId, task: pkg.target.task, classes: pkg.target.task === 'regression' ? null : pkg.target.classes, deploymentId: options.deploymentId ?? null },
     numericColumns.map((j) => inputColumns[j]!.name),
   );
-  const predict = predictor(model, reader, metrics, numericColumns);
+  const splitRows = options.splitRows ?? DEFAULT_SPLIT_ROWS;
+  const usesTensorflow = pkg.members.some((m) => m.config.model === 'linear' || m.config.model === 'mlp');
+  const helper = splitRows > 0 && !usesTensorflow && availableParallelism() > 1 ? new ScoringThread(options.model) : null;
+  const predict = predictor(model, reader, metrics, numericColumns, helper, splitRows);
   const log = options.logDir ? await PredictionLog.open({ ...options.log, dir: options.logDir }) : null;
   const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const schemaText = JSON.stringify(schema);
@@ -209,13 +324,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         finish(res, '/predict', t0, errorAnswer(400, 'bad_json', `the body is not JSON: ${(e as Error).message}`));
         return;
       }
-      let answer: Answer;
+      const failed = (e: unknown): Answer => errorAnswer(500, 'internal', `prediction failed: ${(e as Error).message}`);
+      let answer: Answer | Promise<Answer>;
       try {
         answer = predict(parsed);
       } catch (e) {
-        answer = errorAnswer(500, 'internal', `prediction failed: ${(e as Error).message}`);
+        answer = failed(e);
       }
-      finish(res, '/predict', t0, answer);
+      if (answer instanceof Promise) answer.catch(failed).then((a) => finish(res, '/predict', t0, a), () => undefined);
+      else finish(res, '/predict', t0, answer);
     });
   };
 
@@ -283,6 +400,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         });
         server.closeIdleConnections();
       });
+      await helper?.close();
       await log?.close();
     })();
     return closing;

@@ -110,6 +110,21 @@ test('classification: /predict equals mllab predict (classes and probabilities),
   assert.ok(lines.every((l) => l.status === 200 && typeof l.ms === 'number' && !Number.isNaN(Date.parse(l.t)) && l.predictions?.length === l.rows?.length));
 });
 
+test('a large batch split across two threads answers as mllab predict does', async () => {
+  const sub = mkdtempSync(join(dir, 'split-'));
+  const server = await startServer({ model: classifier.path, splitRows: 8 });
+  try {
+    const test = join(sub, 'test.csv');
+    const lines = ['x,z,colour,amount'];
+    for (let i = 0; i < 41; i++) lines.push(`${(i * 7) % 20},${(i % 13) - 6},${['red', 'green', 'blue'][i % 3]},${(i * 3) % 50}`);
+    const text = lines.join('\n') + '\n';
+    writeFileSync(test, text);
+    await expectSameAsPredict(server, classifier.path, test, csvRows(text), true);
+  } finally {
+    await server.close();
+  }
+});
+
 test('regression: /predict equals mllab predict, no probabilities', async () => {
   const sub = mkdtempSync(join(dir, 'reg-'));
   const { path } = await trainedModel(sub, train, 'amount', { task: 'regression' });
