@@ -98,6 +98,59 @@ export function readTail(path: string, bytes: number): string {
   }
 }
 
+/**
+ * A file's lines from the last to the first, read backwards in 1 MiB chunks, at most `maxBytes` of it (the
+ * first line of a cut-off read is dropped: it may be partial). Lets a reader stop at the first line older
+ * than it needs instead of reading and parsing the whole log.
+ */
+export function* linesBackward(path: string, maxBytes: number): Generator<string, void, void> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const floor = Math.max(0, size - maxBytes);
+    const chunk = Buffer.alloc(Math.min(1 << 20, Math.max(1, size)));
+    let end = size;
+    // Bytes of an unfinished line (its start is in an earlier chunk), in file order.
+    let carry: Buffer = Buffer.alloc(0);
+    while (end > floor) {
+      const start = Math.max(floor, end - chunk.length);
+      const n = readSync(fd, chunk, 0, end - start, start);
+      const block = carry.length > 0 ? Buffer.concat([chunk.subarray(0, n), carry]) : Buffer.from(chunk.subarray(0, n));
+      let lineEnd = block.length;
+      for (let i = block.length - 1; i >= 0; i--) {
+        if (block[i] !== 10) continue;
+        if (i + 1 < lineEnd) yield block.toString('utf8', i + 1, lineEnd);
+        lineEnd = i;
+      }
+      carry = block.subarray(0, lineEnd);
+      end = start;
+    }
+    // The file's first line is whole; a line cut by maxBytes is not.
+    if (floor === 0 && carry.length > 0) yield carry.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const LINE_HEAD = /^\{"t":"([^"]+)","status":(\d+),"ms":(-?[\d.]+(?:e[-+]?\d+)?)[,}]/;
+
+/** `t`, `status` and `ms` of a log line: read from its head (as this log writes it) or by parsing; null if unreadable. */
+export function lineHead(line: string): { t: string; status: number; ms: number } | null {
+  const m = LINE_HEAD.exec(line);
+  if (m) return { t: m[1]!, status: Number(m[2]), ms: Number(m[3]) };
+  try {
+    const parsed = JSON.parse(line) as Partial<PredictionLogLine>;
+    return typeof parsed.t === 'string' && typeof parsed.status === 'number' ? { t: parsed.t, status: parsed.status, ms: typeof parsed.ms === 'number' ? parsed.ms : NaN } : null;
+  } catch {
+    return null;
+  }
+}
+
 function lineOf(q: QueuedLine): string {
   const line: PredictionLogLine = { t: new Date(q.time).toISOString(), status: q.status, ms: q.ms };
   if (q.rows !== undefined) line.rows = q.rows as Record<string, unknown>[];

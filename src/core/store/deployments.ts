@@ -6,9 +6,9 @@ import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { isRecord } from '../../protocol/jsonShape.js';
-import type { DeploymentRecord, DeploymentStats, PredictionLogLine } from '../../protocol/deploy.js';
+import type { DeploymentRecord, DeploymentStats } from '../../protocol/deploy.js';
 import { nodeStoreFs, writeFileAtomic } from './atomicFile.js';
-import { parseLogLines, predictionLogFiles, readTail } from '../deploy/predictionLog.js';
+import { lineHead, linesBackward, predictionLogFiles } from '../deploy/predictionLog.js';
 
 export const DEPLOYMENT_SCHEMA_VERSION = 1;
 
@@ -83,7 +83,7 @@ export class DeploymentStore {
   }
 }
 
-/** Most of the log read for stats: enough for hours of steady traffic, bounded for a huge log. */
+/** Most of the log read for stats: enough for minutes of steady traffic, bounded for a huge log. */
 const STATS_READ_BYTES = 16 * 1024 * 1024;
 
 /** Nearest-rank percentile of sorted values. */
@@ -94,7 +94,7 @@ function percentile(sorted: readonly number[], p: number): number | null {
 
 /**
  * Request rate, error rate (answers with status ≥ 400) and latency percentiles over the last `windowSeconds`
- * of the deployment's log, newest files first, reading at most STATS_READ_BYTES. The rate divides by the
+ * of the deployment's log, read backwards from its newest line, at most STATS_READ_BYTES. The rate divides by the
  * window, or by the time since the deployment started when that is shorter.
  */
 export async function deploymentStats(record: DeploymentRecord, windowSeconds: number, now = Date.now()): Promise<DeploymentStats> {
@@ -102,23 +102,22 @@ export async function deploymentStats(record: DeploymentRecord, windowSeconds: n
   if (!record.logDir) return empty;
   const since = now - windowSeconds * 1000;
   const files = (await predictionLogFiles(record.logDir)).reverse();
-  const inWindow: PredictionLogLine[] = [];
+  const inWindow: { status: number; ms: number }[] = [];
   let lastRequest: string | null = null;
   let budget = STATS_READ_BYTES;
-  for (const file of files) {
-    if (budget <= 0) break;
-    const text = readTail(file, budget);
-    budget -= Buffer.byteLength(text);
-    const lines = parseLogLines(text);
-    let older = false;
-    for (const line of lines) {
-      const t = Date.parse(line.t);
-      if (lastRequest === null || line.t > lastRequest) lastRequest = line.t;
-      if (t >= since && t <= now) inWindow.push(line);
-      else if (t < since) older = true;
+  // Newest line first; lines are appended in answer order, so the first one older than the window ends it.
+  // Only each line's head is read (the view refreshes every few seconds on the editor's thread).
+  scan: for (const file of files) {
+    for (const line of linesBackward(file, budget)) {
+      budget -= line.length + 1;
+      if (budget < 0) break scan;
+      const head = lineHead(line);
+      if (!head) continue;
+      lastRequest ??= head.t;
+      const t = Date.parse(head.t);
+      if (t < since) break scan;
+      if (t <= now) inWindow.push(head);
     }
-    // This file already reaches back past the window: older files cannot add to it.
-    if (older) break;
   }
   const requests = inWindow.length;
   const errors = inWindow.filter((l) => l.status >= 400).length;

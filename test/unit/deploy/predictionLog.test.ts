@@ -1,10 +1,10 @@
 // The prediction log: whole lines only, in order, rotated by size keeping N files, flushed by close().
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { PredictionLog, parseLogLines, predictionLogFiles, readTail } from '../../../src/core/deploy/predictionLog.js';
+import { PredictionLog, lineHead, linesBackward, parseLogLines, predictionLogFiles, readTail } from '../../../src/core/deploy/predictionLog.js';
 import type { PredictionLogLine } from '../../../src/protocol/deploy.js';
 
 let dir: string;
@@ -76,4 +76,24 @@ test('reopening appends to the existing file; readers skip a torn last line', as
   // The tail starts at a whole line.
   const tail = readTail(join(dir, 'predictions.jsonl'), text.length - 5);
   assert.deepEqual(parseLogLines(tail).map((l) => l.status), [500]);
+});
+
+test('linesBackward: every line, last first, across 1 MiB chunks; a read cut by maxBytes drops its partial first line', () => {
+  const path = join(dir, 'big.jsonl');
+  // ~3.4 MiB of lines of varying length (multi-byte text included), so chunk edges fall inside lines.
+  const lines = Array.from({ length: 30_000 }, (_, i) => JSON.stringify({ t: new Date(T0 + i).toISOString(), status: 200, ms: i / 7, rows: [{ note: 'é'.repeat(i % 50) }] }));
+  writeFileSync(path, lines.join('\n') + '\n');
+  assert.deepEqual([...linesBackward(path, Infinity)], [...lines].reverse());
+  const size = statSync(path).size;
+  const cut = [...linesBackward(path, size - 1000)];
+  assert.deepEqual(cut, [...lines].reverse().slice(0, cut.length));
+  // Only whole lines: the one the cut fell inside is not returned.
+  assert.ok(cut.length < lines.length);
+  assert.equal(cut.at(-1), lines[lines.length - cut.length]);
+});
+
+test('lineHead reads t, status and ms from the head of a line, or parses, or gives null', () => {
+  assert.deepEqual(lineHead('{"t":"2026-11-28T09:00:00.000Z","status":400,"ms":1.5e-3,"error":"x"}'), { t: '2026-11-28T09:00:00.000Z', status: 400, ms: 0.0015 });
+  assert.deepEqual(lineHead('{"status":200,"t":"2026-11-28T09:00:00.000Z","ms":2}'), { t: '2026-11-28T09:00:00.000Z', status: 200, ms: 2 });
+  assert.equal(lineHead('{"t":"2026-11-28T09:00:0'), null);
 });
