@@ -174,8 +174,9 @@ export function rowReader(pkg: ModelPackage, schema: InputSchema): RowReader {
   const inputColumns = schema.columns.filter((c) => c.name !== target);
   const names = inputColumns.map((c) => c.name);
   const recipe = pkg.lineage?.recipe ?? null;
-  // Request values are checked with the missing tokens the profile used; the Recipe adds its own.
-  const requestMissing = missingSet(recipe ? [...missingSet(undefined), ...recipe.missingTokens] : undefined);
+  // Request values are checked with the missing tokens the schema's profile used: the Recipe's when there
+  // is one (inputSchemaFor profiles the source with them), else the defaults.
+  const requestMissing = missingSet(recipe ? recipe.missingTokens : undefined);
   const checks = inputColumns.map((c, i) => columnCheck(c, i, requestMissing));
   const byName = new Map(checks.map((c) => [c.name, c]));
   // The cleaned file is read back with the default tokens (loadFeatures in predictFile), so features are too.
