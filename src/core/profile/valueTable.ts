@@ -103,16 +103,34 @@ export class ValueTable {
    * text with setText), -1 otherwise.
    */
   add(lo: number, hi: number, weight = 1): number {
-    const hll = this.hll;
-    if (hll !== null) {
-      // A key the table holds is in the HyperLogLog already (and adding it again changes nothing), so only
-      // misses go there, unless re-keying broke that (see keysInHll).
-      if (this.frozen || !this.keysInHll) {
-        this.addToHll(lo, hi);
-        if (this.frozen) return -1;
+    // The common case, a key found while the table is exact, is kept small so V8 inlines it into the
+    // caller's loop (the whole method was a call per cell); the rest is in addSlow.
+    if (this.hll !== null) return this.addSlow(lo, hi, weight);
+    const mask = this.mask;
+    const t = this.table;
+    const fp = fingerprintOf(lo, hi);
+    let i = homeOf(lo, hi) & mask;
+    for (;;) {
+      const f = t[i * STRIDE]!;
+      if (f === fp) {
+        // No hit count: it only matters past the cap (startHll resets it).
+        t[i * STRIDE + 1]! += weight;
+        return -1;
       }
-      if (++this.lookups === FREEZE_SAMPLE && this.hits < FREEZE_SAMPLE * FREEZE_HIT_RATE && !this.merging) this.frozen = true;
+      if (f === 0) return this.insert(lo, hi, i, fp, weight);
+      i = (i + 1) & mask;
     }
+  }
+
+  /** add() past the cap: the HyperLogLog, the freeze sample and the hit count. */
+  private addSlow(lo: number, hi: number, weight: number): number {
+    // A key the table holds is in the HyperLogLog already (and adding it again changes nothing), so only
+    // misses go there, unless re-keying broke that (see keysInHll).
+    if (this.frozen || !this.keysInHll) {
+      this.addToHll(lo, hi);
+      if (this.frozen) return -1;
+    }
+    if (++this.lookups === FREEZE_SAMPLE && this.hits < FREEZE_SAMPLE * FREEZE_HIT_RATE && !this.merging) this.frozen = true;
     const mask = this.mask;
     const t = this.table;
     const fp = fingerprintOf(lo, hi);
@@ -127,7 +145,12 @@ export class ValueTable {
       if (f === 0) break;
       i = (i + 1) & mask;
     }
-    if (hll !== null && this.keysInHll) this.addToHll(lo, hi);
+    if (this.keysInHll) this.addToHll(lo, hi);
+    return this.insert(lo, hi, i, fp, weight);
+  }
+
+  /** A key not in the table, whose probe ended at empty slot i: stored, or turned away at the cap. */
+  private insert(lo: number, hi: number, i: number, fp: number, weight: number): number {
     if (this.size >= this.cap || this.textChars > this.textBudget) {
       if (this.hll === null) {
         if (this.onFull !== null) this.onFull();
@@ -137,6 +160,7 @@ export class ValueTable {
       }
       return -1;
     }
+    const t = this.table;
     const idx = this.size++;
     t[i * STRIDE] = fp;
     t[i * STRIDE + 1] = weight;

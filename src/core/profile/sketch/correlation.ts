@@ -102,7 +102,10 @@ export class CorrelationAccumulator {
     const rowOffset = this.rowOffset;
     if (k === m) {
       this.fullRows++;
-      this.block.set(d, this.blockRows * m);
+      // A loop, not block.set(): for a row of a few columns the call cost more than the copy.
+      const blk = this.block;
+      const at = this.blockRows * m;
+      for (let i = 0; i < m; i++) blk[at + i] = d[i]!;
       if (++this.blockRows === BLOCK_ROWS) this.flushBlock();
     } else {
       const live = this.live;
@@ -215,7 +218,28 @@ export class CorrelationAccumulator {
       sum[a]! += s1;
       sq[a]! += s2;
       const base = rowOffset[a]!;
-      for (let b = a + 1; b < m; b++) {
+      // Four pairs at a time: each sum is still a chain over the rows in order (the same bits), but four
+      // independent chains keep the adder busy where one waited on its own previous add.
+      let b = a + 1;
+      for (; b + 3 < m; b += 4) {
+        let c0 = 0;
+        let c1 = 0;
+        let c2 = 0;
+        let c3 = 0;
+        for (let r = 0; r < end; r += m) {
+          const x = blk[r + a]!;
+          const o = r + b;
+          c0 += x * blk[o]!;
+          c1 += x * blk[o + 1]!;
+          c2 += x * blk[o + 2]!;
+          c3 += x * blk[o + 3]!;
+        }
+        cross[base + b]! += c0;
+        cross[base + b + 1]! += c1;
+        cross[base + b + 2]! += c2;
+        cross[base + b + 3]! += c3;
+      }
+      for (; b < m; b++) {
         let c = 0;
         for (let r = 0; r < end; r += m) c += blk[r + a]! * blk[r + b]!;
         cross[base + b]! += c;
