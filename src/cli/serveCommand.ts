@@ -130,7 +130,9 @@ export async function runServe(argv: string[], io: CliIo, cwd = process.cwd()): 
     if (!stop.signal.aborted) await new Promise<void>((done) => stop.signal.addEventListener('abort', () => done(), { once: true }));
     io.stderr.write('mllab: stopping: finishing requests in flight\n');
     await server.close();
-    await store.write({ ...record, stopped: new Date().toISOString() });
+    // Re-read: the editor records drift checks (lastDrift) on the running deployment meanwhile.
+    const latest = (await store.get(id).catch(() => null)) ?? record;
+    await store.write({ ...latest, stopped: new Date().toISOString() });
     io.stderr.write('mllab: stopped\n');
     return 0;
   } finally {

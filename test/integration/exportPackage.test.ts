@@ -16,6 +16,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { builtFile, repoRoot } from './builtFiles.js';
 import { parseRecipe } from '../../src/core/clean/recipe.js';
 import { inputSchemaFor } from '../../src/core/deploy/inputSchema.js';
+import { startServer } from '../../src/core/deploy/server.js';
 import { modelFamily } from '../../src/core/ml/models/index.js';
 import { initTensorflow } from '../../src/core/ml/tensorflow.js';
 import { DatasetVersions } from '../../src/core/store/datasetVersions.js';
@@ -223,6 +224,18 @@ test('an exported folder is a MODEL too: exported again (and its schema read) wi
     const pkg = JSON.parse(readFileSync(join(again, 'model.json'), 'utf8')) as ModelPackage;
     assert.deepEqual(await inputSchemaFor(pkg, { modelPath: join(again, 'model.json') }), JSON.parse(readFileSync(join(again, 'schema.json'), 'utf8')));
     await assert.rejects(inputSchemaFor(pkg), /iris\.csv, which is gone/);
+    // Served from the folder: its schema.json stands in for the training data.
+    const server = await startServer({ model: join(again, 'model.json'), port: 0, logDir: null });
+    try {
+      const schema = (await (await fetch(`${server.url}/schema`)).json()) as InputSchema;
+      assert.deepEqual(schema, JSON.parse(readFileSync(join(again, 'schema.json'), 'utf8')));
+      const row = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2, batch: 'b00', id: 'extra keys are ignored' };
+      const answer = await fetch(`${server.url}/predict`, { method: 'POST', body: JSON.stringify({ rows: [row] }) });
+      assert.equal(answer.status, 200);
+      assert.equal(((await answer.json()) as { predictions: string[] }).predictions[0], 'setosa');
+    } finally {
+      await server.close();
+    }
   } finally {
     renameSync(aside, irisCsv);
   }

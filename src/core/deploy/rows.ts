@@ -7,8 +7,10 @@
 //
 // What `mllab predict` lets through with a warning, the server refuses with a message per field: a
 // non-number in a numeric column, a category training never saw, a missing value where training had none,
-// an unknown or absent column. A client sending JSON can fix its request; a silently degraded prediction
-// would only surface later as drift.
+// an absent column. A client sending JSON can fix its request; a silently degraded prediction would only
+// surface later as drift. Extra keys (an id, the target, columns the model does not read) are ignored, as
+// `mllab predict` ignores extra CSV columns: rows taken straight from the training file are accepted, and a
+// misspelt column still shows up as the absent one.
 import { isUserError } from '../errors.js';
 import { formatCell, trimCell } from '../clean/cells.js';
 import type { Cell } from '../clean/cells.js';
@@ -17,7 +19,7 @@ import { compileRecipe } from '../clean/steps.js';
 import type { CompiledRecipe } from '../clean/steps.js';
 import { stepsForPrediction } from '../ml/modelPackage.js';
 import type { ModelPackage } from '../ml/modelPackage.js';
-import { dateOf, describeMissingColumn, missingSet } from '../ml/table.js';
+import { dateOf, missingSet } from '../ml/table.js';
 import { labelNumber } from '../ml/task.js';
 import type { FeatureColumn, FeatureSchema } from '../ml/types.js';
 import type { InputColumn, InputSchema, PredictError } from '../../protocol/deploy.js';
@@ -178,7 +180,6 @@ export function rowReader(pkg: ModelPackage, schema: InputSchema): RowReader {
   // is one (inputSchemaFor profiles the source with them), else the defaults.
   const requestMissing = missingSet(recipe ? recipe.missingTokens : undefined);
   const checks = inputColumns.map((c, i) => columnCheck(c, i, requestMissing));
-  const byName = new Map(checks.map((c) => [c.name, c]));
   // The cleaned file is read back with the default tokens (loadFeatures in predictFile), so features are too.
   const tokens = missingSet(undefined);
   const buffers = pkg.features.map((f) => featureBuffer(f, tokens));
@@ -235,13 +236,6 @@ export function rowReader(pkg: ModelPackage, schema: InputSchema): RowReader {
             const x = typeof got.value === 'number' ? got.value : labelNumber(got.value);
             if (x < range.min || x > range.max) outOfRange[j]!++;
           }
-        }
-      }
-      // Only an extra key costs a scan: a row with exactly the schema's columns has as many keys.
-      if (Object.keys(row).length !== checks.length) {
-        for (const key of Object.keys(row)) {
-          if (key === target || byName.has(key)) continue;
-          add(r, key, `unknown column: ${describeMissingColumn(key, names)}`);
         }
       }
       values[r] = cells;

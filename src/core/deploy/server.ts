@@ -244,7 +244,8 @@ function predictor(model: LoadedModel, reader: RowReader, metrics: ServerMetrics
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const model = await loadModelPackage(options.model);
   const pkg = model.package;
-  const schema = options.schema ?? (await inputSchemaFor(pkg, options.signal ? { signal: options.signal } : {}));
+  // An exported folder's schema.json (beside its model.json) is used as is: a deployed package needs no training data.
+  const schema = options.schema ?? (await inputSchemaFor(pkg, { modelPath: options.model, ...(options.signal ? { signal: options.signal } : {}) }));
   let reader: RowReader;
   try {
     reader = rowReader(pkg, schema);

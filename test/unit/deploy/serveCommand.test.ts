@@ -58,11 +58,15 @@ test('serve prints one listening line, records the deployment, logs, and stops o
   assert.equal(running?.logDir, join(workspace, '.mllab', 'deployments', 'dep-a'));
   const reply = await fetch(`${m[1]}/predict`, { method: 'POST', body: JSON.stringify({ rows: [{ a: 3, b: 1 }, { a: 30, b: 2 }] }) });
   assert.equal(reply.status, 200);
+  // The editor records a drift check on the running deployment: stopping must keep it.
+  const lastDrift = { checked: '2026-01-02T03:04:05.000Z', drifted: true, report: join(workspace, 'drift.json') };
+  await store.write({ ...running!, lastDrift });
   controller.abort();
   assert.equal(await exit, 0);
   assert.equal(stdout.text(), `${line}\n`, 'stdout holds the one line only');
   const stopped = await store.get('dep-a');
   assert.ok(stopped?.stopped && !Number.isNaN(Date.parse(stopped.stopped)));
+  assert.deepEqual(stopped.lastDrift, lastDrift);
   const stats = await deploymentStats(stopped, 3600);
   assert.equal(stats.requests, 1);
   assert.equal(stats.errorRate, 0);
