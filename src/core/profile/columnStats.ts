@@ -191,11 +191,11 @@ export class ColumnStats {
    * misses, which cost one stall per cell when each probe sat between a cell's parsing and the next one's.
    * The reader flushes them before it moves or replaces its buffer, so the spellings are still there.
    */
-  private keysLo: Int32Array | null = null;
-  private keysHi: Int32Array | null = null;
-  private keyStarts: Int32Array | null = null;
-  private keyEnds: Int32Array | null = null;
-  private keyText: Uint8Array | null = null;
+  /**
+   * Queued keys, four int32 each: key low and high words, cell start, cell end (bitwise not for a text
+   * cell, see queueKey). One array, so a cell writes one place instead of five.
+   */
+  private keyQueue: Int32Array | null = null;
   private keyCount = 0;
   private keyBuf: Uint8Array | null = null;
   /**
@@ -295,21 +295,14 @@ export class ColumnStats {
     if (this.keyBuf !== buf && this.keyCount > 0) this.flushKeys();
     this.keyBuf = buf;
     const k = this.keyCount;
-    if (this.keysLo === null) {
-      const n = this.caps.batch;
-      this.keysLo = new Int32Array(n);
-      this.keysHi = new Int32Array(n);
-      this.keyStarts = new Int32Array(n);
-      this.keyEnds = new Int32Array(n);
-      this.keyText = new Uint8Array(n);
-    }
-    this.keysLo[k] = lo;
-    this.keysHi![k] = hi;
-    this.keyStarts![k] = s;
-    this.keyEnds![k] = e;
-    this.keyText![k] = text;
+    const q = (this.keyQueue ??= new Int32Array(this.caps.batch * 4));
+    const o = k * 4;
+    q[o] = lo;
+    q[o + 1] = hi;
+    q[o + 2] = s;
+    q[o + 3] = text === 1 ? ~e : e;
     this.keyCount = k + 1;
-    if (k + 1 === this.keysLo.length) this.flushKeys();
+    if (o + 4 === q.length) this.flushKeys();
   }
 
   /**
@@ -320,8 +313,7 @@ export class ColumnStats {
     const n = this.keyCount;
     if (n === 0) return;
     this.keyCount = 0;
-    const lo = this.keysLo!;
-    const hi = this.keysHi!;
+    const q = this.keyQueue!;
     const values = this.values;
     // Keys from this index on go to the sketches (the table may fill up, and settle, in the middle).
     let sketchFrom = this.mixed || this.deferred ? n : 0;
@@ -329,11 +321,12 @@ export class ColumnStats {
     const tagging = this.textDeferred;
     let classifyFrom = n;
     for (let j = 0; j < n; j++) {
-      const idx = values.add(lo[j]!, hi[j]!);
+      const idx = values.add(q[j * 4]!, q[j * 4 + 1]!);
       if (idx >= 0) {
+        const end = q[j * 4 + 3]!;
         // Numbers are ASCII, so decoding them as the column's text decodes them as before.
-        values.setText(idx, decode(this.keyBuf!, this.keyStarts![j]!, this.keyEnds![j]!, this.latin1));
-        if (this.textDeferred && this.keyText![j] === 1) this.tagEntry(idx, j);
+        values.setText(idx, decode(this.keyBuf!, q[j * 4 + 2]!, end < 0 ? ~end : end, this.latin1));
+        if (this.textDeferred && end < 0) this.tagEntry(idx, j);
       } else {
         if (sketchFrom === n && !this.deferred && !this.mixed) sketchFrom = j;
         if (classifyFrom === n && tagging && !this.textDeferred) classifyFrom = j;
@@ -343,11 +336,11 @@ export class ColumnStats {
     if (classifyFrom < n) this.classifyKeys(classifyFrom, n);
   }
 
-  /** Bounds of queued key j's cell without its padding, in trimmed[0..1]. */
+  /** Bounds of queued text key j's cell without its padding, in trimmed[0..1]. */
   private trimKey(j: number): void {
     const buf = this.keyBuf!;
-    let ts = this.keyStarts![j]!;
-    let te = this.keyEnds![j]!;
+    let ts = this.keyQueue![j * 4 + 2]!;
+    let te = ~this.keyQueue![j * 4 + 3]!;
     while (ts < te && (buf[ts] === 32 || buf[ts] === 9)) ts++;
     while (te > ts && (buf[te - 1] === 32 || buf[te - 1] === 9)) te--;
     trimmed[0] = ts;
@@ -369,7 +362,7 @@ export class ColumnStats {
   private classifyKeys(from: number, to: number): void {
     const buf = this.keyBuf!;
     for (let j = from; j < to; j++) {
-      if (this.keyText![j] !== 1) continue;
+      if (this.keyQueue![j * 4 + 3]! >= 0) continue;
       this.trimKey(j);
       const ts = trimmed[0]!;
       this.classifyText(buf, ts, trimmed[1]!, buf[ts]!);
@@ -435,13 +428,12 @@ export class ColumnStats {
   /** Number keys [from, to) of the batch to the quantile sketch and log histogram. */
   private sketchKeys(from: number, to: number): void {
     this.ensureSketches();
-    const lo = this.keysLo!;
-    const hi = this.keysHi!;
-    const b = (this.keyNumbers ??= new Float64Array(lo.length));
+    const q = this.keyQueue!;
+    const b = (this.keyNumbers ??= new Float64Array(q.length >> 2));
     let m = 0;
     for (let j = from; j < to; j++) {
-      u32[0] = lo[j]!;
-      u32[1] = hi[j]!;
+      u32[0] = q[j * 4]!;
+      u32[1] = q[j * 4 + 1]!;
       b[m++] = f64[0]!;
     }
     const k = this.kll!;
