@@ -1,0 +1,73 @@
+// Distributed sweeps benchmark (issue 7). See README.md here for what each part measures.
+// Usage: node --import tsx bench/distributed/run.ts [--only raw|sweep] [--save] [--flood 10000]
+// --save writes bench/distributed/results/<UTC time>.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startRedis } from '../../test/support/redisServer.js';
+import { runRaw } from './raw.js';
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    save: { type: 'boolean', default: false },
+    flood: { type: 'string', default: '10000' },
+    'latency-jobs': { type: 'string', default: '300' },
+    'window-jobs': { type: 'string', default: '3000' },
+    window: { type: 'string', default: '8' },
+    'oof-rows': { type: 'string', default: '344' },
+  },
+});
+
+const log = (line: string): void => {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+};
+const load = (): number[] => loadavg().map((x) => Math.round(x * 100) / 100);
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const results: Record<string, unknown> = {
+    startedAt: started.toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? '?',
+    loadAverageAtStart: load(),
+  };
+  const redis = await startRedis();
+  try {
+    if (values.only === undefined || values.only === 'raw') {
+      log(`raw BullMQ (load ${load().join(' ')})`);
+      results.raw = await runRaw(
+        redis,
+        {
+          oofRows: Number(values['oof-rows']),
+          latencyJobs: Number(values['latency-jobs']),
+          windowJobs: Number(values['window-jobs']),
+          window: Number(values.window),
+          floodJobs: Number(values.flood),
+          floodWorkers: 2,
+          floodConcurrency: 16,
+        },
+        log,
+      );
+    }
+  } finally {
+    await redis.stop();
+  }
+  results.loadAverageAtEnd = load();
+  results.seconds = Math.round((Date.now() - started.getTime()) / 100) / 10;
+  process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+  if (values.save) {
+    const dir = join(__dirname, 'results');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${started.toISOString().slice(0, 16).replace(/[:]/g, '-')}Z.json`);
+    writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+    log(`saved ${file}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
