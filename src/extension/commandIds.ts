@@ -29,4 +29,8 @@ export const CommandIds = {
   revealDeployment: 'mllab.revealDeployment',
   retrainModel: 'mllab.retrainModel',
   refreshModels: 'mllab.refreshModels',
+  // Distributed sweeps (issue 7).
+  setRedisPassword: 'mllab.setRedisPassword',
+  clearRedisPassword: 'mllab.clearRedisPassword',
+  refreshWorkers: 'mllab.refreshWorkers',
 } as const;

@@ -24,6 +24,9 @@ import { DeployCommands } from './commands/deployCommands.js';
 import { ServedModels } from './serveStatus.js';
 import { DriftReportPanel } from './views/driftReport.js';
 import { ModelsTreeProvider } from './views/modelsTree.js';
+import { WorkersTreeProvider } from './views/workersTree.js';
+import { readRedisPassword, registerRedisPasswordCommands } from './commands/redisPassword.js';
+import { readSweepBackendSettings } from './settings.js';
 
 let worker: WorkerClient | undefined;
 let servers: ServedModels | undefined;
@@ -130,6 +133,26 @@ export function activate(context: vscode.ExtensionContext): void {
         if (!(await DriftReportPanel.revive(webviewPanel, context.extensionUri, state, deployCommands.panelActions))) webviewPanel.dispose();
       },
     }),
+  );
+
+  // Distributed sweeps: the Workers view asks the worker process for the fleet (no Redis client in the host),
+  // only while visible; the Redis password lives in SecretStorage.
+  const workersTree = new WorkersTreeProvider({
+    settings: readSweepBackendSettings,
+    password: () => readRedisPassword(context.secrets),
+    trusted: () => vscode.workspace.isTrusted,
+    list: (url, password) => workerClient.listWorkers(url, password),
+  });
+  const workersView = vscode.window.createTreeView('mllab.workers', { treeDataProvider: workersTree });
+  context.subscriptions.push(
+    workersTree,
+    workersView,
+    workersTree.attach(workersView),
+    ...registerRedisPasswordCommands(context.secrets),
+    vscode.commands.registerCommand(CommandIds.refreshWorkers, () => workersTree.refresh()),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('mllab.sweep') && workersTree.refresh()),
+    context.secrets.onDidChange(() => workersTree.refresh()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => workersTree.refresh()),
   );
 
   log.info(`Activated in ${(performance.now() - moduleEvaluationStart).toFixed(1)} ms (extension ${String(context.extension.packageJSON.version)}).`);

@@ -5,6 +5,8 @@ import { DEFAULT_MISSING_TOKENS } from '../protocol/profile.js';
 import type { ProfileOptions } from '../protocol/profile.js';
 import { DEFAULT_CLEAN_OUTPUT } from './cleanOutput.js';
 import type { DriftThresholds } from '../protocol/deploy.js';
+import { parseSweepBackend } from './sweepBackend.js';
+import type { SweepBackendSettings } from './sweepBackend.js';
 
 export interface ProfileSettings {
   options: ProfileOptions;
@@ -54,4 +56,10 @@ export function readRetrainSettings(scope?: vscode.Uri): { auto: boolean; mode: 
   const auto = config.get<unknown>('autoRetrain');
   const mode = config.get<unknown>('retrainData');
   return { auto: auto === true, mode: mode === 'combined' ? 'combined' : 'new' };
+}
+
+/** `mllab.sweep.backend` and `mllab.sweep.redisUrl`, checked (see sweepBackend.ts). */
+export function readSweepBackendSettings(): SweepBackendSettings {
+  const config = vscode.workspace.getConfiguration('mllab.sweep');
+  return parseSweepBackend(config.get<unknown>('backend'), config.get<unknown>('redisUrl'));
 }

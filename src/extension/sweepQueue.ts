@@ -8,7 +8,7 @@ import { isUserError } from '../core/errors.js';
 import type { SweepConfig } from '../core/search/sweep.js';
 import type { MetricName } from '../core/ml/types.js';
 import type { SweepProgress } from '../protocol/experiment.js';
-import type { SweepStartParams, SweepStartResult } from '../protocol/worker.js';
+import type { SweepRequestConfig, SweepStartParams, SweepStartResult } from '../protocol/worker.js';
 import type { SweepActivity, SweepState } from './sweepActivity.js';
 import type { StartedSweep, SweepHostHooks } from './workerClient.js';
 import { WorkerStoppedError } from './workerClient.js';
@@ -18,6 +18,9 @@ export interface SweepWorker {
   startSweep(params: Omit<SweepStartParams, 'requestId'>, hooks: SweepHostHooks): StartedSweep;
   controlSweep(action: 'pause' | 'resume' | 'stop', requestId: string): Promise<boolean>;
 }
+
+/** A sweep as queued: the runner's config, plus the backend fields of a distributed sweep (password included, kept in memory only). */
+export type QueuedConfig = SweepConfig & { workspace: string } & Pick<SweepRequestConfig, 'backend' | 'redisUrl' | 'redisPassword'>;
 
 /** Where activity goes: the SweepActivityHub. */
 export interface ActivitySink {
@@ -115,7 +118,7 @@ export class SweepQueue {
   }
 
   /** Queues a new sweep (or, with `config.resume`, the continuation of an interrupted one). */
-  start(config: SweepConfig & { workspace: string }): QueuedSweep {
+  start(config: QueuedConfig): QueuedSweep {
     if (config.resume && this.find(config.resume)) throw new Error(`Experiment ${config.resume} is already running or queued in this window.`);
     const sweep: QueuedSweep = {
       key: `${QUEUED_KEY_PREFIX}${this.nextKey++}`,
@@ -180,7 +183,7 @@ export class SweepQueue {
     return true;
   }
 
-  private send(sweep: QueuedSweep, config: SweepConfig & { workspace: string }, mayResend: boolean): void {
+  private send(sweep: QueuedSweep, config: QueuedConfig, mayResend: boolean): void {
     let heard = false;
     const started = this.options.worker.startSweep(
       { config, concurrency: this.concurrency() },

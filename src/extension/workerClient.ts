@@ -15,6 +15,7 @@ import type { DatasetProfile, ProfileProgress } from '../protocol/profile.js';
 import type { SweepProgress } from '../protocol/experiment.js';
 import type { Suggestion } from '../protocol/recipe.js';
 import type { RetrainOutcome } from '../protocol/deploy.js';
+import type { WorkerInfo } from '../protocol/distributed.js';
 import {
   CacheLookupRequest,
   CleanApplyRequest,
@@ -36,6 +37,7 @@ import {
   SweepTrialNotification,
   SweepTrialStartedNotification,
   VersionLookupRequest,
+  WorkersListRequest,
 } from '../protocol/worker.js';
 import type {
   CacheLookupParams,
@@ -231,6 +233,11 @@ export class WorkerClient {
 
   async exportCode(params: ExportCodeParams): Promise<string> {
     return (await this.shortRequest(ExportCodeRequest, params, params.recipe.source.file)).code;
+  }
+
+  /** The distributed fleet's heartbeats on a Redis server (the Workers view); an error says why Redis could not be read. */
+  async listWorkers(url: string, password: string | null): Promise<WorkerInfo[]> {
+    return (await this.shortRequest(WorkersListRequest, { url, password }, url)).workers;
   }
 
   /** A quick request: no progress, no cancel; errors come back as UserError or Error like the long ones. */

@@ -10,6 +10,7 @@ import type { PrunerName, SweepProgress, TrialRecord } from './experiment.js';
 import type { MetricName, ModelKind, Task } from '../core/ml/types.js';
 import type { SamplerName } from '../core/search/types.js';
 import type { DriftReport, DriftThresholds, RetrainOutcome } from './deploy.js';
+import type { SweepBackend, WorkerInfo } from './distributed.js';
 
 export interface ProfileParams {
   /** Chosen by the host; echoed in the preview and progress notifications of this request. */
@@ -200,6 +201,12 @@ export interface SweepRequestConfig {
   resume?: string;
   warmStart?: string;
   parent?: string;
+  /** Where trials run: 'local' (this worker's threads, the default) or 'redis' (a fleet of `mllab worker`s). */
+  backend?: SweepBackend;
+  /** With backend 'redis': the server, without a password (redis://host:port or rediss://…). */
+  redisUrl?: string;
+  /** With backend 'redis': the password from the editor's SecretStorage; never written to the store. */
+  redisPassword?: string;
 }
 
 export interface SweepStartParams {
@@ -285,3 +292,18 @@ export interface RetrainStartParams {
 
 export const DriftCheckRequest = new RequestType<DriftCheckParams, DriftCheckResult, WorkerErrorData>('drift/check');
 export const RetrainStartRequest = new RequestType<RetrainStartParams, RetrainOutcome, WorkerErrorData>('retrain/start');
+
+// ---- Distributed sweeps (issue 7). The Workers view asks the worker process for the fleet, so the Redis
+// client stays out of the extension host's bundle.
+
+export interface WorkersListParams {
+  /** redis:// or rediss:// URL without a password. */
+  url: string;
+  password: string | null;
+}
+
+export interface WorkersListResult {
+  workers: WorkerInfo[];
+}
+
+export const WorkersListRequest = new RequestType<WorkersListParams, WorkersListResult, WorkerErrorData>('workers/list');

@@ -15,7 +15,10 @@ import type { ExperimentSummary } from '../../protocol/experiment.js';
 import { isRecord } from '../../protocol/jsonShape.js';
 import type { ColumnProfile } from '../../protocol/profile.js';
 import { CommandIds } from '../commandIds.js';
-import { readProfileSettings } from '../settings.js';
+import { readProfileSettings, readSweepBackendSettings } from '../settings.js';
+import { distributedFields } from '../sweepBackend.js';
+import type { DistributedFields } from '../sweepBackend.js';
+import { readRedisPassword } from './redisPassword.js';
 import {
   BUDGET_PRESETS,
   budgetLabel,
@@ -331,7 +334,9 @@ export class SweepCommands implements vscode.Disposable {
       void vscode.window.showInformationMessage(`ML Lab: experiment ${id} has finished; Re-run it to search again.`);
       return;
     }
-    this.queue.start({ dataset: record.config.dataset, target: record.config.target, workspace, resume: id });
+    const distributed = await this.distributed();
+    if (!distributed) return;
+    this.queue.start({ dataset: record.config.dataset, target: record.config.target, workspace, resume: id, ...distributed });
     this.log.info(`Resuming experiment ${id} (${record.trials} trials journaled).`);
     void vscode.commands.executeCommand(CommandIds.openSweepPanel, id);
   }
@@ -379,20 +384,39 @@ export class SweepCommands implements vscode.Disposable {
       delete rest.resume;
       // Another target may be another task: let the loader infer it again.
       if (choices.target !== base.target) delete rest.task;
-      this.launch(given, choices, { ...rest, ...sweepConfig(given.uri.fsPath, given.workspace, choices, prefilled.parent ?? undefined) });
+      await this.launch(given, choices, { ...rest, ...sweepConfig(given.uri.fsPath, given.workspace, choices, prefilled.parent ?? undefined) });
       return;
     }
 
     const chosen = given ? await this.wizard(given, null, false).then((choices) => (choices ? { dataset: given, choices } : null)) : await this.wizardWithDataset();
     if (!chosen) return;
-    this.launch(chosen.dataset, chosen.choices, sweepConfig(chosen.dataset.uri.fsPath, chosen.dataset.workspace, chosen.choices));
+    await this.launch(chosen.dataset, chosen.choices, sweepConfig(chosen.dataset.uri.fsPath, chosen.dataset.workspace, chosen.choices));
   }
 
-  private launch(dataset: Dataset, choices: SweepChoices, config: SweepConfig & { workspace: string }): void {
+  /**
+   * The backend fields for a sweep from the settings and SecretStorage: {} for local; null (after telling the
+   * user why) when a redis sweep cannot start.
+   */
+  private async distributed(): Promise<DistributedFields | null> {
+    const settings = readSweepBackendSettings();
+    const password = settings.backend === 'redis' ? await readRedisPassword(this.context.secrets) : null;
+    const outcome = distributedFields(settings, password, vscode.workspace.isTrusted);
+    if ('error' in outcome) {
+      void vscode.window.showErrorMessage(outcome.error);
+      return null;
+    }
+    return outcome.fields;
+  }
+
+  private async launch(dataset: Dataset, choices: SweepChoices, config: SweepConfig & { workspace: string }): Promise<void> {
+    const distributed = await this.distributed();
+    if (!distributed) return;
     const stored = this.context.workspaceState.get<unknown>(REMEMBERED_KEY);
     void this.context.workspaceState.update(REMEMBERED_KEY, remember(stored, dataset.uri.fsPath, choices));
-    const sweep = this.queue.start(config);
-    this.log.info(`Sweep queued on ${dataset.uri.fsPath}: ${this.summary(choices)}.`);
+    // A re-run's stored config may name another backend: the settings of now decide where this one runs.
+    const sweep = this.queue.start({ ...config, backend: undefined, redisUrl: undefined, redisPassword: undefined, ...distributed });
+    const where = distributed.backend === 'redis' ? ` on the Redis fleet at ${distributed.redisUrl ?? ''}` : '';
+    this.log.info(`Sweep queued on ${dataset.uri.fsPath}${where}: ${this.summary(choices)}.`);
     // The Sweep panel opens as soon as the worker has created the experiment (it may wait behind another sweep).
     const listener = this.queue.onDidChange(() => {
       if (sweep.experimentId) {
