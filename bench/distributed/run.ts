@@ -1,12 +1,14 @@
 // Distributed sweeps benchmark (issue 7). See README.md here for what each part measures.
-// Usage: node --import tsx bench/distributed/run.ts [--only raw|sweep] [--save] [--flood 10000]
+// Usage: node --import tsx bench/distributed/run.ts [--only raw|coordinator|sweep] [--save] [--flood 10000] [--trials 120]
 // --save writes bench/distributed/results/<UTC time>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startRedis } from '../../test/support/redisServer.js';
+import { coordinatorPerTrial, tpeProposalMs } from './coordinator.js';
 import { runRaw } from './raw.js';
+import { cliHasWorker, runSweeps } from './sweep.js';
 
 const { values } = parseArgs({
   options: {
@@ -17,6 +19,8 @@ const { values } = parseArgs({
     'window-jobs': { type: 'string', default: '3000' },
     window: { type: 'string', default: '8' },
     'oof-rows': { type: 'string', default: '344' },
+    trials: { type: 'string', default: '120' },
+    'coordinator-trials': { type: 'string', default: '1000' },
   },
 });
 
@@ -51,6 +55,26 @@ async function main(): Promise<void> {
         },
         log,
       );
+    }
+    if (values.only === undefined || values.only === 'coordinator') {
+      log(`coordinator without a queue (load ${load().join(' ')})`);
+      const tpe = tpeProposalMs([100, 1000, 10_000, 30_000]);
+      log(`TPE proposal: ${tpe.byHistory.map((x) => `${x.n} trials ${x.ms} ms`).join(', ')}`);
+      const coordinator = { tpe: await coordinatorPerTrial(Number(values['coordinator-trials']), 8, 'tpe'), random: await coordinatorPerTrial(Number(values['coordinator-trials']), 8, 'random') };
+      for (const [name, c] of Object.entries(coordinator)) log(`runSweep, instant trials, ${name}: ${c.msPerTrialBySlice.map((x) => `${x.fromTrial}–${x.toTrial}: ${x.ms} ms`).join(', ')}`);
+      results.coordinator = { tpeProposal: tpe, runSweepInstantTrials: coordinator };
+    }
+    if (values.only === undefined || values.only === 'sweep') {
+      if (await cliHasWorker()) {
+        log(`sweeps on penguins (load ${load().join(' ')})`);
+        results.sweep = {
+          dataset: 'vega-datasets penguins (344 rows, Species)',
+          runs: await runSweeps(redis, { trials: Number(values.trials), models: 'gbdt,randomForest,linear,knn', folds: 3, workerCounts: [1, 2, 4], localParallel: [1, 2] }, log),
+        };
+      } else {
+        log('dist/cli.js has no `mllab worker` (npm run build with the distributed backend first): sweep part skipped');
+        results.sweep = null;
+      }
     }
   } finally {
     await redis.stop();
