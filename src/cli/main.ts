@@ -12,6 +12,7 @@ import { EXPERIMENTS_HELP, runExperiments } from './experimentsCommand.js';
 import { RETRAIN_HELP, runRetrainCommand } from './retrainCommand.js';
 import { SERVE_HELP, runServe } from './serveCommand.js';
 import { DRIFT_HELP, runDrift } from './driftCommand.js';
+import { WORKER_HELP, runWorkerCommand } from './workerCommand.js';
 import type { CliIo } from './profileCommand.js';
 
 interface Command {
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, Command> = {
   retrain: { summary: "Re-run an experiment's sweep on new data; promote the result only if it beats the current model", help: RETRAIN_HELP, run: runRetrainCommand },
   serve: { summary: 'Serve a model over HTTP: POST /predict, /health, /schema, /metrics (Prometheus), logged predictions', help: SERVE_HELP, run: (argv, io) => runServe(argv, io) },
   drift: { summary: "Compare new data (a CSV or a served model's prediction log) with a model's training data: PSI, KS, chi-square", help: DRIFT_HELP, run: runDrift },
+  worker: { summary: 'Join a fleet on Redis and run the trials of sweeps started with --backend redis', help: WORKER_HELP, run: runWorkerCommand },
 };
 
 function mainHelp(): string {

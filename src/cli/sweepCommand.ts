@@ -10,6 +10,7 @@ import { SAMPLER_NAMES } from '../core/search/samplers.js';
 import { runSweep } from '../core/search/sweep.js';
 import type { SweepConfig } from '../core/search/sweep.js';
 import type { SamplerName } from '../core/search/types.js';
+import type { SweepBackend } from '../protocol/distributed.js';
 import type { PrunerName } from '../protocol/experiment.js';
 import { parseOptions, UsageError } from './args.js';
 import type { CliIo } from './profileCommand.js';
@@ -40,6 +41,9 @@ aside first (split.json lists them): the search never sees it, and the final mod
   --trial-timeout SECONDS  a trial running longer fails (default: a third of the budget, 10 s to 5 min)
   --no-ensemble          do not try a greedy ensemble of the best trials
   --warm-start ID        propose an earlier experiment's best configurations first
+  --backend B            local (default: threads here) or redis (trials run by \`mllab worker\` processes)
+  --redis URL            the Redis of --backend redis: redis://[user:password@]host:port or rediss:// (TLS);
+                         the password may come from MLLAB_REDIS_PASSWORD instead
   -h, --help             show this help
 
 Progress goes to stderr, one line per finished trial. The last line on stdout is a JSON object with
@@ -68,6 +72,8 @@ const SWEEP_SPEC = {
   'trial-timeout': { takesValue: true },
   'no-ensemble': { takesValue: false },
   'warm-start': { takesValue: true },
+  backend: { takesValue: true },
+  redis: { takesValue: true },
 };
 
 function positiveNumber(name: string, text: string, integer: boolean): number {
@@ -82,7 +88,7 @@ function oneOf<T extends string>(name: string, text: string, choices: readonly T
 }
 
 /** Returns null when the user asked for help. */
-export function parseSweepArgs(argv: readonly string[]): SweepConfig | null {
+export function parseSweepArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): SweepConfig | null {
   const { options, positionals } = parseOptions(argv, SWEEP_SPEC);
   if (options.has('help')) return null;
   const text = (name: string): string | undefined => {
@@ -139,11 +145,22 @@ export function parseSweepArgs(argv: readonly string[]): SweepConfig | null {
   if (options.has('no-ensemble')) config.ensemble = false;
   const warm = text('warm-start');
   if (warm !== undefined) config.warmStart = warm;
+  const backend = text('backend');
+  const redis = text('redis');
+  if (backend !== undefined) config.backend = oneOf<SweepBackend>('backend', backend, ['local', 'redis']);
+  if (config.backend === 'redis') {
+    if (redis === undefined) throw new UsageError('--backend redis needs --redis URL');
+    if (!/^rediss?:\/\//.test(redis)) throw new UsageError(`--redis must be a redis:// or rediss:// URL, got "${redis}"`);
+    const password = env.MLLAB_REDIS_PASSWORD;
+    config.redis = { url: redis, ...(password ? { password } : {}) };
+  } else if (redis !== undefined) {
+    throw new UsageError('--redis is for --backend redis');
+  }
   return config;
 }
 
 export async function runSweepCommand(argv: string[], io: CliIo): Promise<number> {
-  const config = parseSweepArgs(argv);
+  const config = parseSweepArgs(argv, io.env);
   if (!config) {
     io.stdout.write(SWEEP_HELP);
     return 0;

@@ -14,7 +14,7 @@ export function score(value: number | null): string {
 
 export function trialLine(t: TrialRecord, metric: string, best: { score: number | null; trial: number | null }): string {
   const head = `trial ${String(t.index).padStart(3)}  ${t.config.model.padEnd(13)}`;
-  const time = `${t.seconds.toFixed(1)}s`;
+  const time = `${t.seconds.toFixed(1)}s${t.worker ? ` on ${safeText(t.worker, 40)}` : ''}`;
   if (t.status === 'failed') return `${head}failed: ${safeText(t.error ?? 'unknown error', 120)}  ${time}`;
   if (t.status === 'pruned') return `${head}pruned after ${t.reports.length} step${t.reports.length === 1 ? '' : 's'}  ${time}`;
   const spread = t.foldStd === null ? '' : ` ±${t.foldStd.toPrecision(2)}`;

@@ -128,6 +128,8 @@ export interface TrialRecord {
   seconds: number;
   error: string | null;
   finishedAt: string;
+  /** The fleet worker that ran the trial (redis backend); absent for trials run on this machine. */
+  worker?: string;
 }
 
 /** What `mllab experiments --json` lists. */

@@ -23,6 +23,7 @@ import { nodeStoreFs } from '../store/atomicFile.js';
 import { ExperimentStore, currentOwner } from '../store/experiments.js';
 import type { ExperimentWriter } from '../store/experiments.js';
 import { EXPERIMENT_SCHEMA_VERSION, testFractionOf } from '../../protocol/experiment.js';
+import type { SweepBackend } from '../../protocol/distributed.js';
 import type { ExperimentRecord, PrunerName, SweepProgress, SweepSettings, TrialRecord, Validation } from '../../protocol/experiment.js';
 import { createPruner, rungBudgets } from './pruners.js';
 import { createSampler } from './samplers.js';
@@ -68,6 +69,13 @@ export interface SweepConfig {
   warmStart?: string;
   /** The experiment this sweep re-runs (Re-run in the Experiments tree); stored as the record's `parent`. */
   parent?: string;
+  /**
+   * Where trials run: 'local' (worker threads, default) or 'redis' (a BullMQ queue served by `mllab worker`
+   * processes; refits, importance and the store stay here). Not stored: a resume may pick either.
+   */
+  backend?: SweepBackend;
+  /** The Redis of the 'redis' backend; a password here wins over one in the URL. */
+  redis?: { url: string; password?: string };
 }
 
 export interface SweepHooks {
@@ -244,7 +252,7 @@ export function makeFolds(table: TrainingTable, validation: Validation, seed: nu
 
 // ---- running trials ----------------------------------------------------------------------------------
 
-interface RunRequest {
+export interface RunRequest {
   job: TrialJob;
   /** Budgets of the successive-halving rungs run on fold 0 before the full cross-validation, or null. */
   rungs: number[] | null;
@@ -257,9 +265,9 @@ interface RunRequest {
 /** The error of a trial cut at the end of the budget: a failed trial, not re-run on resume. */
 export const BUDGET_STOP_ERROR = 'stopped at the end of the budget';
 
-type RunResult = TrialOutcome | { status: 'cancelled' };
+export type RunResult = TrialOutcome | { status: 'cancelled' };
 
-interface ImportanceJob {
+export interface ImportanceJob {
   config: TrialConfig;
   trial: number;
   seed: number;
@@ -272,7 +280,8 @@ interface ImportanceJob {
 const IMPORTANCE_FOLDS = 3;
 const IMPORTANCE_REPEATS = 3;
 
-interface TrialExecutor {
+/** Where trials run: in this process, on worker threads, or on a Redis fleet (core/distributed). */
+export interface TrialExecutor {
   run(request: RunRequest): Promise<RunResult>;
   refit(config: TrialConfig, trial: number, seed: number, timeoutMs: number): Promise<RefitResult>;
   importance(job: ImportanceJob, timeoutMs: number): Promise<HeldOutImportance>;
@@ -363,7 +372,7 @@ function threadScript(): string {
 }
 
 /** A pool of trial threads; a thread whose trial hangs, crashes or is cancelled is terminated and replaced. */
-class ThreadExecutor implements TrialExecutor {
+export class ThreadExecutor implements TrialExecutor {
   private readonly idle: Worker[] = [];
   private readonly busy = new Map<Worker, () => void>();
   private readonly script = threadScript();
@@ -498,7 +507,7 @@ function shareTable(table: TrainingTable): TrainingTable {
   return { rows: table.rows, features, target };
 }
 
-function shareInput(table: TrainingTable, folds: readonly Fold[], test: TrainingTable | null, kitModule: string | null): TrialThreadInput {
+export function shareInput(table: TrainingTable, folds: readonly Fold[], test: TrainingTable | null, kitModule: string | null): TrialThreadInput {
   return { table: shareTable(table), folds: folds.map((f) => ({ train: shared(f.train), valid: shared(f.valid) })), test: test ? shareTable(test) : null, kitModule };
 }
 
@@ -590,7 +599,26 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
       }
     : null;
 
-  const executor: TrialExecutor = p.kit ? new InProcessExecutor(table, folds, p.kit, test) : new ThreadExecutor(shareInput(table, folds, test, p.kitModule));
+  const localExecutor: TrialExecutor = p.kit ? new InProcessExecutor(table, folds, p.kit, test) : new ThreadExecutor(shareInput(table, folds, test, p.kitModule));
+  let remote: { setExperiment(id: string): void } | null = null;
+  let executor = localExecutor;
+  if (config.backend === 'redis') {
+    if (!config.redis?.url) throw new UserError('BAD_ARGUMENT', 'The redis backend needs a Redis URL (--redis URL).');
+    // Loaded only here: a local sweep never pulls in the queue's client.
+    const { RedisExecutor } = await import('../distributed/redisExecutor.js');
+    const { stat } = await import('node:fs/promises');
+    const remoteExecutor = new RedisExecutor(localExecutor, {
+      target: { url: config.redis.url, ...(config.redis.password ? { password: config.redis.password } : {}) },
+      dataset: { path: datasetPath, sha256, bytes: (await stat(datasetPath)).size },
+      column: settings.target,
+      task: settings.task,
+      validation: settings.validation,
+      testFraction,
+      trainRows: table.rows,
+    });
+    remote = remoteExecutor;
+    executor = remoteExecutor;
+  }
   const now = (): string => new Date().toISOString();
   const greaterIsBetter = METRICS[settings.metric].greaterIsBetter;
   let record: ExperimentRecord;
@@ -624,6 +652,7 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     }));
     record = (await store.read(writer.id))!;
   }
+  remote?.setExperiment(writer.id);
 
   // Ctrl-C must not wait for a long trial: its thread is terminated now, its index re-run on resume.
   const onAbort = (): void => executor.cancelAll();
@@ -775,9 +804,11 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
             foldStd: std(outcome.foldScores),
             reports,
             metrics: outcome.metrics,
-            seconds: (Date.now() - t0) / 1000,
+            // A remote trial's own time (not its wait in the queue): the end's reserve is estimated from it.
+            seconds: outcome.seconds ?? (Date.now() - t0) / 1000,
             error: outcome.error,
             finishedAt: now(),
+            ...(outcome.worker ? { worker: outcome.worker } : {}),
           };
           if (outcome.backend) record.backend = outcome.backend;
           await writer.appendTrial(trial);

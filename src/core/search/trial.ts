@@ -42,6 +42,10 @@ export interface TrialOutcome {
   metrics: Partial<Record<MetricName, number>>;
   error: string | null;
   backend: string | null;
+  /** The fleet worker that ran it (the redis backend); absent for local trials. */
+  worker?: string;
+  /** Its run time on that worker (excluding the wait in the queue); absent for local trials. */
+  seconds?: number;
 }
 
 /** Rows validated by some fold, ascending: every row for k-fold, the holdout rows for a holdout. */
