@@ -1,7 +1,7 @@
 // `mllab sweep TRAIN.csv --target COL`: the AutoML search. One terse line per finished trial on stderr;
 // the last stdout line is one JSON object (experimentId, metric, bestScore, bestTrial, model, …) for
 // pipelines. Ctrl-C stops cleanly: the experiment is marked interrupted and `--resume ID` continues it.
-import { isUserError } from '../core/errors.js';
+import { isUserError, UserError } from '../core/errors.js';
 import { METRICS } from '../core/ml/metrics.js';
 import { MODEL_KINDS } from '../core/ml/types.js';
 import type { ModelKind, Task } from '../core/ml/types.js';
@@ -10,6 +10,7 @@ import { SAMPLER_NAMES } from '../core/search/samplers.js';
 import { runSweep } from '../core/search/sweep.js';
 import type { SweepConfig } from '../core/search/sweep.js';
 import type { SamplerName } from '../core/search/types.js';
+import { DISTRIBUTED_PROTOCOL_VERSION } from '../protocol/distributed.js';
 import type { SweepBackend } from '../protocol/distributed.js';
 import type { PrunerName } from '../protocol/experiment.js';
 import { parseOptions, UsageError } from './args.js';
@@ -159,12 +160,30 @@ export function parseSweepArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   return config;
 }
 
+/** Says up front when no worker (or only workers of another protocol) would take the trials. */
+async function checkFleet(redis: { url: string; password?: string }, io: CliIo): Promise<void> {
+  const { listWorkers } = await import('../core/distributed/fleet.js');
+  const { redactedUrl } = await import('../core/distributed/connection.js');
+  const shown = redactedUrl(redis.url);
+  let fleet;
+  try {
+    fleet = await listWorkers(redis.url, redis.password);
+  } catch (e) {
+    throw new UserError('BAD_ARGUMENT', `Redis at ${shown} is unreachable: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const compatible = fleet.filter((w) => w.protocol === DISTRIBUTED_PROTOCOL_VERSION);
+  for (const w of fleet) if (w.protocol !== DISTRIBUTED_PROTOCOL_VERSION) io.stderr.write(`mllab: worker ${w.name} runs ML Lab ${w.version} (protocol ${w.protocol}): it will refuse this sweep's trials\n`);
+  if (compatible.length === 0) io.stderr.write(`mllab: no worker is connected to ${shown} yet: trials wait in the queue until one joins (mllab worker --redis URL)\n`);
+  else io.stderr.write(`${compatible.length} worker${compatible.length === 1 ? '' : 's'} on ${shown}: ${compatible.map((w) => w.name).join(', ')}\n`);
+}
+
 export async function runSweepCommand(argv: string[], io: CliIo): Promise<number> {
   const config = parseSweepArgs(argv, io.env);
   if (!config) {
     io.stdout.write(SWEEP_HELP);
     return 0;
   }
+  if (config.backend === 'redis' && config.redis) await checkFleet(config.redis, io);
   const printer = sweepProgressPrinter(io, config.metric);
   try {
     const result = await runSweep(config, { ...(io.signal ? { signal: io.signal } : {}), ...printer.hooks });
