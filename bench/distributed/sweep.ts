@@ -12,6 +12,8 @@ import type { RedisServer } from '../../test/support/redisServer.js';
 
 export interface SweepBenchOptions {
   trials: number;
+  /** Trials of the trivial sweep (naiveBayes, 2 folds: ~1 ms of work each) that gives the per-trial overhead. */
+  trivialTrials: number;
   models: string;
   folds: number;
   workerCounts: number[];
@@ -19,6 +21,7 @@ export interface SweepBenchOptions {
 }
 
 export interface SweepRun {
+  sweep: 'penguins' | 'trivial';
   backend: 'local' | 'redis';
   workers: number | null;
   parallel: number;
@@ -26,6 +29,8 @@ export interface SweepRun {
   searchSeconds: number;
   wallSeconds: number;
   trialsPerMinute: number;
+  /** ms per trial between the 20th and the last recorded trial: without start-up (threads, the worker's first dataset load). */
+  steadyMsPerTrial: number | null;
   bestScore: number | null;
   trialsByWorker: Record<string, number> | null;
   distinctIndexes: number;
@@ -68,7 +73,7 @@ export async function cliHasWorker(): Promise<boolean> {
   }
 }
 
-async function readExperiment(workspace: string): Promise<{ searchSeconds: number; bestScore: number | null; workers: Record<string, number>; indexes: number; trials: number }> {
+async function readExperiment(workspace: string): Promise<{ searchSeconds: number; bestScore: number | null; workers: Record<string, number>; indexes: number; trials: number; steady: number | null }> {
   const root = join(workspace, '.mllab', 'experiments');
   const [id] = await readdir(root);
   if (id === undefined) throw new Error(`no experiment in ${root}`);
@@ -76,13 +81,18 @@ async function readExperiment(workspace: string): Promise<{ searchSeconds: numbe
   const lines = (await readFile(join(root, id, 'trials.jsonl'), 'utf8')).split('\n').filter((l) => l.trim() !== '');
   const workers: Record<string, number> = {};
   const indexes = new Set<number>();
+  const finishedAt: number[] = [];
   for (const line of lines) {
-    const t = JSON.parse(line) as { index: number; worker?: string };
+    const t = JSON.parse(line) as { index: number; worker?: string; finishedAt: string };
     indexes.add(t.index);
+    finishedAt.push(Date.parse(t.finishedAt));
     const w = t.worker ?? 'local';
     workers[w] = (workers[w] ?? 0) + 1;
   }
-  return { searchSeconds: record.times.searchSeconds, bestScore: record.bestScore, workers, indexes: indexes.size, trials: lines.length };
+  finishedAt.sort((a, b) => a - b);
+  const n = finishedAt.length;
+  const steady = n > 40 ? Math.round(((finishedAt[n - 1]! - finishedAt[19]!) / (n - 20)) * 100) / 100 : null;
+  return { searchSeconds: record.times.searchSeconds, bestScore: record.bestScore, workers, indexes: indexes.size, trials: lines.length, steady };
 }
 
 async function startWorkers(redis: RedisServer, count: number, cacheDir: string, tag: string): Promise<ChildProcess[]> {
@@ -126,15 +136,17 @@ export async function runSweeps(redis: RedisServer | null, options: SweepBenchOp
   const runs: SweepRun[] = [];
   try {
     const data = await writePenguins(dir);
-    const common = [data, '--target', 'Species', '--trials', String(options.trials), '--search', 'random', '--seed', '0', '--models', options.models, '--folds', String(options.folds), '--no-ensemble', '--budget', '600'];
-    const record = async (backend: 'local' | 'redis', workers: number | null, parallel: number, args: string[]): Promise<void> => {
-      const ws = join(dir, `${backend}-${workers ?? parallel}`);
+    const penguins = ['sweep', data, '--target', 'Species', '--trials', String(options.trials), '--search', 'random', '--seed', '0', '--models', options.models, '--folds', String(options.folds), '--no-ensemble', '--budget', '600'];
+    const trivial = ['sweep', data, '--target', 'Species', '--trials', String(options.trivialTrials), '--search', 'random', '--seed', '0', '--models', 'naiveBayes', '--folds', '2', '--no-ensemble', '--budget', '600'];
+    const record = async (backend: 'local' | 'redis', workers: number | null, parallel: number, args: string[], sweep: SweepRun['sweep'] = 'penguins'): Promise<void> => {
+      const ws = join(dir, `${sweep}-${backend}-${workers ?? parallel}`);
       const t0 = performance.now();
-      const r = await run([...common, '--parallel', String(parallel), '--workspace', ws, ...args]);
+      const r = await run([...(sweep === 'penguins' ? penguins : trivial), '--parallel', String(parallel), '--workspace', ws, ...args]);
       const wall = (performance.now() - t0) / 1000;
       if (r.code !== 0) throw new Error(`sweep (${backend}, ${workers ?? parallel}) exited ${r.code}: ${r.stderr.slice(-1500)}`);
       const e = await readExperiment(ws);
       const row: SweepRun = {
+        sweep,
         backend,
         workers,
         parallel,
@@ -142,13 +154,24 @@ export async function runSweeps(redis: RedisServer | null, options: SweepBenchOp
         searchSeconds: Math.round(e.searchSeconds * 100) / 100,
         wallSeconds: Math.round(wall * 100) / 100,
         trialsPerMinute: Math.round((e.trials / e.searchSeconds) * 60),
+        steadyMsPerTrial: e.steady,
         bestScore: e.bestScore,
         trialsByWorker: backend === 'redis' ? e.workers : null,
         distinctIndexes: e.indexes,
       };
       runs.push(row);
-      log(`${backend}${workers === null ? '' : ` ${workers} worker(s)`} parallel ${parallel}: ${row.trials} trials, search ${row.searchSeconds} s → ${row.trialsPerMinute} trials/min (wall ${row.wallSeconds} s)${row.trialsByWorker ? ` by worker ${JSON.stringify(row.trialsByWorker)}` : ''}`);
+      log(`${sweep}: ${backend}${workers === null ? '' : ` ${workers} worker(s)`} parallel ${parallel}: ${row.trials} trials, search ${row.searchSeconds} s → ${row.trialsPerMinute} trials/min, steady ${row.steadyMsPerTrial} ms/trial (wall ${row.wallSeconds} s)${row.trialsByWorker ? ` by worker ${JSON.stringify(row.trialsByWorker)}` : ''}`);
     };
+    // Trivial trials one at a time: the difference per trial is what the queue and the worker add.
+    await record('local', null, 1, [], 'trivial');
+    if (redis) {
+      const workers = await startWorkers(redis, 1, join(dir, 'cache-trivial'), 'triv');
+      try {
+        await record('redis', 1, 1, ['--backend', 'redis', '--redis', redis.url], 'trivial');
+      } finally {
+        await stopWorkers(workers);
+      }
+    }
     for (const p of options.localParallel) await record('local', null, p, []);
     if (redis) {
       for (const n of options.workerCounts) {
