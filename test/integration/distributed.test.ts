@@ -44,10 +44,10 @@ function writeTable(file: string, rows: number): void {
   writeFileSync(file, lines.join('\n') + '\n');
 }
 
-function startWorker(name: string): { proc: ChildProcess; log: () => string } {
+function startWorker(name: string, url = redis.url, env: NodeJS.ProcessEnv = {}): { proc: ChildProcess; log: () => string } {
   let out = '';
-  const proc = spawn(process.execPath, [builtFile('cli.js'), 'worker', '--redis', redis.url, '--name', name, '--cache', join(ws, 'cache')], {
-    env: { ...process.env, MLLAB_WORKER_LOCK_MS: '1500' },
+  const proc = spawn(process.execPath, [builtFile('cli.js'), 'worker', '--redis', url, '--name', name, '--cache', join(ws, 'cache')], {
+    env: { ...process.env, MLLAB_WORKER_LOCK_MS: '1500', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   proc.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -56,10 +56,10 @@ function startWorker(name: string): { proc: ChildProcess; log: () => string } {
   return { proc, log: () => out };
 }
 
-function runCli(args: string[]): { proc: ChildProcess; stderr: () => string; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { proc: ChildProcess; stderr: () => string; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
   let stdout = '';
   let stderr = '';
-  const proc = spawn(process.execPath, [builtFile('cli.js'), ...args], { cwd: ws, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [builtFile('cli.js'), ...args], { cwd: ws, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(proc);
   proc.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
   proc.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -187,5 +187,42 @@ test('a worker refuses a job of another protocol, naming itself and both version
     await queue.close();
     await events.close();
     worker.proc.kill('SIGINT');
+  }
+});
+
+test('a password-protected Redis; the coordinator killed mid-sweep, --resume collects the trials in flight', { skip, timeout: 240_000 }, async () => {
+  const secured = await startRedis({ password: 's3cret pass' });
+  // The password from the environment, the URL without it (as the docs tell users to do).
+  const url = `redis://127.0.0.1:${secured.port}`;
+  const env = { MLLAB_REDIS_PASSWORD: 's3cret pass' };
+  const workers = [startWorker('p1', url, env), startWorker('p2', url, env)];
+  try {
+    await until('two heartbeats', async () => ((await listWorkers(url, 's3cret pass')).length === 2 ? true : null));
+    await assert.rejects(listWorkers(url, 'wrong', { timeoutMs: 3000 }), /WRONGPASS|invalid|did not answer/);
+    const trials = 6;
+    const args = ['--trials', String(trials), '--parallel', '2', '--folds', '3', '--models', 'randomForest', '--no-ensemble', '--seed', '5', '--backend', 'redis', '--redis', url];
+    const first = runCli(['sweep', data, '--target', 'y', ...args], env);
+    const experimentId = await until('the experiment id', () => /experiment (\S+)/.exec(first.stderr())?.[1] ?? null);
+    await until('two trials journaled', () => {
+      try {
+        return journal(experimentId).length >= 2 ? true : null;
+      } catch {
+        return null;
+      }
+    }, 90_000);
+    first.proc.kill('SIGKILL');
+    await first.done;
+    const resumed = await runCli(['sweep', '--resume', experimentId, ...args], env).done;
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const recorded = journal(experimentId);
+    assert.deepEqual(
+      recorded.map((t) => t.index).sort((a, b) => a - b),
+      Array.from({ length: trials }, (_, i) => i),
+      'each trial exactly once',
+    );
+    assert.ok(recorded.every((t) => t.status === 'done' && (t.worker === 'p1' || t.worker === 'p2')));
+  } finally {
+    for (const w of workers) w.proc.kill('SIGKILL');
+    await secured.stop();
   }
 });
