@@ -70,7 +70,7 @@ async function main(): Promise<void> {
         log(`sweeps on penguins (load ${load().join(' ')})`);
         results.sweep = {
           dataset: 'vega-datasets penguins (344 rows, Species)',
-          runs: await runSweeps(redis, { trials: Number(values.trials), trivialTrials: Number(values['trivial-trials']), models: 'gbdt,randomForest,linear,knn', folds: 3, workerCounts: [1, 2, 4], localParallel: [1, 2] }, log),
+          runs: await runSweeps(redis, { trials: Number(values.trials), trivialTrials: Number(values['trivial-trials']), trivialPairs: 3, models: 'gbdt,randomForest,linear,knn', folds: 3, workerCounts: [1, 2, 4], localParallel: [1, 2] }, log),
         };
       } else {
         log('dist/cli.js has no `mllab worker` (npm run build with the distributed backend first): sweep part skipped');

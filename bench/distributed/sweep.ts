@@ -14,6 +14,7 @@ export interface SweepBenchOptions {
   trials: number;
   /** Trials of the trivial sweep (naiveBayes, 2 folds: ~1 ms of work each) that gives the per-trial overhead. */
   trivialTrials: number;
+  trivialPairs: number;
   models: string;
   folds: number;
   workerCounts: number[];
@@ -138,8 +139,8 @@ export async function runSweeps(redis: RedisServer | null, options: SweepBenchOp
     const data = await writePenguins(dir);
     const penguins = ['sweep', data, '--target', 'Species', '--trials', String(options.trials), '--search', 'random', '--seed', '0', '--models', options.models, '--folds', String(options.folds), '--no-ensemble', '--budget', '600'];
     const trivial = ['sweep', data, '--target', 'Species', '--trials', String(options.trivialTrials), '--search', 'random', '--seed', '0', '--models', 'naiveBayes', '--folds', '2', '--no-ensemble', '--budget', '600'];
-    const record = async (backend: 'local' | 'redis', workers: number | null, parallel: number, args: string[], sweep: SweepRun['sweep'] = 'penguins'): Promise<void> => {
-      const ws = join(dir, `${sweep}-${backend}-${workers ?? parallel}`);
+    const record = async (backend: 'local' | 'redis', workers: number | null, parallel: number, args: string[], sweep: SweepRun['sweep'] = 'penguins', tag = ''): Promise<void> => {
+      const ws = join(dir, `${sweep}-${backend}-${workers ?? parallel}${tag}`);
       const t0 = performance.now();
       const r = await run([...(sweep === 'penguins' ? penguins : trivial), '--parallel', String(parallel), '--workspace', ws, ...args]);
       const wall = (performance.now() - t0) / 1000;
@@ -162,12 +163,15 @@ export async function runSweeps(redis: RedisServer | null, options: SweepBenchOp
       runs.push(row);
       log(`${sweep}: ${backend}${workers === null ? '' : ` ${workers} worker(s)`} parallel ${parallel}: ${row.trials} trials, search ${row.searchSeconds} s → ${row.trialsPerMinute} trials/min, steady ${row.steadyMsPerTrial} ms/trial (wall ${row.wallSeconds} s)${row.trialsByWorker ? ` by worker ${JSON.stringify(row.trialsByWorker)}` : ''}`);
     };
-    // Trivial trials one at a time: the difference per trial is what the queue and the worker add.
-    await record('local', null, 1, [], 'trivial');
-    if (redis) {
-      const workers = await startWorkers(redis, 1, join(dir, 'cache-trivial'), 'triv');
+    // Trivial trials one at a time: the difference per trial is what the queue and the worker add. Local and
+    // Redis runs alternate, a few pairs, as the shared machine's load swings more than the difference.
+    {
+      const workers = redis ? await startWorkers(redis, 1, join(dir, 'cache-trivial'), 'triv') : [];
       try {
-        await record('redis', 1, 1, ['--backend', 'redis', '--redis', redis.url], 'trivial');
+        for (let pair = 0; pair < options.trivialPairs; pair++) {
+          await record('local', null, 1, [], 'trivial', `-${pair}`);
+          if (redis) await record('redis', 1, 1, ['--backend', 'redis', '--redis', redis.url], 'trivial', `-${pair}`);
+        }
       } finally {
         await stopWorkers(workers);
       }
