@@ -45,6 +45,8 @@ aside first (split.json lists them): the search never sees it, and the final mod
   --backend B            local (default: threads here) or redis (trials run by \`mllab worker\` processes)
   --redis URL            the Redis of --backend redis: redis://[user:password@]host:port or rediss:// (TLS);
                          the password may come from MLLAB_REDIS_PASSWORD instead
+  --offer-host ADDR      with --backend redis: offer the dataset to workers on this address (default
+                         127.0.0.1; workers elsewhere otherwise need the file at the same path)
   -h, --help             show this help
 
 Progress goes to stderr, one line per finished trial. The last line on stdout is a JSON object with
@@ -75,6 +77,7 @@ const SWEEP_SPEC = {
   'warm-start': { takesValue: true },
   backend: { takesValue: true },
   redis: { takesValue: true },
+  'offer-host': { takesValue: true },
 };
 
 function positiveNumber(name: string, text: string, integer: boolean): number {
@@ -153,9 +156,10 @@ export function parseSweepArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     if (redis === undefined) throw new UsageError('--backend redis needs --redis URL');
     if (!/^rediss?:\/\//.test(redis)) throw new UsageError(`--redis must be a redis:// or rediss:// URL, got "${redis}"`);
     const password = env.MLLAB_REDIS_PASSWORD;
-    config.redis = { url: redis, ...(password ? { password } : {}) };
-  } else if (redis !== undefined) {
-    throw new UsageError('--redis is for --backend redis');
+    const offerHost = text('offer-host');
+    config.redis = { url: redis, ...(password ? { password } : {}), ...(offerHost ? { offerHost } : {}) };
+  } else if (redis !== undefined || text('offer-host') !== undefined) {
+    throw new UsageError(`--${redis !== undefined ? 'redis' : 'offer-host'} is for --backend redis`);
   }
   return config;
 }

@@ -6,6 +6,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import * as path from 'node:path';
 import type { DatasetSource } from '../../protocol/distributed.js';
 import { nodeStoreFs } from '../store/atomicFile.js';
@@ -16,7 +17,7 @@ export interface DatasetOffer {
   close(): Promise<void>;
 }
 
-/** Serves one file at /datasets/<sha256> (nothing else) on `host` (loopback by default), a free port. */
+/** Serves one file at /datasets/<sha256> (nothing else) on `host` (loopback by default), a free port, read-only. */
 export async function offerDataset(file: string, sha256: string, host = '127.0.0.1'): Promise<DatasetOffer> {
   const route = `/datasets/${sha256}`;
   const server = createServer((req, res) => {
@@ -34,7 +35,9 @@ export async function offerDataset(file: string, sha256: string, host = '127.0.0
     server.listen(0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
+  // Bound to every address: workers reach it by this machine's name.
+  const reachable = host === '0.0.0.0' || host === '::' ? hostname() : host;
+  const shownHost = reachable.includes(':') ? `[${reachable}]` : reachable;
   return {
     url: `http://${shownHost}:${port}${route}`,
     close: () =>

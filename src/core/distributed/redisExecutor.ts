@@ -94,6 +94,8 @@ export class RedisExecutor implements TrialExecutor {
     const pending = this.pending.get(jobId);
     if (!pending) return;
     pending.settle(decodeResult(raw));
+    // Read once, by its only reader: out-of-fold predictions of a large table are not left in Redis's memory.
+    this.removeJob(jobId);
   }
 
   private async enqueue(queue: Queue, id: string, data: TrialJobData): Promise<void> {

@@ -74,8 +74,11 @@ export interface SweepConfig {
    * processes; refits, importance and the store stay here). Not stored: a resume may pick either.
    */
   backend?: SweepBackend;
-  /** The Redis of the 'redis' backend; a password here wins over one in the URL. */
-  redis?: { url: string; password?: string };
+  /**
+   * The Redis of the 'redis' backend; a password here wins over one in the URL. `offerHost`: the address the
+   * dataset is offered to workers on (default 127.0.0.1: workers on other machines read a shared path).
+   */
+  redis?: { url: string; password?: string; offerHost?: string };
 }
 
 export interface SweepHooks {
@@ -615,6 +618,7 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
       validation: settings.validation,
       testFraction,
       trainRows: table.rows,
+      ...(config.redis.offerHost ? { offerHost: config.redis.offerHost } : {}),
     });
     remote = remoteExecutor;
     executor = remoteExecutor;

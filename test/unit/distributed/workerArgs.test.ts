@@ -25,3 +25,8 @@ test('mllab sweep --backend redis: needs --redis; the password comes from MLLAB_
   assert.throws(() => parseSweepArgs(['d.csv', '--target', 'y', '--redis', 'redis://h:1'], {}), /--redis is for --backend redis/);
   assert.throws(() => parseSweepArgs(['d.csv', '--target', 'y', '--backend', 'cloud'], {}), /--backend must be one of local, redis/);
 });
+
+test('mllab sweep --offer-host goes with --backend redis', () => {
+  assert.deepEqual(parseSweepArgs(['d.csv', '--target', 'y', '--backend', 'redis', '--redis', 'redis://h:1', '--offer-host', '10.0.0.5'], {})!.redis, { url: 'redis://h:1', offerHost: '10.0.0.5' });
+  assert.throws(() => parseSweepArgs(['d.csv', '--target', 'y', '--offer-host', '10.0.0.5'], {}), /--offer-host is for --backend redis/);
+});
