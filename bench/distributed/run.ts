@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     }
     if (values.only === undefined || values.only === 'coordinator') {
       log(`coordinator without a queue (load ${load().join(' ')})`);
-      const tpe = tpeProposalMs([100, 1000, 10_000, 30_000]);
+      const tpe = tpeProposalMs([100, 1000, 10_000, 30_000, 100_000]);
       log(`TPE proposal: ${tpe.byHistory.map((x) => `${x.n} trials ${x.ms} ms`).join(', ')}`);
       const coordinator = { tpe: await coordinatorPerTrial(Number(values['coordinator-trials']), 8, 'tpe'), random: await coordinatorPerTrial(Number(values['coordinator-trials']), 8, 'random') };
       for (const [name, c] of Object.entries(coordinator)) log(`runSweep, instant trials, ${name}: ${c.msPerTrialBySlice.map((x) => `${x.fromTrial}–${x.toTrial}: ${x.ms} ms`).join(', ')}`);
