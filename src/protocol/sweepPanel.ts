@@ -113,7 +113,9 @@ export function isTrialRecord(x: unknown): x is TrialRecord {
     isNullableNumber(x.foldStd) &&
     isRecord(x.metrics) &&
     isFiniteNumber(x.seconds) &&
-    isNullableString(x.error)
+    isNullableString(x.error) &&
+    // The fleet worker of a distributed sweep's trial (absent otherwise).
+    (x.worker === undefined || typeof x.worker === 'string')
   );
 }
 

@@ -9,6 +9,7 @@ import { registerSweepJobs } from './sweepJobs.js';
 import { checkDrift } from '../core/deploy/drift.js';
 import { retrain } from '../core/deploy/retrain.js';
 import { registerDeployJobs } from './deployJobs.js';
+import { registerFleetJobs } from './fleetJobs.js';
 
 if (!process.send) {
   process.stderr.write('mllab worker: start me with child_process.fork (I need an IPC channel).\n');
@@ -23,6 +24,8 @@ const profileJobs = registerProfileJobs(connection, profileFile);
 const cleanJobs = registerCleanJobs(connection, profileFile);
 const sweepJobs = registerSweepJobs(connection, (config, hooks) => runSweep(config, hooks));
 const deployJobs = registerDeployJobs(connection, { checkDrift, retrain });
+// The Workers view's fleet list; the Redis client loads on the first request only.
+registerFleetJobs(connection, async () => (await import('../core/distributed/fleet.js')).listWorkers);
 const jobs = { idle: () => Promise.all([profileJobs.idle(), cleanJobs.idle(), sweepJobs.idle(), deployJobs.idle()]) };
 
 // No orphans: when the host goes away (closed, crashed, killed) the IPC channel closes and so do we,

@@ -14,13 +14,20 @@ import {
   SweepTrialNotification,
   SweepTrialStartedNotification,
 } from '../protocol/worker.js';
-import type { SweepStartResult, WorkerErrorData } from '../protocol/worker.js';
+import type { SweepRequestConfig, SweepStartResult, WorkerErrorData } from '../protocol/worker.js';
 import { toResponseError } from './profileJobs.js';
 
 export type RunSweepFn = (config: SweepConfig, hooks: SweepHooks) => Promise<SweepResult>;
 
 /** While a sweep searches, its progress is repeated this often with the clock advanced (the panels' time left). */
 const HEARTBEAT_MS = 1000;
+
+/** The runner's config from a request: the editor's flat backend fields become the runner's `backend` and `redis`. */
+export function runnerConfig(config: SweepRequestConfig): SweepConfig {
+  const { backend, redisUrl, redisPassword, ...rest } = config;
+  if (backend !== 'redis') return rest;
+  return { ...rest, backend: 'redis', redis: { url: redisUrl ?? '', ...(redisPassword ? { password: redisPassword } : {}) } };
+}
 
 export interface SweepJobs {
   /** Stops every sweep, queued or running (the worker is exiting): running ones are marked interrupted. */
@@ -118,7 +125,7 @@ export function registerSweepJobs(connection: MessageConnection, runSweep: RunSw
         const progress = { ...last.progress, elapsedSeconds: last.progress.elapsedSeconds + (Date.now() - last.at) / 1000 };
         void connection.sendNotification(SweepProgressNotification, { requestId: job.requestId, progress });
       }, HEARTBEAT_MS);
-      const result = await runSweep(params.config, {
+      const result = await runSweep(runnerConfig(params.config), {
         signal: job.abort.signal,
         onProgress: (progress) => {
           job.experimentId = progress.experimentId;

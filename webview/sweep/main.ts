@@ -29,6 +29,7 @@ import {
   queuedText,
   trialRows,
   visibleRows,
+  hasWorkers,
 } from './sweepModel.js';
 import { TrialTable } from './trialTable.js';
 
@@ -308,6 +309,7 @@ class SweepApp {
     if (!s || !this.ui) return;
     const rows = sortRows(trialRows(s, this.now()), this.ui.sortKey, this.ui.sortDescending, s.record?.greaterIsBetter ?? true);
     const shown = visibleRows(rows, this.ui.hideUnscored);
+    this.table.showWorkerColumn(hasWorkers(rows));
     this.table.update(shown.length > this.rowLimit ? shown.slice(0, this.rowLimit) : shown);
     const more = shown.length - this.rowLimit;
     setAttrs(this.moreButton, { hidden: more <= 0 });

@@ -35,6 +35,8 @@ export class ScoreChart {
   private readonly canvas: HTMLCanvasElement;
   private chart: Chart<'scatter', Point[]> | null = null;
   private models = new Map<number, string>();
+  /** Trial index → the fleet worker that ran it (distributed sweeps only). */
+  private workers = new Map<number, string>();
   private lastKey = '';
   private selected: number | null = null;
   private readonly empty = document.createElement('p');
@@ -85,6 +87,7 @@ export class ScoreChart {
     if (key === this.lastKey) return;
     this.lastKey = key;
     this.models = new Map(trials.map((t) => [t.index, t.config.model]));
+    this.workers = new Map(trials.flatMap((t) => (typeof t.worker === 'string' && t.worker !== '' ? [[t.index, t.worker] as [number, string]] : [])));
     this.prunedSteps = new Map(p.pruned.map((q) => [q.x, q.step]));
     const failed = p.failed.map((x) => ({ x, y: 0 }));
     const line = bestSoFar(trials, greaterIsBetter);
@@ -213,7 +216,8 @@ export class ScoreChart {
             callbacks: {
               label: (item: TooltipItem<'scatter'>) => {
                 const p = item.raw as Point;
-                const name = `#${p.x} ${modelLabel(this.models.get(p.x) ?? '')}`;
+                const worker = this.workers.get(p.x);
+                const name = `#${p.x} ${modelLabel(this.models.get(p.x) ?? '')}${worker === undefined ? '' : ` on ${worker}`}`;
                 if (item.datasetIndex === FAILED) return `${name}: failed`;
                 if (item.datasetIndex === PRUNED) return `${name}: pruned at step ${(this.prunedSteps.get(p.x) ?? 0) + 1}, ${formatScore(p.y)}`;
                 return `${name}: ${formatScore(p.y)}`;

@@ -23,6 +23,8 @@ export interface TrialRow {
   /** Why it failed, or how far a pruned trial got. */
   detail: string;
   best: boolean;
+  /** The fleet worker that ran it (distributed sweeps); null for trials run on this machine and running ones. */
+  worker: string | null;
 }
 
 /** Metrics of a best model worth a glance, per task, in this order. */
@@ -107,13 +109,24 @@ export function trialRows(snapshot: SweepSnapshot, now: number): TrialRow[] {
     status: t.status,
     detail: t.status === 'failed' ? (t.error ?? 'failed') : t.status === 'pruned' ? `stopped after ${t.reports.length} of the validation steps` : '',
     best: t.index === best,
+    worker: typeof t.worker === 'string' && t.worker !== '' ? t.worker : null,
   }));
   const finished = new Set(rows.map((r) => r.index));
   for (const r of snapshot.live?.running ?? []) {
     if (finished.has(r.index)) continue;
-    rows.push({ index: r.index, model: r.model, params: '', score: null, spread: null, seconds: Math.max(0, (now - r.startedAt) / 1000), status: 'running', detail: '', best: false });
+    rows.push({ index: r.index, model: r.model, params: '', score: null, spread: null, seconds: Math.max(0, (now - r.startedAt) / 1000), status: 'running', detail: '', best: false, worker: null });
   }
   return rows;
+}
+
+/** The Worker column shows only when some trial ran on a fleet worker (a distributed sweep). */
+export function hasWorkers(rows: readonly TrialRow[]): boolean {
+  return rows.some((r) => r.worker !== null);
+}
+
+/** A row's tooltip: why it failed or was pruned, and which worker ran it. */
+export function rowTooltip(row: TrialRow): string {
+  return [row.detail, row.worker === null ? '' : `Ran on worker ${row.worker}`].filter((line) => line !== '').join('\n');
 }
 
 /** The table's "hide pruned and failed" filter: done and running trials stay. */

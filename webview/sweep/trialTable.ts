@@ -3,7 +3,7 @@
 // focus and selection stay where they were.
 import type { TrialSortKey } from '../../src/protocol/sweepPanel.js';
 import { el, icon } from '../shared/element.js';
-import { formatScore, formatSeconds, modelLabel } from './sweepModel.js';
+import { formatScore, formatSeconds, modelLabel, rowTooltip } from './sweepModel.js';
 import type { TrialRow } from './sweepModel.js';
 
 const COLUMNS: { key: TrialSortKey | null; label: string; className: string }[] = [
@@ -13,6 +13,8 @@ const COLUMNS: { key: TrialSortKey | null; label: string; className: string }[] 
   { key: 'score', label: 'Score', className: 'col-score num' },
   { key: 'seconds', label: 'Duration', className: 'col-seconds num' },
   { key: 'status', label: 'Status', className: 'col-status' },
+  // Shown only for distributed sweeps (the table's with-worker class, see showWorkerColumn).
+  { key: null, label: 'Worker', className: 'col-worker' },
 ];
 
 const STATUS_ICONS: Record<TrialRow['status'], string> = { running: 'sync', done: 'pass', failed: 'error', pruned: 'debug-step-over' };
@@ -38,6 +40,7 @@ export class TrialTable {
   private order: number[] = [];
   private selected: number | null = null;
   private readonly empty = el('p', { class: 'dim empty-table' }, 'No trials have finished yet.');
+  private readonly table: HTMLTableElement;
 
   constructor(private readonly events: TrialTableEvents) {
     const headRow = el('tr', null);
@@ -54,6 +57,7 @@ export class TrialTable {
       headRow.append(th);
     }
     const table = el('table', { class: 'trials', attrs: { 'aria-label': 'Trials', 'aria-rowcount': 0 } }, el('thead', null, headRow), this.tbody);
+    this.table = table;
     // Arrow keys move between rows; Enter/Space select (selection highlights the trial in the chart).
     this.tbody.addEventListener('keydown', (e) => this.onKey(e));
     this.element = el('div', { class: 'table-scroller' }, table, this.empty);
@@ -65,6 +69,11 @@ export class TrialTable {
       h.th.setAttribute('aria-sort', active ? (descending ? 'descending' : 'ascending') : 'none');
       h.arrow.className = active ? `sort-arrow codicon codicon-${descending ? 'arrow-down' : 'arrow-up'}` : 'sort-arrow';
     }
+  }
+
+  /** The Worker column (hidden by CSS unless the table has the with-worker class). */
+  showWorkerColumn(show: boolean): void {
+    this.table.classList.toggle('with-worker', show);
   }
 
   setSelected(index: number | null): void {
@@ -128,10 +137,10 @@ export class TrialTable {
 
   private fill(r: RowCells, row: TrialRow): void {
     // Running rows change every second (duration); the rest only when the trial finishes.
-    const key = `${row.status}|${row.model}|${row.params}|${row.score}|${row.spread}|${row.seconds.toFixed(1)}|${row.best}|${row.detail}`;
+    const key = `${row.status}|${row.model}|${row.params}|${row.score}|${row.spread}|${row.seconds.toFixed(1)}|${row.best}|${row.detail}|${row.worker}`;
     if (key === r.key) return;
     r.key = key;
-    const [index, model, params, score, seconds] = r.cells as [HTMLTableCellElement, HTMLTableCellElement, HTMLTableCellElement, HTMLTableCellElement, HTMLTableCellElement];
+    const [index, model, params, score, seconds, , worker] = r.cells as [HTMLTableCellElement, HTMLTableCellElement, HTMLTableCellElement, HTMLTableCellElement, HTMLTableCellElement, HTMLTableCellElement, HTMLTableCellElement];
     setText(index, String(row.index));
     setText(model, modelLabel(row.model));
     setText(params, row.params || (row.status === 'running' ? '…' : ''));
@@ -140,7 +149,8 @@ export class TrialTable {
     setText(seconds, formatSeconds(row.seconds));
     r.statusIcon.className = `codicon codicon-${STATUS_ICONS[row.status]}${row.status === 'running' ? ' codicon-modifier-spin' : ''}`;
     r.statusText.data = row.best ? `${row.status} · best` : row.status;
-    r.tr.title = row.detail;
+    setText(worker, row.worker ?? '');
+    r.tr.title = rowTooltip(row);
     r.tr.className = `status-${row.status}${row.best ? ' best' : ''}`;
   }
 
