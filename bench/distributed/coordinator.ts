@@ -11,9 +11,10 @@ import { seededRandom } from '../../src/core/search/random.js';
 import { randomConfig } from '../../src/core/search/random.js';
 import { createSampler } from '../../src/core/search/samplers.js';
 import { buildSearchSpace } from '../../src/core/search/space.js';
-import { runSweep } from '../../src/core/search/sweep.js';
+import { ranked, runSweep } from '../../src/core/search/sweep.js';
 import type { TrialKit } from '../../src/core/search/trial.js';
 import type { FinishedTrial } from '../../src/core/search/types.js';
+import type { TrialRecord } from '../../src/protocol/experiment.js';
 import { doubleTable, trialKit } from '../../test/unit/search/sweepDoubles.js';
 
 const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -116,4 +117,26 @@ export function tpeProposalMs(sizes: readonly number[]): { space: string; byHist
     out.push({ n, ms: round((performance.now() - t0) / reps, 2) });
   }
   return { space: space.models.map((m) => `${m.kind}(${m.params.length})`).join(' '), byHistory: out };
+}
+
+/**
+ * The sweep ranks every finished trial after each one finishes (best trial, out-of-fold pool, end reserve):
+ * one `ranked` call on n trials, timed.
+ */
+export function rankingMs(sizes: readonly number[]): { n: number; ms: number }[] {
+  const random = seededRandom(5);
+  const maxN = Math.max(...sizes);
+  const all: TrialRecord[] = [];
+  for (let i = 0; i < maxN; i++) {
+    const score = random();
+    all.push({ index: i, config: { model: 'gbdt', params: {} }, status: 'done', source: 'sampler', score, objective: score, foldScores: [score], foldStd: 0, reports: [], metrics: { accuracy: score, log_loss: 1 - score }, seconds: 1, error: null, finishedAt: '' });
+  }
+  return sizes.map((n) => {
+    const slice = all.slice(0, n);
+    ranked(slice);
+    const reps = n <= 10_000 ? 10 : 3;
+    const t0 = performance.now();
+    for (let r = 0; r < reps; r++) ranked(slice);
+    return { n, ms: round((performance.now() - t0) / reps, 2) };
+  });
 }

@@ -6,7 +6,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startRedis } from '../../test/support/redisServer.js';
-import { coordinatorPerTrial, tpeProposalMs } from './coordinator.js';
+import { coordinatorPerTrial, rankingMs, tpeProposalMs } from './coordinator.js';
 import { runRaw } from './raw.js';
 import { cliHasWorker, runSweeps } from './sweep.js';
 
@@ -61,9 +61,11 @@ async function main(): Promise<void> {
       log(`coordinator without a queue (load ${load().join(' ')})`);
       const tpe = tpeProposalMs([100, 1000, 10_000, 30_000, 100_000]);
       log(`TPE proposal: ${tpe.byHistory.map((x) => `${x.n} trials ${x.ms} ms`).join(', ')}`);
+      const ranking = rankingMs([1000, 10_000, 100_000]);
+      log(`ranking the finished trials: ${ranking.map((x) => `${x.n} trials ${x.ms} ms`).join(', ')}`);
       const coordinator = { tpe: await coordinatorPerTrial(Number(values['coordinator-trials']), 8, 'tpe'), random: await coordinatorPerTrial(Number(values['coordinator-trials']), 8, 'random') };
       for (const [name, c] of Object.entries(coordinator)) log(`runSweep, instant trials, ${name}: ${c.msPerTrialBySlice.map((x) => `${x.fromTrial}–${x.toTrial}: ${x.ms} ms`).join(', ')}`);
-      results.coordinator = { tpeProposal: tpe, runSweepInstantTrials: coordinator };
+      results.coordinator = { tpeProposal: tpe, ranking, runSweepInstantTrials: coordinator };
     }
     if (values.only === undefined || values.only === 'sweep') {
       if (await cliHasWorker()) {

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { redisCommands } from '../../test/support/redisServer.js';
@@ -38,7 +38,10 @@ export interface SweepRun {
 }
 
 const repo = resolve(__dirname, '..', '..');
-const cli = join(repo, 'dist', 'cli.js');
+// A snapshot of the build (runSweeps copies dist/ away first): other people rebuilding dist/ mid-run must not
+// swap the CLI under a running benchmark. Externals still resolve from the repository through NODE_PATH.
+let cli = join(repo, 'dist', 'cli.js');
+const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_PATH: join(repo, 'node_modules') };
 
 function csvField(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -54,7 +57,7 @@ async function writePenguins(dir: string): Promise<string> {
   return file;
 }
 
-async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function run(args: string[], env: NodeJS.ProcessEnv = childEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -100,7 +103,7 @@ async function startWorkers(redis: RedisServer, count: number, cacheDir: string,
   const children: ChildProcess[] = [];
   for (let i = 0; i < count; i++) {
     const name = `${tag}-w${i + 1}`;
-    const child = spawn(process.execPath, [cli, 'worker', '--redis', redis.url, '--concurrency', '1', '--name', name, '--cache', cacheDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'worker', '--redis', redis.url, '--concurrency', '1', '--name', name, '--cache', cacheDir], { env: childEnv, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr?.on('data', (c: Buffer) => (err = (err + c.toString('utf8')).slice(-2000)));
     child.once('exit', (code) => {
@@ -136,6 +139,8 @@ export async function runSweeps(redis: RedisServer | null, options: SweepBenchOp
   const dir = await mkdtemp(join(tmpdir(), 'mllab-bench-sweep-'));
   const runs: SweepRun[] = [];
   try {
+    await cp(join(repo, 'dist'), join(dir, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') && !src.includes('webview') });
+    cli = join(dir, 'dist', 'cli.js');
     const data = await writePenguins(dir);
     const penguins = ['sweep', data, '--target', 'Species', '--trials', String(options.trials), '--search', 'random', '--seed', '0', '--models', options.models, '--folds', String(options.folds), '--no-ensemble', '--budget', '600'];
     const trivial = ['sweep', data, '--target', 'Species', '--trials', String(options.trivialTrials), '--search', 'random', '--seed', '0', '--models', 'naiveBayes', '--folds', '2', '--no-ensemble', '--budget', '600'];
