@@ -58,8 +58,8 @@ export function readRetrainSettings(scope?: vscode.Uri): { auto: boolean; mode: 
   return { auto: auto === true, mode: mode === 'combined' ? 'combined' : 'new' };
 }
 
-/** `mllab.sweep.backend` and `mllab.sweep.redisUrl`, checked (see sweepBackend.ts). */
+/** `mllab.sweep.backend`, `mllab.sweep.redisUrl` and `mllab.sweep.offerHost`, checked (see sweepBackend.ts). */
 export function readSweepBackendSettings(): SweepBackendSettings {
   const config = vscode.workspace.getConfiguration('mllab.sweep');
-  return parseSweepBackend(config.get<unknown>('backend'), config.get<unknown>('redisUrl'));
+  return parseSweepBackend(config.get<unknown>('backend'), config.get<unknown>('redisUrl'), config.get<unknown>('offerHost'));
 }

@@ -11,8 +11,10 @@ export interface SweepBackendSettings {
   backend: SweepBackend;
   /** The Redis URL as written (trimmed); null when unset or empty. */
   redisUrl: string | null;
-  /** One line for the user when redisUrl cannot be used; null when it can (or is unset). */
+  /** One line for the user when redisUrl (or offerHost) cannot be used; null when it can (or is unset). */
   problem: string | null;
+  /** Where the dataset is offered to workers on other machines; null = loopback only (the runner's default). */
+  offerHost: string | null;
 }
 
 /** Why `url` cannot be used as a Redis server address, or null when it can. */
@@ -35,16 +37,20 @@ export function redisUrlProblem(url: string): string | null {
 }
 
 /** The settings from their raw values (anything of a wrong type falls back: 'local', no URL). */
-export function parseSweepBackend(backend: unknown, redisUrl: unknown): SweepBackendSettings {
+export function parseSweepBackend(backend: unknown, redisUrl: unknown, offerHost?: unknown): SweepBackendSettings {
   const url = typeof redisUrl === 'string' && redisUrl.trim() !== '' ? redisUrl.trim() : null;
+  const host = typeof offerHost === 'string' && offerHost.trim() !== '' ? offerHost.trim() : null;
+  // An address, not a URL: the server picks the port.
+  const hostProblem = host !== null && !/^[A-Za-z0-9.:[\]_-]+$/.test(host) ? `mllab.sweep.offerHost "${host}" is not an address; write an IP or host name such as 10.0.0.5 (no scheme, no port).` : null;
   return {
     backend: backend === 'redis' ? 'redis' : 'local',
     redisUrl: url,
-    problem: url === null ? null : redisUrlProblem(url),
+    problem: (url === null ? null : redisUrlProblem(url)) ?? hostProblem,
+    offerHost: host,
   };
 }
 
-export type DistributedFields = Pick<SweepRequestConfig, 'backend' | 'redisUrl' | 'redisPassword'>;
+export type DistributedFields = Pick<SweepRequestConfig, 'backend' | 'redisUrl' | 'redisPassword' | 'redisOfferHost'>;
 
 /**
  * What a sweep request adds for the configured backend: nothing for 'local'; backend, URL and password for
@@ -59,5 +65,6 @@ export function distributedFields(settings: SweepBackendSettings, password: stri
   if (settings.problem !== null) return { error: `ML Lab: ${settings.problem}` };
   const fields: DistributedFields = { backend: 'redis', redisUrl: settings.redisUrl };
   if (password !== null && password !== '') fields.redisPassword = password;
+  if (settings.offerHost !== null) fields.redisOfferHost = settings.offerHost;
   return { fields };
 }

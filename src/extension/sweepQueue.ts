@@ -20,7 +20,7 @@ export interface SweepWorker {
 }
 
 /** A sweep as queued: the runner's config, plus the backend fields of a distributed sweep (password included, kept in memory only). */
-export type QueuedConfig = SweepConfig & { workspace: string } & Pick<SweepRequestConfig, 'backend' | 'redisUrl' | 'redisPassword'>;
+export type QueuedConfig = SweepConfig & { workspace: string } & Pick<SweepRequestConfig, 'backend' | 'redisUrl' | 'redisPassword' | 'redisOfferHost'>;
 
 /** Where activity goes: the SweepActivityHub. */
 export interface ActivitySink {

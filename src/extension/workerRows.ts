@@ -79,7 +79,7 @@ export function messageRow(kind: 'unreachable' | 'empty' | 'problem' | 'untruste
     case 'empty':
       return { id: 'message:empty', label: 'No workers connected', description: url ?? '', tooltip: `No mllab worker has a heartbeat on ${url ?? 'the server'}. Start one on any machine: mllab worker --redis ${url ?? 'URL'}`, icon: 'info', warn: false };
     case 'problem':
-      return { id: 'message:problem', label: 'Redis URL not usable', description: '', tooltip: detail, icon: 'error', warn: true };
+      return { id: 'message:problem', label: 'Distributed sweep settings not usable', description: '', tooltip: detail, icon: 'error', warn: true };
     case 'untrusted':
       return { id: 'message:untrusted', label: 'Needs a trusted workspace', description: '', tooltip: detail, icon: 'warning', warn: true };
   }

@@ -207,6 +207,8 @@ export interface SweepRequestConfig {
   redisUrl?: string;
   /** With backend 'redis': the password from the editor's SecretStorage; never written to the store. */
   redisPassword?: string;
+  /** With backend 'redis': the address the dataset is offered on to workers (default loopback only). */
+  redisOfferHost?: string;
 }
 
 export interface SweepStartParams {

@@ -24,9 +24,9 @@ const HEARTBEAT_MS = 1000;
 
 /** The runner's config from a request: the editor's flat backend fields become the runner's `backend` and `redis`. */
 export function runnerConfig(config: SweepRequestConfig): SweepConfig {
-  const { backend, redisUrl, redisPassword, ...rest } = config;
+  const { backend, redisUrl, redisPassword, redisOfferHost, ...rest } = config;
   if (backend !== 'redis') return rest;
-  return { ...rest, backend: 'redis', redis: { url: redisUrl ?? '', ...(redisPassword ? { password: redisPassword } : {}) } };
+  return { ...rest, backend: 'redis', redis: { url: redisUrl ?? '', ...(redisPassword ? { password: redisPassword } : {}), ...(redisOfferHost ? { offerHost: redisOfferHost } : {}) } };
 }
 
 export interface SweepJobs {

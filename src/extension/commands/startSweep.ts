@@ -414,7 +414,7 @@ export class SweepCommands implements vscode.Disposable {
     const stored = this.context.workspaceState.get<unknown>(REMEMBERED_KEY);
     void this.context.workspaceState.update(REMEMBERED_KEY, remember(stored, dataset.uri.fsPath, choices));
     // A re-run's stored config may name another backend: the settings of now decide where this one runs.
-    const sweep = this.queue.start({ ...config, backend: undefined, redisUrl: undefined, redisPassword: undefined, ...distributed });
+    const sweep = this.queue.start({ ...config, backend: undefined, redisUrl: undefined, redisPassword: undefined, redisOfferHost: undefined, ...distributed });
     const where = distributed.backend === 'redis' ? ` on the Redis fleet at ${distributed.redisUrl ?? ''}` : '';
     this.log.info(`Sweep queued on ${dataset.uri.fsPath}${where}: ${this.summary(choices)}.`);
     // The Sweep panel opens as soon as the worker has created the experiment (it may wait behind another sweep).

@@ -5,10 +5,19 @@ import assert from 'node:assert/strict';
 import { distributedFields, parseSweepBackend, redisUrlProblem } from '../../../src/extension/sweepBackend.js';
 
 test('parseSweepBackend: only "redis" selects redis; a URL is trimmed; wrong types fall back', () => {
-  assert.deepEqual(parseSweepBackend('redis', ' redis://127.0.0.1:6379 '), { backend: 'redis', redisUrl: 'redis://127.0.0.1:6379', problem: null });
-  assert.deepEqual(parseSweepBackend('local', 'redis://h:1'), { backend: 'local', redisUrl: 'redis://h:1', problem: null });
-  assert.deepEqual(parseSweepBackend('REDIS', 42), { backend: 'local', redisUrl: null, problem: null });
-  assert.deepEqual(parseSweepBackend(undefined, '   '), { backend: 'local', redisUrl: null, problem: null });
+  assert.deepEqual(parseSweepBackend('redis', ' redis://127.0.0.1:6379 '), { backend: 'redis', redisUrl: 'redis://127.0.0.1:6379', problem: null, offerHost: null });
+  assert.deepEqual(parseSweepBackend('local', 'redis://h:1'), { backend: 'local', redisUrl: 'redis://h:1', problem: null, offerHost: null });
+  assert.deepEqual(parseSweepBackend('REDIS', 42), { backend: 'local', redisUrl: null, problem: null, offerHost: null });
+  assert.deepEqual(parseSweepBackend(undefined, '   '), { backend: 'local', redisUrl: null, problem: null, offerHost: null });
+});
+
+test('parseSweepBackend: offerHost is an address (trimmed) or nothing; a URL or spaces are refused', () => {
+  assert.equal(parseSweepBackend('redis', 'redis://h:1', ' 10.0.0.5 ').offerHost, '10.0.0.5');
+  assert.equal(parseSweepBackend('redis', 'redis://h:1', 'coordinator.lan').problem, null);
+  assert.equal(parseSweepBackend('redis', 'redis://h:1', '::1').problem, null);
+  assert.equal(parseSweepBackend('redis', 'redis://h:1', '').offerHost, null);
+  assert.match(parseSweepBackend('redis', 'redis://h:1', 'http://10.0.0.5').problem ?? '', /not an address/);
+  assert.match(parseSweepBackend('redis', 'redis://h:1', '10.0.0.5 8080').problem ?? '', /not an address/);
 });
 
 test('redisUrlProblem: redis:// and rediss:// with a host pass; a password is refused without echoing it', () => {
@@ -32,6 +41,7 @@ test('distributedFields: nothing for local; url and password for redis; refusals
   assert.deepEqual(distributedFields(parseSweepBackend('local', 'redis://:pw@h:1'), 'pw', false), { fields: {} });
   assert.deepEqual(distributedFields(redis, 'pw', true), { fields: { backend: 'redis', redisUrl: 'redis://127.0.0.1:6379', redisPassword: 'pw' } });
   assert.deepEqual(distributedFields(redis, null, true), { fields: { backend: 'redis', redisUrl: 'redis://127.0.0.1:6379' } });
+  assert.deepEqual(distributedFields(parseSweepBackend('redis', 'redis://h:1', '10.0.0.5'), null, true), { fields: { backend: 'redis', redisUrl: 'redis://h:1', redisOfferHost: '10.0.0.5' } });
   const untrusted = distributedFields(redis, 'pw', false);
   assert.ok('error' in untrusted && /trusted workspace/.test(untrusted.error));
   const unset = distributedFields(parseSweepBackend('redis', ''), null, true);

@@ -93,7 +93,7 @@ test('restricted mode and a password in the URL: a row saying why, and Redis is 
     assert.deepEqual((await t1.getChildren()).map((r) => r.label), ['Needs a trusted workspace']);
     t2.attach(visibleView());
     const [row] = await t2.getChildren();
-    assert.equal(row!.label, 'Redis URL not usable');
+    assert.equal(row!.label, 'Distributed sweep settings not usable');
     assert.ok(!row!.tooltip.includes('hunter2'));
     assert.equal(untrusted.calls.length + bad.calls.length, 0);
   } finally {

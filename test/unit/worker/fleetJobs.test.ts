@@ -52,6 +52,7 @@ test('runnerConfig: redis fields become backend + redis; local drops them; the p
   const base = { dataset: '/d.csv', target: 'y', workspace: '/w' };
   assert.deepEqual(runnerConfig({ ...base, backend: 'redis', redisUrl: 'redis://h:1', redisPassword: 'pw' }), { ...base, backend: 'redis', redis: { url: 'redis://h:1', password: 'pw' } });
   assert.deepEqual(runnerConfig({ ...base, backend: 'redis', redisUrl: 'redis://h:1' }), { ...base, backend: 'redis', redis: { url: 'redis://h:1' } });
+  assert.deepEqual(runnerConfig({ ...base, backend: 'redis', redisUrl: 'redis://h:1', redisOfferHost: '10.0.0.5' }), { ...base, backend: 'redis', redis: { url: 'redis://h:1', offerHost: '10.0.0.5' } });
   assert.deepEqual(runnerConfig({ ...base, backend: 'local', redisUrl: 'redis://h:1', redisPassword: 'pw' }), base);
   assert.deepEqual(runnerConfig(base), base);
 });
