@@ -1,5 +1,5 @@
 // Distributed sweeps benchmark (issue 7). See README.md here for what each part measures.
-// Usage: node --import tsx bench/distributed/run.ts [--only raw|coordinator|sweep] [--save] [--flood 10000] [--trials 120]
+// Usage: node --import tsx bench/distributed/run.ts [--only raw|coordinator|sweep|flood-sweep] [--save] [--flood 10000] [--trials 120]
 // --save writes bench/distributed/results/<UTC time>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { startRedis } from '../../test/support/redisServer.js';
 import { coordinatorPerTrial, rankingMs, tpeProposalMs } from './coordinator.js';
 import { runRaw } from './raw.js';
-import { cliHasWorker, runSweeps } from './sweep.js';
+import { cliHasWorker, floodSweep, runSweeps } from './sweep.js';
 
 const { values } = parseArgs({
   options: {
@@ -78,6 +78,12 @@ async function main(): Promise<void> {
         log('dist/cli.js has no `mllab worker` (npm run build with the distributed backend first): sweep part skipped');
         results.sweep = null;
       }
+    }
+    if (values.only === 'flood-sweep') {
+      // Not in the default run (it alone takes a minute or more): every trial of a 10,000-trial sweep queued at once.
+      if (!(await cliHasWorker())) throw new Error('dist/cli.js has no `mllab worker`: npm run build first');
+      log(`flood sweep (load ${load().join(' ')})`);
+      results.floodSweep = await floodSweep(redis, Number(values.flood), 2, 4, log);
     }
   } finally {
     await redis.stop();

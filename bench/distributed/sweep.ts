@@ -198,3 +198,75 @@ export async function runSweeps(redis: RedisServer | null, options: SweepBenchOp
   }
   return runs;
 }
+
+export interface FloodSweepResult {
+  trials: number;
+  parallel: number;
+  workers: number;
+  concurrencyPerWorker: number;
+  searchSeconds: number;
+  wallSeconds: number;
+  journalLines: number;
+  distinctIndexes: number;
+  missingIndexes: number;
+  trialsByWorker: Record<string, number>;
+  exitCode: number | null;
+}
+
+/**
+ * The issue's "no loss at 10,000 queued trials" through the real stack: `mllab sweep --backend redis` with
+ * --parallel as large as --trials, so every trial is queued at once, trivial trials (naiveBayes, 2 folds),
+ * drained by a few workers; the journal must hold every index exactly once.
+ */
+export async function floodSweep(redis: RedisServer, trials: number, workerCount: number, concurrency: number, log: (line: string) => void): Promise<FloodSweepResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'mllab-bench-flood-'));
+  try {
+    await cp(join(repo, 'dist'), join(dir, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') && !src.includes('webview') });
+    cli = join(dir, 'dist', 'cli.js');
+    const data = await writePenguins(dir);
+    const children: ChildProcess[] = [];
+    for (let i = 0; i < workerCount; i++) {
+      const name = `flood-w${i + 1}`;
+      const child = spawn(process.execPath, [cli, 'worker', '--redis', redis.url, '--concurrency', String(concurrency), '--name', name, '--cache', join(dir, 'cache')], { env: childEnv, stdio: ['ignore', 'ignore', 'ignore'] });
+      children.push(child);
+      const deadline = Date.now() + 30_000;
+      while ((await redisCommands(redis.port, [['EXISTS', `mllab:workers:${name}`]]))[0] !== ':1') {
+        if (Date.now() > deadline) throw new Error(`worker ${name} wrote no heartbeat within 30 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const ws = join(dir, 'ws');
+    const t0 = performance.now();
+    let r: { code: number | null; stdout: string; stderr: string };
+    try {
+      r = await run(['sweep', data, '--target', 'Species', '--trials', String(trials), '--parallel', String(trials), '--search', 'random', '--seed', '0', '--models', 'naiveBayes', '--folds', '2', '--no-ensemble', '--budget', '900', '--trial-timeout', '600', '--workspace', ws, '--backend', 'redis', '--redis', redis.url]);
+    } finally {
+      await stopWorkers(children);
+    }
+    const wall = (performance.now() - t0) / 1000;
+    if (r.code !== 0) throw new Error(`flood sweep exited ${r.code}: ${r.stderr.slice(-1500)}`);
+    const e = await readExperiment(ws);
+    let missing = 0;
+    const root = join(ws, '.mllab', 'experiments');
+    const [id] = await readdir(root);
+    const seen = new Set((await readFile(join(root, id ?? '', 'trials.jsonl'), 'utf8')).split('\n').filter((l) => l.trim() !== '').map((l) => (JSON.parse(l) as { index: number }).index));
+    for (let i = 0; i < trials; i++) if (!seen.has(i)) missing++;
+    const result: FloodSweepResult = {
+      trials,
+      parallel: trials,
+      workers: workerCount,
+      concurrencyPerWorker: concurrency,
+      searchSeconds: Math.round(e.searchSeconds * 100) / 100,
+      wallSeconds: Math.round(wall * 100) / 100,
+      journalLines: e.trials,
+      distinctIndexes: e.indexes,
+      missingIndexes: missing,
+      trialsByWorker: e.workers,
+      exitCode: r.code,
+    };
+    log(`flood sweep: ${trials} trials queued at once, ${workerCount}×${concurrency} workers: ${e.trials} journal lines, ${e.indexes} distinct, ${missing} missing, search ${result.searchSeconds} s (wall ${result.wallSeconds} s) ${JSON.stringify(e.workers)}`);
+    return result;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
