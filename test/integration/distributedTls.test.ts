@@ -72,6 +72,9 @@ test('a sweep over rediss:// (TLS) with a worker', { skip, timeout: 120_000 }, a
   const trials = readFileSync(join(dir, '.mllab', 'experiments', experimentId, 'trials.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { worker?: string });
   assert.equal(trials.length, 3);
   assert.ok(trials.every((t) => t.worker === 'tls-worker'));
+  // No --parallel: one trial at a time, what the fleet (one worker, concurrency 1) runs, not this machine's cores.
+  const record = JSON.parse(readFileSync(join(dir, '.mllab', 'experiments', experimentId, 'experiment.json'), 'utf8')) as { config: { parallel: number } };
+  assert.equal(record.config.parallel, 1);
   worker.kill('SIGKILL');
   server.kill('SIGKILL');
 });

@@ -41,6 +41,7 @@ interface Pending {
 }
 
 const KEEP_SECONDS = 24 * 3600;
+const CONNECT_TIMEOUT_MS = 15_000;
 
 function failed(error: string): TrialOutcome {
   return { status: 'failed', oof: null, foldScores: [], metrics: {}, error, backend: null };
@@ -76,9 +77,16 @@ export class RedisExecutor implements TrialExecutor {
       events.on('error', () => undefined);
       events.on('completed', ({ jobId, returnvalue }) => this.deliver(jobId, returnvalue));
       events.on('failed', ({ jobId, failedReason }) => this.pending.get(jobId)?.settle(failed(failedReason)));
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+        // Commands wait through outages; the first connection does not wait forever.
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+        });
+        await Promise.race([Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), timeout]);
+        clearTimeout(timer);
       } catch (e) {
+        clearTimeout(timer);
         await Promise.allSettled([queue.close(), events.close()]);
         throw new Error(`Redis at ${redactedUrl(this.options.target.url)} is unreachable: ${messageOf(e)}`, { cause: e });
       }

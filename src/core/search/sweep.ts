@@ -566,7 +566,7 @@ export async function runSweep(config: SweepConfig, hooks: SweepHooks = {}, part
     if (config.budgetSeconds !== undefined) settings.budgetSeconds = config.budgetSeconds;
     if (config.maxTrials !== undefined) settings.maxTrials = config.maxTrials;
   } else {
-    settings = resolveSettings(config, full, p.families, datasetPath);
+    settings = resolveSettings(config.backend === 'redis' && config.parallel === undefined && config.redis ? { ...config, parallel: await fleetParallelism(config.redis) } : config, full, p.families, datasetPath);
   }
   // The test rows are set aside before anything else sees the table: folds, trials, the ensemble and
   // importance work on `table` (the training rows) only; `test` reaches the final refits alone.
@@ -1069,6 +1069,18 @@ function untilResumedOrAborted(gate: Promise<void>, signal: AbortSignal | undefi
       },
     );
   });
+}
+
+/**
+ * Default parallel trials of a redis sweep: what the fleet runs at once now (its workers' concurrency), not
+ * this machine's cores; at least 1 when no worker is connected yet. Stored with the settings, as ever.
+ */
+async function fleetParallelism(redis: { url: string; password?: string }): Promise<number> {
+  const { listWorkers } = await import('../distributed/fleet.js');
+  const { DISTRIBUTED_PROTOCOL_VERSION } = await import('../../protocol/distributed.js');
+  const fleet = await listWorkers(redis.url, redis.password).catch(() => []);
+  const total = fleet.filter((w) => w.protocol === DISTRIBUTED_PROTOCOL_VERSION).reduce((sum, w) => sum + w.concurrency, 0);
+  return Math.max(1, total);
 }
 
 async function shippedParts(): Promise<SweepParts> {
