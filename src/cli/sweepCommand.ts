@@ -37,7 +37,7 @@ aside first (split.json lists them): the search never sees it, and the final mod
   --holdout FRACTION     validate on one held-out share of the rows instead of k folds
   --test-fraction F      rows set aside before the search to score the final model on (stratified for
                          classification; default 0.2 with at least 100 rows, else 0; 0 = none)
-  --parallel N           trials at once (default: one per core)
+  --parallel N           trials at once (default: one per core; with --backend redis, the workers' total concurrency)
   --pruner P             median (default), asha or none
   --trial-timeout SECONDS  a trial running longer fails (default: a third of the budget, 10 s to 5 min)
   --no-ensemble          do not try a greedy ensemble of the best trials
