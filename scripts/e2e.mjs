@@ -14,7 +14,7 @@ import { chromium } from 'playwright-core';
 import { ENGINES, ensureCodeServer, repoRoot, startCodeServer } from './code-server.mjs';
 
 // Flow 15 alone (two code-server starts and a resumed sweep) takes 1.5–2 min of it.
-const RUN_BUDGET_MS = 12 * 60_000;
+const RUN_BUDGET_MS = 20 * 60_000;
 const FLOW_BUDGET_MS = 4 * 60_000;
 
 const argv = process.argv.slice(2);
