@@ -41,6 +41,12 @@ function runningText(running: WorkerInfo['running']): string {
   return `running ${running.length === 1 ? 'trial' : 'trials'} ${indexes}`;
 }
 
+/** "4 s ago"; under a second "just now" (not "now ago"). */
+function agoText(ms: number): string {
+  const age = ageText(ms);
+  return age === 'now' ? 'just now' : `${age} ago`;
+}
+
 /** One row per worker, ordered by name then host; `now` is epoch ms. */
 export function workerRows(workers: readonly WorkerInfo[], now: number): WorkerRow[] {
   const sorted = [...workers].sort((a, b) => a.name.localeCompare(b.name) || a.host.localeCompare(b.host) || a.pid - b.pid);
@@ -49,14 +55,14 @@ export function workerRows(workers: readonly WorkerInfo[], now: number): WorkerR
     const age = Number.isFinite(seen) ? now - seen : Number.POSITIVE_INFINITY;
     const stale = age > STALE_HEARTBEAT_MS;
     const incompatible = w.protocol !== DISTRIBUTED_PROTOCOL_VERSION;
-    const heartbeat = Number.isFinite(age) ? `heartbeat ${ageText(age)} ago` : 'no readable heartbeat';
+    const heartbeat = Number.isFinite(age) ? `heartbeat ${agoText(age)}` : 'no readable heartbeat';
     const description = [w.host, runningText(w.running), `${w.trialsDone} done`, heartbeat].join(' · ');
     const lines = [
       `${w.name} on ${w.host} (pid ${w.pid})`,
       `ML Lab ${w.version}, protocol ${w.protocol}; up to ${w.concurrency} trial${w.concurrency === 1 ? '' : 's'} at once`,
       ...(w.running.length === 0 ? ['Idle'] : w.running.map((r) => `Running trial #${r.index} of experiment ${r.experimentId}`)),
       `Trials done: ${w.trialsDone}`,
-      `Started ${w.startedAt}; last heartbeat ${w.lastSeen}${Number.isFinite(age) ? ` (${ageText(age)} ago)` : ''}`,
+      `Started ${w.startedAt}; last heartbeat ${w.lastSeen}${Number.isFinite(age) ? ` (${agoText(age)})` : ''}`,
     ];
     if (stale) lines.push(`No heartbeat for over ${STALE_HEARTBEAT_MS / 1000} s: the worker may be stuck, overloaded or gone (its trials are re-queued if it is).`);
     if (incompatible) lines.push(`Runs distributed protocol ${w.protocol}; this editor speaks ${DISTRIBUTED_PROTOCOL_VERSION}, so it refuses this editor's trials.`);

@@ -39,6 +39,12 @@ test('workerRows: sorted by name, with host, running trials, trials done and hea
   assert.equal(rows[2]!.id, 'worker:b:7:gpu-2');
 });
 
+test('workerRows: a heartbeat under a second old reads "just now"', () => {
+  const [row] = workerRows([worker({ host: 'h', lastSeen: '2026-11-28T09:59:59.600Z' })], now);
+  assert.equal(row!.description, 'h · idle · 0 done · heartbeat just now');
+  assert.match(row!.tooltip, /last heartbeat 2026-11-28T09:59:59\.600Z \(just now\)/);
+});
+
 test('workerRows: a heartbeat older than 10 s, an unreadable one, or another protocol warns', () => {
   const [fresh, stale, unreadable, other] = workerRows(
     [
