@@ -21,7 +21,7 @@ import { modelFamily } from '../../src/core/ml/models/index.js';
 import { initTensorflow } from '../../src/core/ml/tensorflow.js';
 import { DatasetVersions } from '../../src/core/store/datasetVersions.js';
 import { DATASET_VERSION_SCHEMA_VERSION } from '../../src/protocol/datasetVersion.js';
-import type { InputSchema, ModelCard } from '../../src/protocol/deploy.js';
+import type { DeploymentRecord, InputSchema, ModelCard } from '../../src/protocol/deploy.js';
 import { DEFAULT_MISSING_TOKENS } from '../../src/protocol/profile.js';
 import type { ModelPackage } from '../../src/core/ml/modelPackage.js';
 
@@ -208,6 +208,11 @@ test('gradient boosting on iris: the folder, predict.mjs = mllab predict, exact 
   assert.match(md, new RegExp(`^# Model card: ${run.experimentId}`));
   assert.match(md, /\| batch \| categorical \| no \| 15 categories \|/);
   assert.match(readFileSync(join(pkg.dir, 'README.md'), 'utf8'), /node predict\.mjs input\.csv > predictions\.csv/);
+  // Recorded in the workspace, so the editor's Models view lists the export.
+  const records = readdirSync(join(work, '.mllab', 'deployments')).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(work, '.mllab', 'deployments', f), 'utf8')) as DeploymentRecord);
+  const recorded = records.find((r) => r.location === pkg.dir);
+  assert.ok(recorded, 'the export is recorded in .mllab/deployments');
+  assert.deepEqual([recorded.kind, recorded.experimentId, recorded.model, recorded.stopped], ['exported', run.experimentId, join(pkg.dir, 'model.json'), null]);
   irisExport = pkg.dir;
 });
 

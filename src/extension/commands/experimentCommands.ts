@@ -2,12 +2,11 @@
 // experiment's lock), Delete (confirmed; refused while running), Export Model, Re-run (Start AutoML Sweep
 // prefilled, the record as parent), Compare (two or more selected) and Refresh. Each takes an experiment id,
 // a tree node, or nothing (then asks with a quick pick).
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { isUserError } from '../../core/errors.js';
 import { deleteExperiment, editExperiment, exportModel, parseTags, rerunConfig } from '../../core/store/experimentIndex.js';
 import type { ExperimentStore } from '../../core/store/experiments.js';
-import { DEPLOYMENT_SCHEMA_VERSION, DeploymentStore, newDeploymentId } from '../../core/store/deployments.js';
 import type { ExperimentRecord } from '../../protocol/experiment.js';
 import { CommandIds } from '../commandIds.js';
 import { experimentIdOf, locateExperiment } from '../views/experimentTree.js';
@@ -105,12 +104,7 @@ export class ExperimentCommands {
     if (!target) return;
     // A package folder named after the experiment inside the chosen folder (mllab export, in a child process).
     const files = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ML Lab: exporting the model of ${label(found.record)}…` }, () => exportModel(found.store, found.record.id, target.fsPath));
-    // Recorded as an exported deployment, so the Models view lists it (a failed record does not undo the export).
-    if (files[0]) {
-      const dir = dirname(files[0]);
-      const record = { schemaVersion: DEPLOYMENT_SCHEMA_VERSION, id: newDeploymentId('exported'), kind: 'exported' as const, experimentId: found.record.id, model: join(dir, 'model.json'), location: dir, created: new Date().toISOString(), stopped: null, pid: null, logDir: null, lastDrift: null };
-      await new DeploymentStore(workspaceOfStore(found.store)).write(record).catch((e: unknown) => this.log.warn(`Could not record the export in .mllab/deployments: ${e instanceof Error ? e.message : String(e)}`));
-    }
+    // mllab export records it as an exported deployment, so the Models view lists it.
     const reveal = await vscode.window.showInformationMessage(`ML Lab: exported the model package to ${files[0] ? dirname(files[0]) : target.fsPath} (run it with node predict.mjs input.csv).`, 'Reveal');
     if (reveal === 'Reveal' && files[0]) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(files[0]));
   }
