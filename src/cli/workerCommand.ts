@@ -2,8 +2,7 @@
 // per trial on stderr. The worker connects to Redis only; it opens no port.
 import { homedir } from 'node:os';
 import * as path from 'node:path';
-import { checkRedisUrl, redactedUrl } from '../core/distributed/connection.js';
-import { startTrialWorker } from '../core/distributed/trialWorker.js';
+import { checkRedisUrl, redactedUrl } from '../core/distributed/redisUrl.js';
 import { parseOptions, UsageError } from './args.js';
 import type { CliIo } from './profileCommand.js';
 
@@ -79,6 +78,8 @@ export async function runWorkerCommand(argv: string[], io: CliIo): Promise<numbe
   }
   const password = io.env.MLLAB_REDIS_PASSWORD;
   const lockMs = lockMsOf(io.env);
+  // Loaded here, not at the top: BullMQ and ioredis would otherwise load with every mllab command.
+  const { startTrialWorker } = await import('../core/distributed/trialWorker.js');
   const worker = await startTrialWorker({
     target: { url: args.redis, ...(password ? { password } : {}) },
     concurrency: args.concurrency,

@@ -4,21 +4,11 @@
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import type { ConnectionOptions } from 'bullmq';
-import { UserError } from '../errors.js';
+import { checkRedisUrl } from './redisUrl.js';
 
 export interface RedisTarget {
   url: string;
   password?: string;
-}
-
-export function checkRedisUrl(url: string): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UserError('BAD_ARGUMENT', `Not a Redis URL: "${url}" (expected redis://host:port or rediss://host:port).`);
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new UserError('BAD_ARGUMENT', `Not a Redis URL: "${url}" (expected redis://host:port or rediss://host:port).`);
 }
 
 /** Options for every client: retry forever with a short back-off; no per-command retry limit (BullMQ needs it). */
@@ -49,13 +39,4 @@ export function redisClient(target: RedisTarget): Redis {
   return client;
 }
 
-/** Redis URL without its password, for messages. */
-export function redactedUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url;
-  }
-}
+export { checkRedisUrl, redactedUrl } from './redisUrl.js';
