@@ -19,7 +19,7 @@
 //   effect (KS statistic, Cramér's V) ≥ thresholds.effect: with tens of thousands of rows a p-value alone
 //   flags differences too small to matter.
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,7 +27,7 @@ import { cancelled, isUserError, UserError } from '../errors.js';
 import { dataRecords, readLayout } from '../clean/applyFile.js';
 import { csvField } from '../clean/cells.js';
 import { seededRandom } from '../clean/random.js';
-import { parseModelPackage, predictFile } from '../ml/modelPackage.js';
+import { predictFile, readModelPackage } from '../ml/modelPackage.js';
 import type { ModelPackage } from '../ml/modelPackage.js';
 import { dateOf, describeMissingColumn, missingSet } from '../ml/table.js';
 import { labelNumber } from '../ml/task.js';
@@ -407,22 +407,6 @@ function compareCategorical(name: string, reference: ColumnTally, current: Colum
 
 // --- What to compare -----------------------------------------------------------------------------------------
 
-async function readModel(path: string): Promise<ModelPackage> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    throw new UserError(code === 'ENOENT' ? 'NOT_FOUND' : 'UNREADABLE', code === 'ENOENT' ? `${path} does not exist.` : `Cannot read ${path}${typeof code === 'string' ? ` (${code})` : ''}.`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new UserError('BAD_ARGUMENT', `${path} is not JSON: not an ML Lab model.`);
-  }
-  return parseModelPackage(parsed, path);
-}
 
 /** Folders holding a `.mllab` above `from` (nearest first): where a dataset version's relative paths start. */
 async function workspacesAbove(from: string): Promise<string[]> {
@@ -536,7 +520,7 @@ export async function checkDrift(options: CheckDriftOptions): Promise<DriftRepor
   const notes: string[] = [];
 
   const modelPath = options.model ? resolve(options.model) : null;
-  const pkg = modelPath ? await readModel(modelPath) : null;
+  const pkg = modelPath ? await readModelPackage(modelPath) : null;
 
   // The reference file, and whether it is still what the model was trained on.
   let referencePath: string;

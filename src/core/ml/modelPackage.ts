@@ -67,7 +67,8 @@ export function parseModelPackage(parsed: unknown, where: string): ModelPackage 
   return parsed as unknown as ModelPackage;
 }
 
-export async function loadModelPackage(path: string): Promise<LoadedModel> {
+/** Reads and checks a model file; a UserError says what is wrong (missing, unreadable, not JSON, not a model). */
+export async function readModelPackage(path: string): Promise<ModelPackage> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -81,7 +82,11 @@ export async function loadModelPackage(path: string): Promise<LoadedModel> {
   } catch {
     throw new UserError('BAD_ARGUMENT', `${path} is not JSON: not an ML Lab model.`);
   }
-  const pkg = parseModelPackage(parsed, path);
+  return parseModelPackage(parsed, path);
+}
+
+export async function loadModelPackage(path: string): Promise<LoadedModel> {
+  const pkg = await readModelPackage(path);
   if (pkg.members.some((m) => TFJS_KINDS.includes(m.config.model))) {
     const { initTensorflow } = await import('./tensorflow.js');
     await initTensorflow();
