@@ -1,5 +1,5 @@
 /* global document -- the frame.evaluate callbacks run in the webview, not in Node */
-// Flow 17: queued sweeps are visible. With mllab.sweep.concurrency at its default (1), start a 30 s sweep on
+// Flow 17: queued sweeps are visible. With mllab.sweep.concurrency at its default (1), start a 90 s sweep on
 // penguins.csv, then a second one (6 trials) and a third (3 trials) while it runs. The Experiments tree shows
 // the second and third as "queued #1" / "queued #2" rows (clock icon) on top, the status bar says
 // "1 running, 2 queued"; Cancel Queued Sweep (the row's context menu) drops the third. A click on the second's
@@ -37,12 +37,14 @@ function experiments(workspace) {
 export const flow = {
   name: 'queued sweeps: two wait behind a running one (tree rows, status bar, Sweep panel), one is cancelled, the other starts live',
   trust: false,
+  budgetMs: 5 * 60_000,
   prepare(workspace) {
     addPenguins(workspace);
   },
   async run({ page, url, workspace, shots, note }) {
     await openWorkbench(page, url);
-    await startSweepFromPalette(page, { dataset: PENGUINS.file, target: PENGUINS.target, minutes: 0.5 });
+    // 90 s: long enough that the next two quick picks (30 s or more on a loaded machine) finish while it runs.
+    await startSweepFromPalette(page, { dataset: PENGUINS.file, target: PENGUINS.target, minutes: 1.5 });
     const status = page.locator('.statusbar-item').filter({ hasText: /Sweep/ }).first();
     await waitFor('the first sweep running (status bar)', async () => /trials?/.test((await status.innerText().catch(() => '')) ?? ''), { timeoutMs: 60_000, intervalMs: 250 });
     await startSweepFromPalette(page, { dataset: PENGUINS.file, target: PENGUINS.target, trials: 6 });
@@ -98,7 +100,7 @@ export const flow = {
     await waitFor('the queued panel to turn live', async () => {
       const badge = await panel.evaluate(() => document.querySelector('.state-badge')?.textContent?.trim() ?? '').catch(() => '');
       return badge === 'Running' || badge === 'Done';
-    }, { timeoutMs: 120_000, intervalMs: 200 });
+    }, { timeoutMs: 150_000, intervalMs: 200 });
     note(`the queued panel turned live ${((Date.now() - t0) / 1000).toFixed(1)} s after it was opened`);
     await waitFor('the queued row to give way to the experiment', async () => (await rows.filter({ hasText: /queued #/ }).count()) === 0, { timeoutMs: 15_000, intervalMs: 250 });
     await snap(page, shots, '17-queued-03-panel-live');
