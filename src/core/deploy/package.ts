@@ -20,7 +20,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { version as mllabVersion } from '../../../package.json';
 import { recipeToJson } from '../clean/recipe.js';
 import { cancelled, isUserError, UserError } from '../errors.js';
-import { modelFromPackage, parseModelPackage } from '../ml/modelPackage.js';
+import { modelFromPackage, readModelPackage } from '../ml/modelPackage.js';
 import { initTensorflow, WASM_FILES } from '../ml/tensorflow.js';
 import type { ModelPackage, PackageMember } from '../ml/modelPackage.js';
 import type { FeatureColumn } from '../ml/types.js';
@@ -122,20 +122,7 @@ export async function exportModelPackage(modelPath: string, outDir: string, opti
 
 /** The package, parsed and checked by building its members and predicting one empty row: a damaged file fails here. */
 async function readCheckedPackage(path: string): Promise<ModelPackage> {
-  let text: string;
-  try {
-    text = await fsp.readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    throw new UserError(code === 'ENOENT' ? 'NOT_FOUND' : 'UNREADABLE', code === 'ENOENT' ? `${path} does not exist.` : `Cannot read ${path}${typeof code === 'string' ? ` (${code})` : ''}.`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new UserError('BAD_ARGUMENT', `${path} is not JSON: not an ML Lab model (damaged or cut short?).`);
-  }
-  const pkg = parseModelPackage(parsed, path);
+  const pkg = await readModelPackage(path);
   try {
     if (pkg.members.some((m) => m.config.model === 'mlp')) await initTensorflow();
     const probe: FeatureColumn[] = pkg.features.map((f) => (f.kind === 'numeric' ? { name: f.name, kind: 'numeric', values: new Float64Array([NaN]) } : { name: f.name, kind: 'categorical', codes: new Int32Array([-1]), categories: f.categories }));
