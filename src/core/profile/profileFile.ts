@@ -4,6 +4,7 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { DatasetProfile, ProfileOptions, ProfileProgress } from '../../protocol/profile.js';
 import { UserError, cancelled } from '../errors.js';
@@ -97,6 +98,11 @@ function sniff(fd: number, size: number, forcedDelimiter: string | undefined): S
   return layout;
 }
 
+/** Writes one int32 in every 4 KiB page (a zero: the array is fresh, no thread has it yet). */
+function prefault(table: Int32Array): void {
+  for (let i = 0; i < table.length; i += 1024) table[i] = 0;
+}
+
 function nextPow2(x: number): number {
   let p = 1;
   while (p < x) p *= 2;
@@ -118,6 +124,24 @@ function threadScript(override: string | undefined): string | null {
   if (existsSync(bundled)) return bundled;
   const source = path.join(__dirname, 'thread.ts');
   return existsSync(source) ? source : null;
+}
+
+/**
+ * Profiling threads compile their optimized code synchronously, on their own thread. With V8's background
+ * compiler, about one run in three left one of two threads ~20% slower over its whole range (more CPU, not
+ * less of it: its hot loop got a worse optimized version), ~1.5 s on a 1 GB file; with synchronous
+ * compilation that never happened in 17 runs. V8 reads the flag when an isolate starts, and it is per
+ * process, so it is set only until the threads are online (counted, for passes that overlap).
+ */
+let threadsStarting = 0;
+function startingThreads(): () => void {
+  if (threadsStarting++ === 0) setFlagsFromString('--no-concurrent-recompilation');
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--threadsStarting === 0) setFlagsFromString('--concurrent-recompilation');
+  };
 }
 
 function threadWorker(input: ThreadInput, file: string): Worker {
@@ -249,6 +273,9 @@ export async function profileFile(filePath: string, options: ProfileOptions, hoo
       duplicateTable: new Int32Array(threads > 1 ? new SharedArrayBuffer(slots * 4) : new ArrayBuffer(slots * 4)),
       duplicateInsertLimit: Math.floor((slots * DUPLICATE_LOAD) / threads),
     };
+    // Every page of the shared table touched once, here: its first-touch page faults, taken by two threads
+    // at once in their first second, cost ~140 ms of a 6.7 s pass on a 1 GB file; here ~20 ms (64 MiB).
+    if (threads > 1) prefault(setup.duplicateTable);
     let merged: PassAccumulator;
     const progress = (bytesDone: number, rowsDone: number): void => {
       if (!hooks.onProgress) return;
@@ -360,6 +387,8 @@ function runThreadsOnce(
     const workers: Worker[] = [];
     const outputs: (ThreadOutput | undefined)[] = new Array<ThreadOutput | undefined>(t);
     let pending = t;
+    let starting = t;
+    const started = startingThreads();
     let settled = false;
     const timer = setInterval(() => {
       let bytes = 0;
@@ -373,6 +402,7 @@ function runThreadsOnce(
     const stop = (err: Error | null): void => {
       if (settled) return;
       settled = true;
+      started();
       clearInterval(timer);
       hooks.signal?.removeEventListener('abort', onAbort);
       for (const w of workers) void w.terminate();
@@ -385,6 +415,9 @@ function runThreadsOnce(
       const input: ThreadInput = { path: filePath, setup, from: starts[j]!, stop: j + 1 < t ? starts[j + 1]! : size, knownBegin: known[j] ?? null, index: j, progress: shared };
       const w = threadWorker(input, script);
       workers.push(w);
+      w.once('online', () => {
+        if (--starting === 0) started();
+      });
       w.once('message', (m: ThreadOutput) => {
         outputs[j] = m;
         if (--pending === 0) stop(null);
