@@ -85,7 +85,7 @@ if (!peerOnly) {
     const from = join(root, 'dist', f);
     if (!statSync(from).isFile() || f.endsWith('.map')) continue;
     copyFileSync(from, join(snapshot, f));
-    if (f.endsWith('.js')) hash.update(f).update(readFileSync(from));
+    if (f.endsWith('.js') || f.endsWith('.mjs')) hash.update(f).update(readFileSync(from));
   }
   buildHash = hash.digest('hex').slice(0, 16);
   builtAt = statSync(builtCli).mtime.toISOString();

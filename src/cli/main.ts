@@ -3,36 +3,63 @@
 import { diskFullError, isUserError } from '../core/errors.js';
 import { version } from '../../package.json';
 import { UsageError } from './args.js';
-import { PROFILE_HELP, runProfile } from './profileCommand.js';
-import { CLEAN_HELP, runClean } from './cleanCommand.js';
-import { SWEEP_HELP, runSweepCommand } from './sweepCommand.js';
-import { PREDICT_HELP, runPredict } from './predictCommand.js';
-import { EXPORT_HELP, runExport } from './exportCommand.js';
-import { EXPERIMENTS_HELP, runExperiments } from './experimentsCommand.js';
-import { RETRAIN_HELP, runRetrainCommand } from './retrainCommand.js';
-import { SERVE_HELP, runServe } from './serveCommand.js';
-import { DRIFT_HELP, runDrift } from './driftCommand.js';
-import { WORKER_HELP, runWorkerCommand } from './workerCommand.js';
 import type { CliIo } from './profileCommand.js';
 
 interface Command {
   summary: string;
+  /**
+   * The command's module, loaded on use: the whole CLI is ~6 MB of JavaScript (TensorFlow.js, BullMQ), ~100 ms
+   * to load, and `mllab profile` needs none of that (see scripts/build.mjs: one chunk per command).
+   */
+  load(): Promise<CommandModule>;
+}
+
+interface CommandModule {
   help: string;
   run(argv: string[], io: CliIo): Promise<number>;
 }
 
-// Later subcommands (clean, sweep, predict, experiments, serve, drift) plug in here.
 const COMMANDS: Record<string, Command> = {
-  profile: { summary: 'Profile a CSV/TSV file: types, missing values, distributions, warnings', help: PROFILE_HELP, run: runProfile },
-  clean: { summary: 'Clean a CSV/TSV file with a saved Recipe or the default suggestions', help: CLEAN_HELP, run: runClean },
-  sweep: { summary: 'Find the best model for a target column within a budget (AutoML)', help: SWEEP_HELP, run: runSweepCommand },
-  predict: { summary: 'Predict the rows of a CSV with a saved model', help: PREDICT_HELP, run: runPredict },
-  export: { summary: 'Export a model as a self-contained folder (node predict.mjs input.csv, no install)', help: EXPORT_HELP, run: runExport },
-  experiments: { summary: 'List the experiments (sweeps) of a workspace', help: EXPERIMENTS_HELP, run: runExperiments },
-  retrain: { summary: "Re-run an experiment's sweep on new data; promote the result only if it beats the current model", help: RETRAIN_HELP, run: runRetrainCommand },
-  serve: { summary: 'Serve a model over HTTP: POST /predict, /health, /schema, /metrics (Prometheus), logged predictions', help: SERVE_HELP, run: (argv, io) => runServe(argv, io) },
-  drift: { summary: "Compare new data (a CSV or a served model's prediction log) with a model's training data: PSI, KS, chi-square", help: DRIFT_HELP, run: runDrift },
-  worker: { summary: 'Join a fleet on Redis and run the trials of sweeps started with --backend redis', help: WORKER_HELP, run: runWorkerCommand },
+  profile: {
+    summary: 'Profile a CSV/TSV file: types, missing values, distributions, warnings',
+    load: async () => import('./profileCommand.js').then((m) => ({ help: m.PROFILE_HELP, run: m.runProfile })),
+  },
+  clean: {
+    summary: 'Clean a CSV/TSV file with a saved Recipe or the default suggestions',
+    load: async () => import('./cleanCommand.js').then((m) => ({ help: m.CLEAN_HELP, run: m.runClean })),
+  },
+  sweep: {
+    summary: 'Find the best model for a target column within a budget (AutoML)',
+    load: async () => import('./sweepCommand.js').then((m) => ({ help: m.SWEEP_HELP, run: m.runSweepCommand })),
+  },
+  predict: {
+    summary: 'Predict the rows of a CSV with a saved model',
+    load: async () => import('./predictCommand.js').then((m) => ({ help: m.PREDICT_HELP, run: m.runPredict })),
+  },
+  export: {
+    summary: 'Export a model as a self-contained folder (node predict.mjs input.csv, no install)',
+    load: async () => import('./exportCommand.js').then((m) => ({ help: m.EXPORT_HELP, run: m.runExport })),
+  },
+  experiments: {
+    summary: 'List the experiments (sweeps) of a workspace',
+    load: async () => import('./experimentsCommand.js').then((m) => ({ help: m.EXPERIMENTS_HELP, run: m.runExperiments })),
+  },
+  retrain: {
+    summary: "Re-run an experiment's sweep on new data; promote the result only if it beats the current model",
+    load: async () => import('./retrainCommand.js').then((m) => ({ help: m.RETRAIN_HELP, run: m.runRetrainCommand })),
+  },
+  serve: {
+    summary: 'Serve a model over HTTP: POST /predict, /health, /schema, /metrics (Prometheus), logged predictions',
+    load: async () => import('./serveCommand.js').then((m) => ({ help: m.SERVE_HELP, run: (argv: string[], io: CliIo) => m.runServe(argv, io) })),
+  },
+  drift: {
+    summary: "Compare new data (a CSV or a served model's prediction log) with a model's training data: PSI, KS, chi-square",
+    load: async () => import('./driftCommand.js').then((m) => ({ help: m.DRIFT_HELP, run: m.runDrift })),
+  },
+  worker: {
+    summary: 'Join a fleet on Redis and run the trials of sweeps started with --backend redis',
+    load: async () => import('./workerCommand.js').then((m) => ({ help: m.WORKER_HELP, run: m.runWorkerCommand })),
+  },
 };
 
 function mainHelp(): string {
@@ -58,7 +85,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
       const topic = first === 'help' ? rest[0] : undefined;
-      io.stdout.write(topic && COMMANDS[topic] ? COMMANDS[topic].help : mainHelp());
+      const command = topic === undefined ? undefined : COMMANDS[topic];
+      io.stdout.write(command ? (await command.load()).help : mainHelp());
       return 0;
     }
     if (first === '--version' || first === '-v') {
@@ -67,7 +95,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const command = COMMANDS[first];
     if (!command) throw new UsageError(first.startsWith('-') ? `unknown option ${first}` : `unknown command "${first}"`);
-    return await command.run(rest, io);
+    return await (await command.load()).run(rest, io);
   } catch (thrown) {
     const e = diskFullError(thrown) ?? thrown;
     if (e instanceof UsageError) {
@@ -87,12 +115,4 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`mllab: unexpected error: ${error.message}${io.env.MLLAB_DEBUG ? `\n${error.stack ?? ''}` : ' (set MLLAB_DEBUG=1 for details)'}\n`);
     return 1;
   }
-}
-
-if (require.main === module) {
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  void runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal }).then((code) => {
-    process.exitCode = code;
-  });
 }
