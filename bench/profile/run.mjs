@@ -19,7 +19,7 @@ const { values } = parseArgs({
   options: {
     file: { type: 'string' },
     rows: { type: 'string' },
-    runs: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '3' },
     'mllab-cli': { type: 'string', default: join(root, 'dist', 'cli.js') },
   },
 });
