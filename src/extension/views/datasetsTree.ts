@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { isAbsolute, join } from 'node:path';
 import { buildDatasetsTree, readDatasetsIndex } from '../../core/store/experimentIndex.js';
 import type { DatasetFileNode } from '../../core/store/experimentIndex.js';
+import { VisiblePoll, type PolledView } from './visiblePoll.js';
 
 const REFRESH_DEBOUNCE_MS = 300;
 /** While the view is visible, how often the records are checked for what a watcher missed. */
@@ -21,7 +22,7 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<vscode.Uri>
   private workspaces = new Map<string, string>();
   private roots: vscode.Uri[] | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private poll: ReturnType<typeof setInterval> | undefined;
+  private poll: VisiblePoll | undefined;
   private polledSignature: string | null = null;
 
   constructor() {
@@ -40,20 +41,9 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<vscode.Uri>
   }
 
   /** As the Experiments tree: a watcher can miss events, so a visible view also polls two mtimes per folder. */
-  attach(view: Pick<vscode.TreeView<vscode.Uri>, 'visible' | 'onDidChangeVisibility'>): vscode.Disposable {
-    const update = (visible: boolean): void => {
-      if (visible && !this.poll) {
-        this.polledSignature = null;
-        this.poll = setInterval(() => void this.checkRecords(), DATASETS_POLL_MS);
-        void this.checkRecords();
-      } else if (!visible && this.poll) {
-        clearInterval(this.poll);
-        this.poll = undefined;
-      }
-    };
-    update(view.visible);
-    const listener = view.onDidChangeVisibility((e) => update(e.visible));
-    return { dispose: () => (listener.dispose(), update(false)) };
+  attach(view: PolledView): vscode.Disposable {
+    this.poll = new VisiblePoll(view, DATASETS_POLL_MS, () => void this.checkRecords(), () => (this.polledSignature = null));
+    return this.poll;
   }
 
   /** One poll: refreshes when the profile index or the versions folder changed since the previous one. */
@@ -106,7 +96,7 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<vscode.Uri>
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
-    if (this.poll) clearInterval(this.poll);
+    this.poll?.dispose();
     for (const d of this.disposables) d.dispose();
   }
 

@@ -25,6 +25,7 @@ import type { QueuedSweep } from '../sweepQueue.js';
 import { queuedSweepRow } from './queuedSweepRow.js';
 import { retrainedRow } from '../deploymentText.js';
 import type { QueuedSweepRow } from './queuedSweepRow.js';
+import { VisiblePoll, type PolledView } from './visiblePoll.js';
 
 /** Trials shown under an experiment before the "more" row. */
 export const TOP_TRIALS = 10;
@@ -75,7 +76,7 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private folders = new Map<string, FolderState>();
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private poll: ReturnType<typeof setInterval> | undefined;
+  private poll: VisiblePoll | undefined;
   private polledSignature: string | null = null;
 
   private queuedSignature = '';
@@ -137,21 +138,13 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
    * mtime (an experiment added or removed) and the running experiments' record mtimes are compared with
    * the last check. A few stat calls, no reads.
    */
-  attach(view: Pick<vscode.TreeView<ExperimentNode>, 'visible' | 'onDidChangeVisibility'>): vscode.Disposable {
-    const update = (visible: boolean): void => {
-      if (visible && this.firstOpen === undefined) this.shownAt ??= performance.now();
-      if (visible && !this.poll) {
-        this.polledSignature = null;
-        this.poll = setInterval(() => void this.checkStore(), POLL_MS);
-        void this.checkStore();
-      } else if (!visible && this.poll) {
-        clearInterval(this.poll);
-        this.poll = undefined;
-      }
+  attach(view: PolledView): vscode.Disposable {
+    const shown = (): void => {
+      if (this.firstOpen === undefined) this.shownAt ??= performance.now();
+      this.polledSignature = null;
     };
-    update(view.visible);
-    const listener = view.onDidChangeVisibility((e) => update(e.visible));
-    return { dispose: () => (listener.dispose(), update(false)) };
+    this.poll = new VisiblePoll(view, POLL_MS, () => void this.checkStore(), shown);
+    return this.poll;
   }
 
   /** One poll: refreshes when the store changed since the previous one (the first only takes a baseline). */
@@ -349,7 +342,7 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
-    if (this.poll) clearInterval(this.poll);
+    this.poll?.dispose();
     for (const d of this.disposables) d.dispose();
   }
 

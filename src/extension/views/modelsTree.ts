@@ -7,6 +7,7 @@ import type { DeploymentRecord, DeploymentStats } from '../../protocol/deploy.js
 import { deploymentRow, deploymentState, orderDeployments } from '../deploymentText.js';
 import type { DeploymentState } from '../deploymentText.js';
 import type { ServedModels } from '../serveStatus.js';
+import { VisiblePoll, type PolledView } from './visiblePoll.js';
 
 /** How often a visible Models view re-reads records and log stats. */
 export const MODELS_POLL_MS = 3000;
@@ -41,7 +42,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<DeploymentNod
   private readonly changed = new vscode.EventEmitter<DeploymentNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
-  private poll: ReturnType<typeof setInterval> | undefined;
+  private poll: VisiblePoll | undefined;
   private nodes: DeploymentNode[] = [];
 
   constructor(
@@ -64,19 +65,9 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<DeploymentNod
   }
 
   /** Polls while the view is visible: request counts and latency move without any file event we could watch cheaply. */
-  attach(view: Pick<vscode.TreeView<DeploymentNode>, 'visible' | 'onDidChangeVisibility'>): vscode.Disposable {
-    const update = (visible: boolean): void => {
-      if (visible && !this.poll) {
-        this.poll = setInterval(() => this.refresh(), MODELS_POLL_MS);
-        this.refresh();
-      } else if (!visible && this.poll) {
-        clearInterval(this.poll);
-        this.poll = undefined;
-      }
-    };
-    update(view.visible);
-    const listener = view.onDidChangeVisibility((e) => update(e.visible));
-    return { dispose: () => (listener.dispose(), update(false)) };
+  attach(view: PolledView): vscode.Disposable {
+    this.poll = new VisiblePoll(view, MODELS_POLL_MS, () => this.refresh());
+    return this.poll;
   }
 
   /** The deployments as last listed (commands resolve ids against it). */
@@ -120,7 +111,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<DeploymentNod
   }
 
   dispose(): void {
-    if (this.poll) clearInterval(this.poll);
+    this.poll?.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -7,6 +7,7 @@ import type { WorkerInfo } from '../../protocol/distributed.js';
 import type { SweepBackendSettings } from '../sweepBackend.js';
 import { messageRow, workerRows } from '../workerRows.js';
 import type { WorkerRow } from '../workerRows.js';
+import { VisiblePoll, type PolledView } from './visiblePoll.js';
 
 /** How often a visible Workers view asks for the fleet (a worker beats every few seconds). */
 export const WORKERS_POLL_MS = 5000;
@@ -21,8 +22,7 @@ export interface FleetSource {
 export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkerRow>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<WorkerRow | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private poll: ReturnType<typeof setInterval> | undefined;
-  private visible = false;
+  private poll: VisiblePoll | undefined;
 
   constructor(private readonly source: FleetSource) {}
 
@@ -30,20 +30,9 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkerRow>, 
     this.changed.fire(undefined);
   }
 
-  attach(view: Pick<vscode.TreeView<WorkerRow>, 'visible' | 'onDidChangeVisibility'>): vscode.Disposable {
-    const update = (visible: boolean): void => {
-      this.visible = visible;
-      if (visible && !this.poll) {
-        this.poll = setInterval(() => this.refresh(), WORKERS_POLL_MS);
-        this.refresh();
-      } else if (!visible && this.poll) {
-        clearInterval(this.poll);
-        this.poll = undefined;
-      }
-    };
-    update(view.visible);
-    const listener = view.onDidChangeVisibility((e) => update(e.visible));
-    return { dispose: () => (listener.dispose(), update(false)) };
+  attach(view: PolledView): vscode.Disposable {
+    this.poll = new VisiblePoll(view, WORKERS_POLL_MS, () => this.refresh());
+    return this.poll;
   }
 
   getTreeItem(row: WorkerRow): vscode.TreeItem {
@@ -58,7 +47,7 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkerRow>, 
 
   async getChildren(row?: WorkerRow): Promise<WorkerRow[]> {
     // Hidden views are not asked, but a refresh queued before hiding may still land: no Redis round trip then.
-    if (row || !this.visible) return [];
+    if (row || !this.poll?.visible) return [];
     const settings = this.source.settings();
     if (settings.backend !== 'redis' || settings.redisUrl === null) return [];
     if (!this.source.trusted()) return [messageRow('untrusted', 'Listing workers connects to the Redis server in the settings; trust this workspace first.', null)];
@@ -72,7 +61,7 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkerRow>, 
   }
 
   dispose(): void {
-    if (this.poll) clearInterval(this.poll);
+    this.poll?.dispose();
     this.changed.dispose();
   }
 }
