@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../../scripts/code-server.mjs';
-import { PENGUINS, addPenguins, openExperimentsView, processAlive, toast } from '../sweep.mjs';
+import { PENGUINS, addPenguins, notification, openExperimentsView, processAlive, toast } from '../sweep.mjs';
 import { explorerContextCommand, openWorkbench, runFromPalette, snap, waitFor } from '../workbench.mjs';
 
 const SHIFTED = 'penguins-shifted.csv';
@@ -172,8 +172,7 @@ export const flow = {
     await offer.waitFor({ state: 'visible', timeout: 30_000 });
     const t1 = Date.now();
     await offer.getByRole('button', { name: 'Retrain' }).click();
-    const done = toast(page, /Retrained .* → /);
-    await done.waitFor({ state: 'visible', timeout: 120_000 });
+    const done = await notification(page, /Retrained .* → /, { timeoutMs: 120_000 });
     const doneText = await done.innerText();
     note(`"${doneText.split('\n').find((l) => l.includes('Retrained'))}" ${((Date.now() - t1) / 1000).toFixed(1)} s after Retrain`);
     const child = experiments(workspace).find((x) => x.parent === parent.id);
