@@ -5,7 +5,7 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscodeTypes from 'vscode';
@@ -17,14 +17,10 @@ import { WorkerClient } from '../../src/extension/workerClient.js';
 import { editor, extensionContext, sweepEditor, Uri } from './hostStubs/sweepVscode.js';
 import type { ShownStep } from './hostStubs/sweepVscode.js';
 import { builtFile, repoRoot } from './builtFiles.js';
+import { requireWithVscode } from '../support/vscodeStub.js';
 
-const resolver = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string };
-const resolveFilename = resolver._resolveFilename;
-resolver._resolveFilename = function (request: string, ...rest: unknown[]): string {
-  if (request === 'vscode') return join(__dirname, 'hostStubs', 'sweepVscode.ts');
-  return resolveFilename.call(this, request, ...rest);
-};
-const { SweepCommands } = createRequire(__filename)('../../src/extension/commands/startSweep.js') as { SweepCommands: typeof CommandsClass };
+const load = requireWithVscode(join(__dirname, 'hostStubs', 'sweepVscode.ts'), __filename);
+const { SweepCommands } = load('../../src/extension/commands/startSweep.js') as { SweepCommands: typeof CommandsClass };
 
 let ws: string;
 let iris: string;

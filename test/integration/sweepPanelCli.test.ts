@@ -5,7 +5,6 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
@@ -15,14 +14,9 @@ import type { SweepHostMessage, SweepSnapshot } from '../../src/protocol/sweepPa
 import { SWEEP_PROTOCOL_VERSION, applyActivity } from '../../src/protocol/sweepPanel.js';
 import type * as PanelHost from '../unit/webview/panelHost/vscode.js';
 import { builtFile, repoRoot } from './builtFiles.js';
+import { requireWithVscode } from '../support/vscodeStub.js';
 
-const resolver = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string };
-const resolveFilename = resolver._resolveFilename;
-resolver._resolveFilename = function (request: string, ...rest: unknown[]): string {
-  if (request === 'vscode') return join(repoRoot, 'test', 'unit', 'webview', 'panelHost', 'vscode.ts');
-  return resolveFilename.call(this, request, ...rest);
-};
-const load = createRequire(__filename);
+const load = requireWithVscode(join(repoRoot, 'test', 'unit', 'webview', 'panelHost', 'vscode.ts'), __filename);
 const { SweepPanel } = load('../../src/extension/views/sweepPanel.js') as { SweepPanel: typeof PanelClass };
 const { SweepActivityHub } = load('../../src/extension/sweepActivity.js') as { SweepActivityHub: typeof HubClass };
 const { Uri, editor } = load('../unit/webview/panelHost/vscode.ts') as typeof PanelHost;

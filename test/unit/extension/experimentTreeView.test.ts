@@ -3,7 +3,6 @@
 import { test, beforeEach, afterEach, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
@@ -17,14 +16,9 @@ import { stableStringify } from '../../../src/core/store/atomicFile.js';
 import type { ExperimentRecord } from '../../../src/protocol/experiment.js';
 import { EventEmitter, Uri, answers, commands, executed, shown, watchers, workspace } from './treeHost/vscode.js';
 import type { TreeItem, ThemeIcon } from './treeHost/vscode.js';
+import { requireWithVscode } from '../../support/vscodeStub.js';
 
-const resolver = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string };
-const resolveFilename = resolver._resolveFilename;
-resolver._resolveFilename = function (request: string, ...rest: unknown[]): string {
-  if (request === 'vscode') return join(__dirname, 'treeHost', 'vscode.ts');
-  return resolveFilename.call(this, request, ...rest);
-};
-const load = createRequire(__filename);
+const load = requireWithVscode(join(__dirname, 'treeHost', 'vscode.ts'), __filename);
 const { ExperimentTreeProvider, experimentIdOf, POLL_MS } = load('../../../src/extension/views/experimentTree.js') as { ExperimentTreeProvider: typeof TreeClass; experimentIdOf: typeof IdOf; POLL_MS: number };
 const { DatasetsTreeProvider } = load('../../../src/extension/views/datasetsTree.js') as { DatasetsTreeProvider: typeof DatasetsClass };
 const { ExperimentCommands } = load('../../../src/extension/commands/experimentCommands.js') as { ExperimentCommands: typeof CommandsClass };

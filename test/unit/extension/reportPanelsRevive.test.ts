@@ -4,7 +4,6 @@
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
@@ -15,14 +14,9 @@ import { REPORT_PROTOCOL_VERSION, parseCompareState, parseReportState } from '..
 import { EXPERIMENT_ID, makeRecord, makeTrial, writeExperiment } from '../../fixtures/sweep/experiment.js';
 import { editor, Uri, window, workspace as fakeWorkspace } from '../webview/panelHost/vscode.js';
 import type { FakePanel } from '../webview/panelHost/vscode.js';
+import { requireWithVscode } from '../../support/vscodeStub.js';
 
-const resolver = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string };
-const resolveFilename = resolver._resolveFilename;
-resolver._resolveFilename = function (request: string, ...rest: unknown[]): string {
-  if (request === 'vscode') return join(__dirname, '..', 'webview', 'panelHost', 'vscode.ts');
-  return resolveFilename.call(this, request, ...rest);
-};
-const load = createRequire(__filename);
+const load = requireWithVscode(join(__dirname, '..', 'webview', 'panelHost', 'vscode.ts'), __filename);
 const { ExperimentReportPanel } = load('../../../src/extension/views/experimentReport.js') as { ExperimentReportPanel: typeof ReportClass };
 const { CompareView } = load('../../../src/extension/views/compareView.js') as { CompareView: typeof CompareClass };
 

@@ -4,7 +4,6 @@
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
@@ -14,14 +13,9 @@ import type { ModelsTreeProvider as ModelsClass, DeploymentNode } from '../../..
 import type { DeploymentRecord, DeploymentStats, DriftReport } from '../../../src/protocol/deploy.js';
 import { Uri, shown, statusBarItems, workspace } from './deployHost/vscode.js';
 import type { ThemeIcon, TreeItem } from './deployHost/vscode.js';
+import { requireWithVscode } from '../../support/vscodeStub.js';
 
-const resolver = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string };
-const resolveFilename = resolver._resolveFilename;
-resolver._resolveFilename = function (request: string, ...rest: unknown[]): string {
-  if (request === 'vscode') return join(__dirname, 'deployHost', 'vscode.ts');
-  return resolveFilename.call(this, request, ...rest);
-};
-const load = createRequire(__filename);
+const load = requireWithVscode(join(__dirname, 'deployHost', 'vscode.ts'), __filename);
 const { ServedModels } = load('../../../src/extension/serveStatus.js') as { ServedModels: typeof ServedClass };
 const { ModelsTreeProvider } = load('../../../src/extension/views/modelsTree.js') as { ModelsTreeProvider: typeof ModelsClass };
 

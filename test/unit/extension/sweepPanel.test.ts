@@ -4,7 +4,6 @@
 import { test, beforeEach, afterEach, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
@@ -20,14 +19,9 @@ import { chooseExperiment } from '../../../src/extension/views/sweepSnapshot.js'
 import { EXPERIMENT_ID, makeRecord, makeTrial, writeExperiment } from '../../fixtures/sweep/experiment.js';
 import { commands, editor, Uri } from '../webview/panelHost/vscode.js';
 import type { FakePanel } from '../webview/panelHost/vscode.js';
+import { requireWithVscode } from '../../support/vscodeStub.js';
 
-const resolver = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string };
-const resolveFilename = resolver._resolveFilename;
-resolver._resolveFilename = function (request: string, ...rest: unknown[]): string {
-  if (request === 'vscode') return join(__dirname, '..', 'webview', 'panelHost', 'vscode.ts');
-  return resolveFilename.call(this, request, ...rest);
-};
-const load = createRequire(__filename);
+const load = requireWithVscode(join(__dirname, '..', 'webview', 'panelHost', 'vscode.ts'), __filename);
 const { SweepPanel } = load('../../../src/extension/views/sweepPanel.js') as { SweepPanel: typeof PanelClass };
 const { SweepActivityHub } = load('../../../src/extension/sweepActivity.js') as { SweepActivityHub: typeof HubClass };
 

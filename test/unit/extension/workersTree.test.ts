@@ -3,7 +3,6 @@
 // URL, the password passed to the lister, and polling only while the view is visible.
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import Module, { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { WorkersTreeProvider as TreeClass, FleetSource } from '../../../src/extension/views/workersTree.js';
 import { parseSweepBackend } from '../../../src/extension/sweepBackend.js';
@@ -11,14 +10,9 @@ import type { SweepBackendSettings } from '../../../src/extension/sweepBackend.j
 import type { WorkerInfo } from '../../../src/protocol/distributed.js';
 import { EventEmitter } from './treeHost/vscode.js';
 import type { ThemeIcon } from './treeHost/vscode.js';
+import { requireWithVscode } from '../../support/vscodeStub.js';
 
-const resolver = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string };
-const resolveFilename = resolver._resolveFilename;
-resolver._resolveFilename = function (request: string, ...rest: unknown[]): string {
-  if (request === 'vscode') return join(__dirname, 'treeHost', 'vscode.ts');
-  return resolveFilename.call(this, request, ...rest);
-};
-const load = createRequire(__filename);
+const load = requireWithVscode(join(__dirname, 'treeHost', 'vscode.ts'), __filename);
 const { WorkersTreeProvider, WORKERS_POLL_MS } = load('../../../src/extension/views/workersTree.js') as { WorkersTreeProvider: typeof TreeClass; WORKERS_POLL_MS: number };
 
 const heartbeat = (name: string, secondsAgo: number): WorkerInfo => ({

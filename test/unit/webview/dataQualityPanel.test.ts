@@ -3,7 +3,6 @@
 import { test, beforeEach, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
@@ -15,14 +14,10 @@ import type { StepChoice, Suggestion } from '../../../src/protocol/recipe.js';
 import { loansPreview, loansProfile } from '../../fixtures/profiles/loans.js';
 import { editor, Uri, window } from './panelHost/vscode.js';
 import type { FakePanel } from './panelHost/vscode.js';
+import { requireWithVscode } from '../../support/vscodeStub.js';
 
-const resolver = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string };
-const resolveFilename = resolver._resolveFilename;
-resolver._resolveFilename = function (request: string, ...rest: unknown[]): string {
-  if (request === 'vscode') return join(__dirname, 'panelHost', 'vscode.ts');
-  return resolveFilename.call(this, request, ...rest);
-};
-const { DataQualityPanel } = createRequire(__filename)('../../../src/extension/views/dataQualityPanel.js') as { DataQualityPanel: typeof PanelClass };
+const load = requireWithVscode(join(__dirname, 'panelHost', 'vscode.ts'), __filename);
+const { DataQualityPanel } = load('../../../src/extension/views/dataQualityPanel.js') as { DataQualityPanel: typeof PanelClass };
 
 const extensionUri = Uri.file('/ext') as unknown as vscode.Uri;
 const progress = (bytesDone: number) => ({ bytesDone, bytesTotal: 1000, rowsDone: bytesDone * 2, etaMs: 5000 });
