@@ -5,7 +5,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ModelFamily, ParamSpec, Predictor, TrainingTable } from '../../src/core/ml/types.js';
+import type { ModelFamily, ParamSpec, TrainingTable } from '../../src/core/ml/types.js';
 import { MODEL_FAMILIES } from '../../src/core/ml/models/index.js';
 import { seededRandom } from '../../src/core/search/random.js';
 import { randomConfig } from '../../src/core/search/random.js';
@@ -15,27 +15,9 @@ import { ranked, runSweep } from '../../src/core/search/sweep.js';
 import type { TrialKit } from '../../src/core/search/trial.js';
 import type { FinishedTrial } from '../../src/core/search/types.js';
 import type { TrialRecord } from '../../src/protocol/experiment.js';
-import { doubleTable, trialKit } from '../../test/unit/search/sweepDoubles.js';
+import { doubleTable, thresholdPredictor, trialKit } from '../../test/unit/search/sweepDoubles.js';
 
 const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 10 ** digits;
-
-function thresholdPredictor(t: number): Predictor {
-  return {
-    kind: 'gbdt',
-    predict(input) {
-      if (input.layout !== 'columns') throw new Error('columns only');
-      const x = input.columns[0]!;
-      const out = new Float64Array(x.length * 2);
-      for (let i = 0; i < x.length; i++) {
-        const p = 1 / (1 + Math.exp(-8 * (x[i]! - t)));
-        out[2 * i] = 1 - p;
-        out[2 * i + 1] = p;
-      }
-      return out;
-    },
-    toJSON: () => ({ kind: 'gbdt', version: 1, t }),
-  };
-}
 
 // Six params like a real family (the sampler's cost grows with them); the fit returns at once.
 const instantSpace: ParamSpec[] = [

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUDGET_STOP_ERROR, runSweep } from '../../../src/core/search/sweep.js';
 import type { SweepConfig, SweepParts } from '../../../src/core/search/sweep.js';
-import type { ModelFamily, ModelInput, Predictor } from '../../../src/core/ml/types.js';
+import type { ModelFamily } from '../../../src/core/ml/types.js';
 import type { TrialKit } from '../../../src/core/search/trial.js';
 import { ExperimentStore } from '../../../src/core/store/experiments.js';
-import { doubleSchema, doubleTable, trialKit as doubleKit } from './sweepDoubles.js';
+import { doubleSchema, doubleTable, thresholdPredictor, trialKit as doubleKit } from './sweepDoubles.js';
 
 let root: string;
 let dataset: string;
@@ -40,24 +40,6 @@ function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-function thresholdAt(t: number): Predictor {
-  return {
-    kind: 'mlp',
-    predict(input: ModelInput) {
-      if (input.layout !== 'columns') throw new Error('double: columns only');
-      const x = input.columns[0]!;
-      const out = new Float64Array(x.length * 2);
-      for (let i = 0; i < x.length; i++) {
-        const p = 1 / (1 + Math.exp(-8 * (x[i]! - t)));
-        out[2 * i] = 1 - p;
-        out[2 * i + 1] = p;
-      }
-      return out;
-    },
-    toJSON: () => ({ kind: 'mlp', version: 1, t }),
-  };
-}
-
 /** 'mlp' double: P(yes) = sigmoid(8 (x - t)); every fit waits |t - 0.5| × 4 s. */
 function slowFamily(defaultT: number): ModelFamily {
   return {
@@ -68,9 +50,9 @@ function slowFamily(defaultT: number): ModelFamily {
     async fit(_input, _labels, params, options) {
       const t = Number(params.t);
       await wait(Math.abs(t - 0.5) * 4000, options.signal);
-      return thresholdAt(t);
+      return thresholdPredictor(t, 'mlp');
     },
-    load: (saved) => thresholdAt(Number(saved.t)),
+    load: (saved) => thresholdPredictor(Number(saved.t), 'mlp'),
   };
 }
 

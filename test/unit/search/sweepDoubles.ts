@@ -25,9 +25,10 @@ function columns(input: ModelInput): ColumnMatrix {
   return input;
 }
 
-function thresholdPredictor(t: number): Predictor {
+/** P(yes) = sigmoid(8 (x - t)) on the one column; `kind` is the family it stands for. */
+export function thresholdPredictor(t: number, kind: Predictor['kind'] = 'gbdt'): Predictor {
   return {
-    kind: 'gbdt',
+    kind,
     predict(input) {
       const x = columns(input).columns[0]!;
       const out = new Float64Array(x.length * 2);
@@ -38,7 +39,7 @@ function thresholdPredictor(t: number): Predictor {
       }
       return out;
     },
-    toJSON: () => ({ kind: 'gbdt', version: 1, t }),
+    toJSON: () => ({ kind, version: 1, t }),
   };
 }
 
